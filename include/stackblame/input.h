@@ -1,0 +1,38 @@
+/* input.h: chunked line reader over a file or stdin. Lines are handed out
+ * as spans into the reader's buffer, valid until the next call; parsing
+ * starts with the first chunk, long before a piped dump ends. */
+#ifndef STACKBLAME_INPUT_H
+#define STACKBLAME_INPUT_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "stackblame/span.h"
+
+#define SB_INPUT_CHUNK (1u << 20)    /* bytes per read() */
+#define SB_INPUT_MAX_LINE (1u << 20) /* longer lines are cut to this */
+
+typedef struct sb_input {
+    int fd;
+    bool owns_fd;
+    const char *name; /* as given on the command line, "-" for stdin */
+    char *buf;
+    size_t cap, start, end;
+    bool eof;
+    bool discarding; /* inside the tail of an over-long line */
+    int read_errno;  /* errno of a failed read(), 0 otherwise */
+    uint64_t line_no;
+    uint64_t bytes;
+    uint64_t long_lines;
+} sb_input;
+
+/* Opens a file, or stdin for "-". On failure returns false and writes the
+ * reason (strerror) to err. */
+bool sb_input_open(sb_input *in, const char *path, char *err, size_t errlen);
+/* Wraps a memory buffer (tests, fuzzing). The buffer must outlive the input. */
+void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t len);
+/* Next line without its newline (and without a trailing CR). Returns false at
+ * the end of input or on a read error (see read_errno). */
+bool sb_input_next(sb_input *in, sb_span *line);
+void sb_input_close(sb_input *in);
+
+#endif

@@ -1,0 +1,35 @@
+/* intern.h: byte-blob interning. Function names, file paths, argument lists,
+ * frames and whole stacks repeat thousands of times in real dumps; each
+ * distinct blob is stored once and named by a dense uint32 id. */
+#ifndef STACKBLAME_INTERN_H
+#define STACKBLAME_INTERN_H
+
+#include <stddef.h>
+#include <stdint.h>
+#include "stackblame/arena.h"
+
+typedef struct sb_intern_entry sb_intern_entry;
+
+typedef struct sb_intern {
+    sb_intern_entry *table;  /* uthash head */
+    sb_intern_entry **by_id; /* id -> entry */
+    size_t count, cap;
+    sb_arena *arena;
+} sb_intern;
+
+void sb_intern_init(sb_intern *t, sb_arena *arena);
+void sb_intern_free(sb_intern *t);
+/* Returns the id of the blob, adding it when new. Id 0 is the empty blob. */
+uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len);
+/* Looks a blob up without adding it; returns UINT32_MAX when absent. */
+uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len);
+const void *sb_intern_data(const sb_intern *t, uint32_t id);
+size_t sb_intern_len(const sb_intern *t, uint32_t id);
+static inline size_t sb_intern_count(const sb_intern *t)
+{
+    return t->count;
+}
+
+uint64_t sb_hash_bytes(const void *data, size_t len);
+
+#endif

@@ -1,0 +1,103 @@
+/* lexer.h: one logical line (prefix already stripped) in, one token out.
+ * The lexer knows the shape of every line a Go runtime prints; it keeps no
+ * state between lines, so it can be tested one line at a time. */
+#ifndef STACKBLAME_LEXER_H
+#define STACKBLAME_LEXER_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include "stackblame/span.h"
+
+enum sb_tok {
+    SB_TOK_BLANK,
+    SB_TOK_HEADER,       /* goroutine N [state...]: */
+    SB_TOK_FRAME,        /* pkg.Func(args) */
+    SB_TOK_FILE,         /* /path/file.go:123 +0x1f */
+    SB_TOK_CREATED_BY,   /* created by pkg.Func[ in goroutine N] */
+    SB_TOK_ELIDED,       /* ...additional frames elided... / ...N frames elided... */
+    SB_TOK_OTHER_THREAD, /* goroutine running on other thread; stack unavailable */
+    SB_TOK_ANCESTOR,     /* [originating from goroutine N]: */
+    SB_TOK_NONGO,        /* non-Go function at pc=0x.. (cgo) */
+    SB_TOK_SIGNAL,       /* SIGQUIT: quit */
+    SB_TOK_PANIC,        /* panic: ... (not indented) */
+    SB_TOK_PANIC_NESTED, /* \tpanic: ... (a panic during a panic) */
+    SB_TOK_FATAL,        /* fatal error: ... */
+    SB_TOK_PREAMBLE,     /* PC=, [signal ...], runtime: ..., traceback: ..., [recovered] */
+    SB_TOK_RUNTIME_STACK,/* runtime stack: (system stack of a fatal error) */
+    SB_TOK_REGISTER,     /* rax    0x0 */
+    SB_TOK_SEPARATOR,    /* ----- between M sections under GOTRACEBACK=crash */
+    SB_TOK_EXIT_STATUS,  /* exit status 2 */
+    SB_TOK_RACE_BEGIN,   /* WARNING: DATA RACE */
+    SB_TOK_RACE_RULE,    /* ================== */
+    SB_TOK_PROFILE,      /* goroutine profile: total N (pprof debug=1) */
+    SB_TOK_RECORD,       /* COUNT @ 0xPC 0xPC ... */
+    SB_TOK_RECORD_FRAME, /* #	0xPC	pkg.F+0xOFF	/file.go:LINE */
+    SB_TOK_RECORD_LABELS,/* # labels: {...} */
+    SB_TOK_OTHER
+};
+
+typedef struct sb_token {
+    enum sb_tok kind;
+    sb_span text; /* the whole trimmed line */
+    union {
+        struct {
+            uint64_t id;
+            bool id_overflow;
+            sb_span state;   /* wait reason / status without (scan)/(leaked) */
+            int32_t minutes; /* -1 when absent; saturated at INT32_MAX */
+            bool locked, scan, leaked;
+            sb_span labels;  /* Go 1.26 header labels, n = 0 when none */
+        } header;
+        struct {
+            sb_span func;
+            sb_span args; /* inside the parentheses, may be empty or "..." */
+        } frame;
+        struct {
+            sb_span file;
+            uint32_t line;
+            bool has_offset; /* +0x.. present */
+        } file;
+        struct {
+            sb_span func;
+            uint64_t parent; /* 0 when not printed (before Go 1.21) */
+        } created;
+        struct {
+            uint32_t count; /* 0 for the pre-1.21 marker */
+        } elided;
+        struct {
+            uint64_t count; /* debug=1 record count, or profile total */
+        } record;
+        struct {
+            sb_span func;
+            sb_span file;
+            uint32_t line;
+        } rframe;
+    } u;
+} sb_token;
+
+void sb_lex(sb_span line, sb_token *tok);
+
+/* Where a goroutine header starts inside a line that is not itself a header
+ * (a prefix or other text in front). Returns the offset or -1. */
+long sb_lex_find_header(sb_span line);
+
+/* Arguments of a frame, parsed. Go prints raw words up to 1.16, one value per
+ * argument from 1.17 with `?` for "may be wrong", `{...}` aggregates and
+ * `...` when cut. */
+typedef struct sb_arg {
+    sb_span text;    /* the value, without the `?` */
+    bool uncertain;  /* printed with `?` */
+    bool aggregate;  /* a {...} group */
+} sb_arg;
+
+/* Splits args at top-level commas into at most max values; returns how many
+ * were found (which can exceed max: only max are stored). A lone `...` yields
+ * zero values. */
+size_t sb_args_split(sb_span args, sb_arg *out, size_t max);
+/* First argument as a number (e.g. a receiver or lock address), when it is
+ * a plain hex or decimal word printed without `?`. */
+bool sb_args_first_word(sb_span args, uint64_t *value);
+
+const char *sb_tok_name(enum sb_tok kind);
+
+#endif

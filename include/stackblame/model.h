@@ -1,0 +1,118 @@
+/* model.h: the dump model the parser builds and every later stage reads.
+ * Goroutines are compact records; their frames live in interned stacks so
+ * that 100,000 goroutines with 30 identical frames cost one stack. */
+#ifndef STACKBLAME_MODEL_H
+#define STACKBLAME_MODEL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include "stackblame/arena.h"
+#include "stackblame/intern.h"
+
+#define SB_NONE UINT32_MAX
+
+enum sb_dump_format { SB_FMT_TRACEBACK, SB_FMT_DEBUG1 };
+
+/* What started a dump: the preamble line kinds that open one. */
+enum sb_dump_origin {
+    SB_ORIGIN_PLAIN,  /* goroutines only: debug=2, runtime.Stack, excerpt */
+    SB_ORIGIN_SIGNAL, /* SIGQUIT: quit / SIGABRT: abort ... */
+    SB_ORIGIN_PANIC,
+    SB_ORIGIN_FATAL,
+    SB_ORIGIN_PROFILE /* goroutine profile: total N */
+};
+
+enum sb_goroutine_flags {
+    SB_G_LOCKED = 1u << 0,       /* locked to thread */
+    SB_G_SCAN = 1u << 1,         /* (scan) */
+    SB_G_TRUNCATED = 1u << 2,    /* the input ended or broke off inside it */
+    SB_G_ELIDED = 1u << 3,       /* frames elided by the runtime */
+    SB_G_OTHER_THREAD = 1u << 4, /* running on other thread; stack unavailable */
+    SB_G_LEAKED = 1u << 5,       /* (leaked), Go 1.26 */
+    SB_G_ANCESTORS = 1u << 6,    /* has [originating from goroutine N] sections */
+    SB_G_ID_OVERFLOW = 1u << 7,  /* id did not fit 64 bits */
+    SB_G_FRAMES_CUT = 1u << 8,   /* stackblame's own frame limit cut the stack */
+};
+
+/* A frame, interned: same function, file and line = same frame id. */
+typedef struct sb_frame {
+    uint32_t func; /* string id */
+    uint32_t file; /* string id, 0 when the file line is missing */
+    uint32_t line;
+} sb_frame;
+
+/* A stack, interned: the same frames in the same order = same stack id. */
+typedef struct sb_stack {
+    uint32_t nframes;
+    const uint32_t *frames; /* frame ids, innermost first */
+    uint32_t rep_args;      /* argument vector of the first goroutine seen with it */
+} sb_stack;
+
+typedef struct sb_goroutine {
+    uint64_t id;         /* 0 for debug=1 records (they carry no id) */
+    uint64_t parent;     /* created by ... in goroutine N; 0 = not printed */
+    uint32_t dump;       /* index into model.dumps */
+    uint32_t state;      /* string id of the wait reason/status, without (scan) etc. */
+    int32_t wait_minutes; /* -1 when not printed */
+    uint32_t stack;      /* stack id */
+    uint32_t args;       /* argument vector id: one string id per frame */
+    uint32_t created_by; /* frame id of the created-by function, SB_NONE if absent */
+    uint32_t count;      /* 1, or the record count of a debug=1 record */
+    uint32_t labels;     /* string id of pprof labels, 0 when none */
+    uint32_t flags;      /* enum sb_goroutine_flags */
+    uint32_t elided;     /* frames the runtime elided (N, or 0 when unknown) */
+    uint64_t line_no;    /* input line of the header, for messages */
+} sb_goroutine;
+
+typedef struct sb_dump {
+    uint32_t label;  /* string id: process name from a log prefix, or the file name */
+    uint32_t source; /* string id: file name the dump came from */
+    enum sb_dump_format format;
+    enum sb_dump_origin origin;
+    uint32_t headline;     /* string id: "panic: ...", "SIGQUIT: quit", "fatal error: ..." or 0 */
+    uint32_t first, ngoroutines; /* range of model.goroutines */
+    uint64_t goroutines;   /* goroutines counted (sum of debug=1 counts) */
+    uint64_t declared_total; /* debug=1 "total N", 0 when absent */
+    uint64_t line_no;      /* input line where the dump starts */
+} sb_dump;
+
+typedef struct sb_stats {
+    uint64_t bytes;
+    uint64_t lines;
+    uint64_t goroutines;
+    uint64_t frames;
+    uint64_t skipped_lines;  /* lines that were neither goroutines nor known preamble */
+    uint64_t known_lines;    /* preamble, postamble, registers, race reports, separators */
+    uint64_t truncated;      /* goroutines cut short */
+    uint64_t long_lines;     /* lines longer than the line limit, cut */
+    uint64_t race_reports;
+    uint64_t nul_bytes;
+} sb_stats;
+
+typedef struct sb_model {
+    sb_arena arena;
+    sb_intern strings; /* function names, files, args, states, labels */
+    sb_intern frames;  /* sb_frame blobs */
+    sb_intern stacks;  /* frame-id vectors */
+    sb_intern argvecs; /* arg-string-id vectors */
+    sb_stack *stack_info; /* indexed by stack id */
+    size_t stack_info_cap;
+    sb_goroutine *goroutines;
+    size_t ngoroutines, goroutines_cap;
+    sb_dump *dumps;
+    size_t ndumps, dumps_cap;
+    sb_stats stats;
+} sb_model;
+
+void sb_model_init(sb_model *m);
+void sb_model_free(sb_model *m);
+
+/* Accessors that keep callers away from the interning details. */
+const char *sb_str(const sb_model *m, uint32_t id, size_t *len);
+const sb_frame *sb_frame_get(const sb_model *m, uint32_t frame_id);
+const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id);
+/* Argument string id of frame i of goroutine g (0 = none). */
+uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i);
+
+#endif

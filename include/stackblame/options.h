@@ -1,0 +1,29 @@
+/* options.h: the command line, parsed once into one struct. */
+#ifndef STACKBLAME_OPTIONS_H
+#define STACKBLAME_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+enum sb_format { SB_OUT_TEXT, SB_OUT_JSON };
+enum sb_color { SB_COLOR_AUTO, SB_COLOR_ALWAYS, SB_COLOR_NEVER };
+
+typedef struct sb_options {
+    enum sb_format format;
+    enum sb_color color;
+    const char *output;       /* -o FILE, NULL = stdout */
+    const char *label;        /* --label NAME */
+    const char *strip_prefix; /* --strip-prefix REGEX */
+    long max_groups;          /* --groups N, 0 = all */
+    bool stats;               /* --stats */
+    bool help, version;
+    char **files;             /* the inputs; "-" when none was named */
+    int nfiles;
+} sb_options;
+
+/* Parses argv. Returns 0 on success, 2 on a usage error (message written to
+ * err, one line). */
+int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t errlen);
+void sb_options_usage(FILE *out);
+
+#endif

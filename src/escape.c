@@ -1,0 +1,185 @@
+/* escape.c: output escaping for each report format; see escape.h. */
+#include "stackblame/escape.h"
+
+#include <stdbool.h>
+
+size_t sb_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
+{
+    unsigned c = s[0];
+    size_t len;
+    unsigned min;
+    if (c < 0x80) {
+        *cp = c;
+        return 1;
+    } else if ((c & 0xe0) == 0xc0) {
+        len = 2, min = 0x80, c &= 0x1f;
+    } else if ((c & 0xf0) == 0xe0) {
+        len = 3, min = 0x800, c &= 0x0f;
+    } else if ((c & 0xf8) == 0xf0) {
+        len = 4, min = 0x10000, c &= 0x07;
+    } else {
+        return 0;
+    }
+    if (n < len)
+        return 0;
+    for (size_t i = 1; i < len; i++) {
+        if ((s[i] & 0xc0) != 0x80)
+            return 0;
+        c = (c << 6) | (s[i] & 0x3f);
+    }
+    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
+        return 0; /* overlong, out of range, or a surrogate */
+    *cp = c;
+    return len;
+}
+
+/* Code points that must never reach a terminal or a viewer raw. */
+static bool sb_dangerous(unsigned cp)
+{
+    return cp < 0x20 || cp == 0x7f || (cp >= 0x80 && cp <= 0x9f) || /* C0, DEL, C1 */
+           cp == 0x061c || cp == 0x200e || cp == 0x200f ||          /* bidi marks */
+           (cp >= 0x202a && cp <= 0x202e) ||                        /* bidi embeddings/overrides */
+           (cp >= 0x2066 && cp <= 0x2069) ||                        /* bidi isolates */
+           cp == 0xfeff;                                            /* BOM / zero-width no-break */
+}
+
+void sb_put_text(FILE *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\')
+            run++;
+        if (run > i) {
+            fwrite(s + i, 1, run - i, out);
+            i = run;
+            continue;
+        }
+        unsigned cp;
+        size_t len = sb_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            fprintf(out, "\\x%02x", s[i]);
+            i++;
+        } else if (cp == '\\') {
+            fputs("\\\\", out);
+            i++;
+        } else if (cp == '\t') {
+            fputs("\\t", out);
+            i++;
+        } else if (sb_dangerous(cp)) {
+            if (cp < 0x80)
+                fprintf(out, "\\x%02x", cp);
+            else
+                fprintf(out, "\\u{%04x}", cp);
+            i += len;
+        } else {
+            fwrite(s + i, 1, len, out);
+            i += len;
+        }
+    }
+}
+
+void sb_put_json(FILE *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\' && s[run] != '"')
+            run++;
+        if (run > i) {
+            fwrite(s + i, 1, run - i, out);
+            i = run;
+            continue;
+        }
+        unsigned cp;
+        size_t len = sb_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            fputs("\\ufffd", out);
+            i++;
+            continue;
+        }
+        switch (cp) {
+        case '"':
+            fputs("\\\"", out);
+            break;
+        case '\\':
+            fputs("\\\\", out);
+            break;
+        case '\n':
+            fputs("\\n", out);
+            break;
+        case '\t':
+            fputs("\\t", out);
+            break;
+        default:
+            if (sb_dangerous(cp))
+                fprintf(out, "\\u%04x", cp);
+            else
+                fwrite(s + i, 1, len, out);
+        }
+        i += len;
+    }
+}
+
+void sb_put_html(FILE *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        unsigned cp;
+        size_t len = sb_utf8_decode(s + i, n - i, &cp);
+        if (len == 0) {
+            fprintf(out, "\\x%02x", s[i]);
+            i++;
+            continue;
+        }
+        if (cp == '<')
+            fputs("&lt;", out);
+        else if (cp == '>')
+            fputs("&gt;", out);
+        else if (cp == '&')
+            fputs("&amp;", out);
+        else if (cp == '`')
+            fputs("&#96;", out);
+        else if (sb_dangerous(cp) && cp != '\t')
+            fprintf(out, cp < 0x80 ? "\\x%02x" : "\\u{%04x}", cp);
+        else
+            fwrite(s + i, 1, len, out);
+        i += len;
+    }
+}
+
+/* Characters that Markdown (CommonMark and GitHub's flavour) gives meaning. */
+static bool sb_md_special(unsigned char c)
+{
+    switch (c) {
+    case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')':
+    case '#': case '|': case '!': case '~': case '{': case '}': case '<': case '>': case '&':
+        return true;
+    default:
+        return false;
+    }
+}
+
+void sb_put_markdown(FILE *out, const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    size_t i = 0;
+    while (i < n) {
+        size_t run = i;
+        while (run < n && !sb_md_special(s[run]))
+            run++;
+        if (run > i) {
+            sb_put_html(out, str + i, run - i);
+            i = run;
+            continue;
+        }
+        if (s[i] == '<' || s[i] == '>' || s[i] == '&')
+            sb_put_html(out, str + i, 1); /* as entities: no raw HTML in a ticket */
+        else
+            fprintf(out, "\\%c", s[i]);
+        i++;
+    }
+}

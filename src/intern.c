@@ -1,0 +1,84 @@
+/* intern.c: blob interning on uthash with a faster hash than its default;
+ * see intern.h. */
+#include "stackblame/intern.h"
+
+#include <string.h>
+
+/* 64-bit FNV-1a over 8-byte words then bytes: cheap and good enough for
+ * identifiers and paths; uthash folds it to its bucket count. */
+uint64_t sb_hash_bytes(const void *data, size_t len)
+{
+    const unsigned char *p = data;
+    uint64_t h = 0xcbf29ce484222325ull ^ len;
+    while (len >= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x100000001b3ull;
+        h ^= h >> 29;
+        p += 8;
+        len -= 8;
+    }
+    while (len--)
+        h = (h ^ *p++) * 0x100000001b3ull;
+    h ^= h >> 32;
+    return h;
+}
+
+#undef HASH_FUNCTION
+#define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)sb_hash_bytes((keyptr), (keylen)))
+#include <uthash.h>
+
+struct sb_intern_entry {
+    UT_hash_handle hh;
+    const void *data;
+    size_t len;
+    uint32_t id;
+};
+
+void sb_intern_init(sb_intern *t, sb_arena *arena)
+{
+    memset(t, 0, sizeof(*t));
+    t->arena = arena;
+    sb_intern_put(t, "", 0); /* id 0 is the empty blob: "none" for callers */
+}
+
+void sb_intern_free(sb_intern *t)
+{
+    HASH_CLEAR(hh, t->table);
+    free(t->by_id);
+    t->by_id = NULL;
+    t->count = t->cap = 0;
+}
+
+uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len)
+{
+    sb_intern_entry *e = NULL;
+    HASH_FIND(hh, t->table, data, len, e);
+    return e ? e->id : UINT32_MAX;
+}
+
+uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
+{
+    sb_intern_entry *e = NULL;
+    HASH_FIND(hh, t->table, data, len, e);
+    if (e)
+        return e->id;
+    e = sb_arena_alloc(t->arena, sizeof(*e));
+    e->data = sb_arena_memdup(t->arena, data, len);
+    e->len = len;
+    e->id = (uint32_t)t->count;
+    t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
+    t->by_id[t->count++] = e;
+    HASH_ADD_KEYPTR(hh, t->table, e->data, e->len, e);
+    return e->id;
+}
+
+const void *sb_intern_data(const sb_intern *t, uint32_t id)
+{
+    return id < t->count ? t->by_id[id]->data : "";
+}
+
+size_t sb_intern_len(const sb_intern *t, uint32_t id)
+{
+    return id < t->count ? t->by_id[id]->len : 0;
+}

@@ -1,0 +1,543 @@
+/* lexer.c: classifies one line of a Go dump; see lexer.h. No regex and no
+ * allocation: a switch on the first byte, then hand-written checks, since
+ * this runs once per input line. */
+#define _GNU_SOURCE /* memmem */
+#include "stackblame/lexer.h"
+
+#include <limits.h>
+#include <string.h>
+
+static bool is_digit(char c)
+{
+    return c >= '0' && c <= '9';
+}
+
+static bool is_hex(char c)
+{
+    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+}
+
+/* Parses decimal digits at s[*i]; saturates and flags overflow past 64 bits. */
+static bool parse_u64(sb_span s, size_t *i, uint64_t *out, bool *overflow)
+{
+    size_t j = *i;
+    uint64_t v = 0;
+    bool ovf = false;
+    while (j < s.n && is_digit(s.p[j])) {
+        unsigned d = (unsigned)(s.p[j] - '0');
+        if (v > (UINT64_MAX - d) / 10) {
+            ovf = true;
+            v = UINT64_MAX;
+        } else if (!ovf) {
+            v = v * 10 + d;
+        }
+        j++;
+    }
+    if (j == *i)
+        return false;
+    *i = j;
+    *out = v;
+    if (overflow)
+        *overflow = ovf;
+    return true;
+}
+
+static uint32_t clamp_u32(uint64_t v)
+{
+    return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
+}
+
+/* Strips " KEY0xHEX" from the end of s (KEY like " pc=" or " +"). */
+static bool strip_hex_suffix(sb_span *s, const char *key, size_t keylen)
+{
+    size_t j = s->n;
+    while (j > 0 && is_hex(s->p[j - 1]))
+        j--;
+    if (j == s->n || j < keylen + 2 || s->p[j - 1] != 'x' || s->p[j - 2] != '0')
+        return false;
+    j -= 2;
+    if (j < keylen || memcmp(s->p + j - keylen, key, keylen) != 0)
+        return false;
+    s->n = j - keylen;
+    return true;
+}
+#define STRIP_HEX(s, lit) strip_hex_suffix((s), (lit), sizeof(lit) - 1)
+
+/* `goroutine N [ gp=.. m=.. mp=..] [state, N minutes, locked to thread]:` */
+static bool lex_header(sb_span s, sb_token *t)
+{
+    size_t i = sizeof("goroutine ") - 1;
+    uint64_t id;
+    bool ovf;
+    if (!parse_u64(s, &i, &id, &ovf))
+        return false;
+    /* Go 1.22+ traceback level 2 adds gp=, m=, mp= words before the bracket. */
+    while (i + 1 < s.n && s.p[i] == ' ' && s.p[i + 1] != '[') {
+        size_t j = i + 1;
+        while (j < s.n && s.p[j] != ' ' && s.p[j] != '=')
+            j++;
+        if (j >= s.n || s.p[j] != '=')
+            return false;
+        while (j < s.n && s.p[j] != ' ')
+            j++;
+        i = j;
+    }
+    if (i + 1 >= s.n || s.p[i] != ' ' || s.p[i + 1] != '[')
+        return false;
+    i += 2;
+    size_t end = s.n;
+    while (end > i && s.p[end - 1] != ']')
+        end--;
+    if (end == i) /* no closing bracket: a header cut short */
+        end = s.n;
+    else
+        end--;
+
+    t->kind = SB_TOK_HEADER;
+    t->u.header.id = id;
+    t->u.header.id_overflow = ovf;
+    t->u.header.minutes = -1;
+    t->u.header.locked = t->u.header.scan = t->u.header.leaked = false;
+    t->u.header.labels = sb_span_make(NULL, 0);
+
+    /* Items separated by ", " at brace depth 0; the first is the state. */
+    bool first = true;
+    while (i < end) {
+        size_t j = i;
+        int depth = 0;
+        while (j < end) {
+            char c = s.p[j];
+            if (c == '{')
+                depth++;
+            else if (c == '}' && depth > 0)
+                depth--;
+            else if (c == ',' && depth == 0)
+                break;
+            j++;
+        }
+        sb_span item = sb_span_trim(sb_span_make(s.p + i, j - i));
+        if (first) {
+            if (SB_ENDS(item, " (scan)")) {
+                t->u.header.scan = true;
+                item.n -= sizeof(" (scan)") - 1;
+            }
+            if (SB_ENDS(item, " (leaked)")) {
+                t->u.header.leaked = true;
+                item.n -= sizeof(" (leaked)") - 1;
+            }
+            if (item.n == 6 && memcmp(item.p, "leaked", 6) == 0)
+                t->u.header.leaked = true;
+            t->u.header.state = item;
+            first = false;
+        } else if (SB_ENDS(item, " minutes") || SB_ENDS(item, " minute")) {
+            size_t k = 0;
+            uint64_t m;
+            if (parse_u64(item, &k, &m, NULL) && item.p[k] == ' ')
+                t->u.header.minutes = m > INT32_MAX ? INT32_MAX : (int32_t)m;
+        } else if (SB_STARTS(item, "locked to thread")) {
+            t->u.header.locked = true;
+        } else if (SB_STARTS(item, "labels:") || SB_STARTS(item, "{")) {
+            t->u.header.labels = item;
+        }
+        i = j + 1;
+    }
+    return true;
+}
+
+/* FUNC(ARGS): the args are the last balanced parenthesis group, since the
+ * function name itself may hold parentheses: pkg.(*T).Method(0x1). */
+static bool lex_frame(sb_span s, sb_token *t)
+{
+    size_t j = s.n - 1; /* s.p[j] == ')' */
+    int depth = 0;
+    for (;;) {
+        char c = s.p[j];
+        if (c == ')')
+            depth++;
+        else if (c == '(' && --depth == 0)
+            break;
+        if (j == 0)
+            return false;
+        j--;
+    }
+    if (j == 0)
+        return false;
+    for (size_t k = 0; k < j; k++)
+        if (s.p[k] == ' ' || s.p[k] == '\t')
+            return false; /* prose that happens to end in ')' */
+    t->kind = SB_TOK_FRAME;
+    t->u.frame.func = sb_span_make(s.p, j);
+    t->u.frame.args = sb_span_make(s.p + j + 1, s.n - j - 2);
+    return true;
+}
+
+/* FILE:LINE[ +0xOFF][ fp=0x.. sp=0x.. pc=0x..] or cgo's FILE:LINE pc=0x.. */
+static bool lex_file(sb_span s, sb_token *t)
+{
+    sb_span r = s;
+    if (STRIP_HEX(&r, " pc=")) {
+        STRIP_HEX(&r, " sp=");
+        STRIP_HEX(&r, " fp=");
+    }
+    bool off = STRIP_HEX(&r, " +");
+    size_t j = r.n;
+    while (j > 0 && is_digit(r.p[j - 1]))
+        j--;
+    if (j == r.n || j < 2 || r.p[j - 1] != ':')
+        return false;
+    size_t k = j;
+    uint64_t line;
+    parse_u64(r, &k, &line, NULL);
+    t->kind = SB_TOK_FILE;
+    t->u.file.file = sb_span_make(r.p, j - 1);
+    t->u.file.line = clamp_u32(line);
+    t->u.file.has_offset = off;
+    return true;
+}
+
+static bool lex_created_by(sb_span s, sb_token *t)
+{
+    sb_span f = sb_span_make(s.p + 11, s.n - 11); /* after "created by " */
+    uint64_t parent = 0;
+    static const char in_g[] = " in goroutine ";
+    const size_t ilen = sizeof(in_g) - 1;
+    size_t j = f.n;
+    while (j > 0 && is_digit(f.p[j - 1]))
+        j--;
+    if (j < f.n && j >= ilen && memcmp(f.p + j - ilen, in_g, ilen) == 0) {
+        size_t k = j;
+        parse_u64(f, &k, &parent, NULL);
+        f.n = j - ilen;
+    }
+    t->kind = SB_TOK_CREATED_BY;
+    t->u.created.func = f;
+    t->u.created.parent = parent;
+    return true;
+}
+
+/* `...additional frames elided...` (<= 1.20) or `...N frames elided...` (1.21+) */
+static bool lex_elided(sb_span s, sb_token *t)
+{
+    if (!SB_ENDS(s, " elided..."))
+        return false;
+    size_t i = 3;
+    uint64_t n = 0;
+    if (!parse_u64(s, &i, &n, NULL) && !SB_STARTS(s, "...additional frames"))
+        return false;
+    t->kind = SB_TOK_ELIDED;
+    t->u.elided.count = clamp_u32(n);
+    return true;
+}
+
+/* `COUNT @ 0xPC 0xPC ...` */
+static bool lex_record(sb_span s, sb_token *t)
+{
+    size_t i = 0;
+    uint64_t n;
+    if (!parse_u64(s, &i, &n, NULL) || i + 1 >= s.n || s.p[i] != ' ' || s.p[i + 1] != '@')
+        return false;
+    for (i += 2; i < s.n; i++) {
+        char c = s.p[i];
+        if (c != ' ' && c != 'x' && !is_hex(c))
+            return false;
+    }
+    t->kind = SB_TOK_RECORD;
+    t->u.record.count = n;
+    return true;
+}
+
+/* `#	0xPC	pkg.F+0xOFF	/file.go:LINE`; fields are split on runs of blanks,
+ * the file (which may hold spaces) is the rest of the line. */
+static bool lex_record_frame(sb_span s, sb_token *t)
+{
+    size_t i = 1;
+    while (i < s.n && (s.p[i] == '\t' || s.p[i] == ' '))
+        i++;
+    if (i + 2 >= s.n || s.p[i] != '0' || s.p[i + 1] != 'x')
+        return false;
+    while (i < s.n && s.p[i] != '\t' && s.p[i] != ' ')
+        i++;
+    while (i < s.n && (s.p[i] == '\t' || s.p[i] == ' '))
+        i++;
+    size_t f0 = i;
+    while (i < s.n && s.p[i] != '\t' && s.p[i] != ' ')
+        i++;
+    sb_span func = sb_span_make(s.p + f0, i - f0);
+    STRIP_HEX(&func, "+");
+    while (i < s.n && (s.p[i] == '\t' || s.p[i] == ' '))
+        i++;
+    t->kind = SB_TOK_RECORD_FRAME;
+    t->u.rframe.func = func;
+    t->u.rframe.file = sb_span_make(NULL, 0);
+    t->u.rframe.line = 0;
+    sb_token ft;
+    if (i < s.n && lex_file(sb_span_make(s.p + i, s.n - i), &ft)) {
+        t->u.rframe.file = ft.u.file.file;
+        t->u.rframe.line = ft.u.file.line;
+    }
+    return func.n > 0;
+}
+
+/* A register line of a signal dump: `rax    0x0`, `r8  0x1`, `lr  0x4`. */
+static bool lex_register(sb_span s)
+{
+    size_t i = 0;
+    while (i < s.n && i < 8 && ((s.p[i] >= 'a' && s.p[i] <= 'z') || is_digit(s.p[i])))
+        i++;
+    if (i == 0 || i >= s.n || (s.p[i] != ' ' && s.p[i] != '\t'))
+        return false;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    if (i + 2 >= s.n || s.p[i] != '0' || s.p[i + 1] != 'x')
+        return false;
+    for (i += 2; i < s.n; i++)
+        if (!is_hex(s.p[i]))
+            return false;
+    return true;
+}
+
+/* Lines around the goroutines that the runtime prints: data, not code. */
+static const struct {
+    const char *prefix;
+    enum sb_tok kind;
+} sb_known_lines[] = {
+    {"fatal error: ", SB_TOK_FATAL},
+    {"runtime stack:", SB_TOK_RUNTIME_STACK},
+    {"PC=0x", SB_TOK_PREAMBLE},
+    {"[signal ", SB_TOK_PREAMBLE},
+    {"runtime: ", SB_TOK_PREAMBLE},
+    {"traceback: ", SB_TOK_PREAMBLE},
+    {"signal arrived during ", SB_TOK_PREAMBLE},
+    {"unexpected fault address ", SB_TOK_PREAMBLE},
+    {"unexpected signal ", SB_TOK_PREAMBLE},
+    {"fatal: morestack", SB_TOK_PREAMBLE},
+    {"WARNING: DATA RACE", SB_TOK_RACE_BEGIN},
+    {"goroutine profile: total ", SB_TOK_PROFILE},
+    {"goroutineleak profile: total ", SB_TOK_PROFILE},
+    {"non-Go function", SB_TOK_NONGO},
+    {"goroutine running on other thread", SB_TOK_OTHER_THREAD},
+    {"exit status ", SB_TOK_EXIT_STATUS},
+    {"# labels: ", SB_TOK_RECORD_LABELS},
+};
+
+static bool lex_known(sb_span s, sb_token *t)
+{
+    for (size_t k = 0; k < sizeof(sb_known_lines) / sizeof(sb_known_lines[0]); k++) {
+        size_t n = strlen(sb_known_lines[k].prefix);
+        if (s.n >= n && memcmp(s.p, sb_known_lines[k].prefix, n) == 0) {
+            t->kind = sb_known_lines[k].kind;
+            if (t->kind == SB_TOK_PROFILE) {
+                size_t i = n;
+                uint64_t total = 0;
+                parse_u64(s, &i, &total, NULL);
+                t->u.record.count = total;
+            }
+            return true;
+        }
+    }
+    return false;
+}
+
+/* `SIGQUIT: quit`, `SIGSEGV: segmentation violation`, `^\SIGQUIT: quit` */
+static bool lex_signal(sb_span s)
+{
+    size_t i = 0;
+    if (SB_STARTS(s, "^\\"))
+        i = 2;
+    if (s.n < i + 5 || memcmp(s.p + i, "SIG", 3) != 0)
+        return false;
+    i += 3;
+    size_t j = i;
+    while (j < s.n && ((s.p[j] >= 'A' && s.p[j] <= 'Z') || is_digit(s.p[j])))
+        j++;
+    return j > i && j + 1 < s.n && s.p[j] == ':' && s.p[j + 1] == ' ';
+}
+
+static bool all_same(sb_span s, char c, size_t min)
+{
+    if (s.n < min)
+        return false;
+    for (size_t i = 0; i < s.n; i++)
+        if (s.p[i] != c)
+            return false;
+    return true;
+}
+
+void sb_lex(sb_span line, sb_token *t)
+{
+    bool indented = line.n && (line.p[0] == '\t' || line.p[0] == ' ');
+    sb_span s = sb_span_trim(line);
+    t->text = s;
+    t->kind = SB_TOK_OTHER;
+    if (s.n == 0) {
+        t->kind = SB_TOK_BLANK;
+        return;
+    }
+    switch (s.p[0]) {
+    case 'g':
+        if (SB_STARTS(s, "goroutine ") && s.n > 10 && is_digit(s.p[10]) && lex_header(s, t))
+            return;
+        break;
+    case 'c':
+        if (SB_STARTS(s, "created by ") && s.n > 11)
+            (void)lex_created_by(s, t);
+        if (t->kind != SB_TOK_OTHER)
+            return;
+        break;
+    case '.':
+        if (lex_elided(s, t))
+            return;
+        break;
+    case '[':
+        if (SB_STARTS(s, "[originating from goroutine ")) {
+            t->kind = SB_TOK_ANCESTOR;
+            return;
+        }
+        break;
+    case 'p':
+        if (SB_STARTS(s, "panic: ")) {
+            t->kind = indented ? SB_TOK_PANIC_NESTED : SB_TOK_PANIC;
+            return;
+        }
+        break;
+    case '#':
+        if (s.n > 1 && (s.p[1] == '\t' || s.p[1] == ' ') && lex_record_frame(s, t))
+            return;
+        break;
+    case '-':
+        if (all_same(s, '-', 5)) {
+            t->kind = SB_TOK_SEPARATOR;
+            return;
+        }
+        break;
+    case '=':
+        if (all_same(s, '=', 10)) {
+            t->kind = SB_TOK_RACE_RULE;
+            return;
+        }
+        break;
+    default:
+        if (is_digit(s.p[0]) && lex_record(s, t))
+            return;
+        break;
+    }
+    if (s.p[s.n - 1] == ')' && lex_frame(s, t))
+        return;
+    if (is_hex(s.p[s.n - 1]) && lex_file(s, t))
+        return;
+    if (lex_known(s, t))
+        return;
+    if (lex_signal(s)) {
+        t->kind = SB_TOK_SIGNAL;
+        return;
+    }
+    if (lex_register(s))
+        t->kind = SB_TOK_REGISTER;
+}
+
+long sb_lex_find_header(sb_span s)
+{
+    static const char key[] = "goroutine ";
+    const size_t klen = sizeof(key) - 1;
+    size_t i = 0;
+    while (i + klen < s.n) {
+        const char *hit = memmem(s.p + i, s.n - i, key, klen);
+        if (!hit)
+            return -1;
+        size_t at = (size_t)(hit - s.p);
+        sb_token t;
+        if (at + klen < s.n && is_digit(s.p[at + klen]) &&
+            lex_header(sb_span_make(hit, s.n - at), &t))
+            return (long)at;
+        i = at + klen;
+    }
+    return -1;
+}
+
+size_t sb_args_split(sb_span args, sb_arg *out, size_t max)
+{
+    sb_span a = sb_span_trim(args);
+    if (a.n == 0 || (a.n == 3 && memcmp(a.p, "...", 3) == 0))
+        return 0;
+    size_t count = 0, i = 0;
+    while (i <= a.n) {
+        size_t j = i;
+        int depth = 0;
+        while (j < a.n && !(a.p[j] == ',' && depth == 0)) {
+            if (a.p[j] == '{')
+                depth++;
+            else if (a.p[j] == '}' && depth > 0)
+                depth--;
+            j++;
+        }
+        sb_span v = sb_span_trim(sb_span_make(a.p + i, j - i));
+        if (count < max) {
+            sb_arg *o = &out[count];
+            o->uncertain = v.n > 0 && v.p[v.n - 1] == '?';
+            if (o->uncertain)
+                v.n--;
+            o->aggregate = v.n > 0 && v.p[0] == '{';
+            o->text = v;
+        }
+        count++;
+        i = j + 1;
+    }
+    return count;
+}
+
+bool sb_args_first_word(sb_span args, uint64_t *value)
+{
+    sb_arg a;
+    if (sb_args_split(args, &a, 1) == 0 || a.uncertain || a.aggregate)
+        return false;
+    sb_span v = a.text;
+    uint64_t x = 0;
+    if (SB_STARTS(v, "0x") && v.n > 2) {
+        for (size_t i = 2; i < v.n; i++) {
+            char c = v.p[i];
+            if (!is_hex(c) || i > 17)
+                return false;
+            x = x * 16 + (unsigned)(is_digit(c) ? c - '0' : (c | 0x20) - 'a' + 10);
+        }
+    } else {
+        size_t i = 0;
+        bool ovf;
+        if (!parse_u64(v, &i, &x, &ovf) || i != v.n || ovf)
+            return false;
+    }
+    *value = x;
+    return true;
+}
+
+static const char *const sb_tok_names[] = {
+    [SB_TOK_BLANK] = "blank",
+    [SB_TOK_HEADER] = "header",
+    [SB_TOK_FRAME] = "frame",
+    [SB_TOK_FILE] = "file",
+    [SB_TOK_CREATED_BY] = "created-by",
+    [SB_TOK_ELIDED] = "elided",
+    [SB_TOK_OTHER_THREAD] = "other-thread",
+    [SB_TOK_ANCESTOR] = "ancestor",
+    [SB_TOK_NONGO] = "non-go",
+    [SB_TOK_SIGNAL] = "signal",
+    [SB_TOK_PANIC] = "panic",
+    [SB_TOK_PANIC_NESTED] = "panic-nested",
+    [SB_TOK_FATAL] = "fatal",
+    [SB_TOK_PREAMBLE] = "preamble",
+    [SB_TOK_RUNTIME_STACK] = "runtime-stack",
+    [SB_TOK_REGISTER] = "register",
+    [SB_TOK_SEPARATOR] = "separator",
+    [SB_TOK_EXIT_STATUS] = "exit-status",
+    [SB_TOK_RACE_BEGIN] = "race-begin",
+    [SB_TOK_RACE_RULE] = "race-rule",
+    [SB_TOK_PROFILE] = "profile",
+    [SB_TOK_RECORD] = "record",
+    [SB_TOK_RECORD_FRAME] = "record-frame",
+    [SB_TOK_RECORD_LABELS] = "record-labels",
+    [SB_TOK_OTHER] = "other",
+};
+
+const char *sb_tok_name(enum sb_tok kind)
+{
+    return (unsigned)kind <= SB_TOK_OTHER ? sb_tok_names[kind] : "?";
+}

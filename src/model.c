@@ -1,0 +1,62 @@
+/* model.c: the dump model's storage and accessors; see model.h. */
+#include "stackblame/model.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+void sb_model_init(sb_model *m)
+{
+    memset(m, 0, sizeof(*m));
+    sb_arena_init(&m->arena);
+    sb_intern_init(&m->strings, &m->arena);
+    sb_intern_init(&m->frames, &m->arena);
+    sb_intern_init(&m->stacks, &m->arena);
+    sb_intern_init(&m->argvecs, &m->arena);
+    /* Frame id 0 and stack id 0 are the empty blobs: keep their info valid. */
+    m->stack_info = sb_grow(NULL, &m->stack_info_cap, 0, sizeof(*m->stack_info));
+    memset(&m->stack_info[0], 0, sizeof(m->stack_info[0]));
+}
+
+void sb_model_free(sb_model *m)
+{
+    sb_intern_free(&m->strings);
+    sb_intern_free(&m->frames);
+    sb_intern_free(&m->stacks);
+    sb_intern_free(&m->argvecs);
+    free(m->stack_info);
+    free(m->goroutines);
+    free(m->dumps);
+    sb_arena_free(&m->arena);
+    memset(m, 0, sizeof(*m));
+}
+
+const char *sb_str(const sb_model *m, uint32_t id, size_t *len)
+{
+    if (len)
+        *len = sb_intern_len(&m->strings, id);
+    return sb_intern_data(&m->strings, id);
+}
+
+const sb_frame *sb_frame_get(const sb_model *m, uint32_t frame_id)
+{
+    static const sb_frame none = {0, 0, 0};
+    if (frame_id == 0 || frame_id >= sb_intern_count(&m->frames))
+        return &none;
+    return sb_intern_data(&m->frames, frame_id);
+}
+
+const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id)
+{
+    if (stack_id >= sb_intern_count(&m->stacks))
+        return &m->stack_info[0];
+    return &m->stack_info[stack_id];
+}
+
+uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
+{
+    size_t n = sb_intern_len(&m->argvecs, g->args) / sizeof(uint32_t);
+    if (i >= n)
+        return 0;
+    const uint32_t *v = sb_intern_data(&m->argvecs, g->args);
+    return v[i];
+}

@@ -1,0 +1,129 @@
+/* options.c: command-line parsing with getopt_long; see options.h. */
+#include "stackblame/options.h"
+
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+static char *sb_stdin_only[] = {"-", NULL};
+
+void sb_options_usage(FILE *out)
+{
+    fputs("Usage: stackblame [OPTIONS] [FILE...]\n"
+          "Reads Go goroutine dumps (SIGQUIT/SIGABRT, panic, pprof debug=2 and debug=1),\n"
+          "and prints goroutines grouped by identical stack. FILE '-' or none reads stdin.\n"
+          "\n"
+          "Output:\n"
+          "  -f, --format=FMT        text (default) or json\n"
+          "  -o, --output=FILE       write the report to FILE instead of stdout\n"
+          "      --groups=N          text: show the N largest groups per dump (default 20, 0 = all)\n"
+          "      --color=WHEN        auto (default: only on a terminal), always, never;\n"
+          "                          NO_COLOR in the environment means never\n"
+          "      --stats             print input size, goroutines, frames, time and memory on stderr\n"
+          "\n"
+          "Input:\n"
+          "      --label=NAME        label for dumps whose lines carry no process name\n"
+          "                          (default: the file name)\n"
+          "      --strip-prefix=RE   PCRE2 pattern stripped from the start of every line, instead\n"
+          "                          of detecting journald/klog/CRI/timestamp/tag prefixes; a\n"
+          "                          group named 'label' (or group 1) names the process\n"
+          "\n"
+          "  -h, --help              show this help\n"
+          "  -V, --version           show the version\n"
+          "\n"
+          "Exit status: 0 analysed; 2 usage error, unreadable input, or no goroutine found.\n"
+          "See stackblame(1) for the JSON schema.\n",
+          out);
+}
+
+int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t errlen)
+{
+    enum { OPT_COLOR = 256, OPT_LABEL, OPT_STRIP, OPT_STATS, OPT_GROUPS };
+    static const struct option longopts[] = {
+        {"format", required_argument, NULL, 'f'},
+        {"output", required_argument, NULL, 'o'},
+        {"color", required_argument, NULL, OPT_COLOR},
+        {"colour", required_argument, NULL, OPT_COLOR},
+        {"label", required_argument, NULL, OPT_LABEL},
+        {"strip-prefix", required_argument, NULL, OPT_STRIP},
+        {"stats", no_argument, NULL, OPT_STATS},
+        {"groups", required_argument, NULL, OPT_GROUPS},
+        {"help", no_argument, NULL, 'h'},
+        {"version", no_argument, NULL, 'V'},
+        {NULL, 0, NULL, 0},
+    };
+    memset(o, 0, sizeof(*o));
+    o->max_groups = 20;
+    const char *nc = getenv("NO_COLOR");
+    o->color = (nc && *nc) ? SB_COLOR_NEVER : SB_COLOR_AUTO;
+    opterr = 0;
+    optind = 1;
+    int c;
+    while ((c = getopt_long(argc, argv, ":f:o:hV", longopts, NULL)) != -1) {
+        switch (c) {
+        case 'f':
+            if (strcmp(optarg, "text") == 0)
+                o->format = SB_OUT_TEXT;
+            else if (strcmp(optarg, "json") == 0)
+                o->format = SB_OUT_JSON;
+            else {
+                snprintf(err, errlen, "unknown format '%s' (text, json)", optarg);
+                return 2;
+            }
+            break;
+        case 'o':
+            o->output = optarg;
+            break;
+        case OPT_COLOR:
+            if (strcmp(optarg, "auto") == 0)
+                o->color = SB_COLOR_AUTO;
+            else if (strcmp(optarg, "always") == 0)
+                o->color = SB_COLOR_ALWAYS;
+            else if (strcmp(optarg, "never") == 0)
+                o->color = SB_COLOR_NEVER;
+            else {
+                snprintf(err, errlen, "--color takes auto, always or never, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        case OPT_LABEL:
+            o->label = optarg;
+            break;
+        case OPT_STRIP:
+            o->strip_prefix = optarg;
+            break;
+        case OPT_STATS:
+            o->stats = true;
+            break;
+        case OPT_GROUPS: {
+            char *end;
+            o->max_groups = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || o->max_groups < 0) {
+                snprintf(err, errlen, "--groups takes a number >= 0, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        }
+        case 'h':
+            o->help = true;
+            break;
+        case 'V':
+            o->version = true;
+            break;
+        case ':':
+            snprintf(err, errlen, "option '%s' needs a value", argv[optind - 1]);
+            return 2;
+        default:
+            snprintf(err, errlen, "unknown option '%s' (try --help)", argv[optind - 1]);
+            return 2;
+        }
+    }
+    if (optind < argc) {
+        o->files = argv + optind;
+        o->nfiles = argc - optind;
+    } else {
+        o->files = sb_stdin_only;
+        o->nfiles = 1;
+    }
+    return 0;
+}

@@ -1,0 +1,529 @@
+/* parser.c: tokens -> dumps and goroutines; see parser.h. A small state
+ * machine: outside any goroutine, inside one, inside the system stack of a
+ * fatal error, inside a race report, inside a debug=1 profile. */
+#include "stackblame/parser.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include "stackblame/lexer.h"
+
+enum sb_pstate { P_OUTSIDE, P_GOROUTINE, P_RUNTIME_STACK, P_RACE, P_PROFILE };
+
+/* One frame of the goroutine being read; interned when the goroutine ends. */
+typedef struct sb_pframe {
+    uint32_t func, file, line, args;
+} sb_pframe;
+
+/* Goroutine ids seen in the current dump: a repeated id starts a new dump. */
+typedef struct sb_idset {
+    uint64_t *slot; /* id + 1, 0 = empty */
+    size_t cap, count;
+} sb_idset;
+
+struct sb_parser {
+    sb_model *m;
+    sb_prefix *px;
+    uint32_t source;        /* string id of the input name */
+    uint32_t default_label; /* string id: --label or the input name */
+    enum sb_pstate state;
+    long dump;              /* index of the open dump, -1 when none */
+    sb_idset ids;
+    /* What the next dump will be, from the preamble lines seen before it. */
+    enum sb_dump_origin pending_origin;
+    uint32_t pending_headline;
+    uint64_t pending_line;
+    uint32_t line_label; /* label of the current line's prefix, 0 = none */
+    /* The goroutine being read. */
+    sb_goroutine g;
+    sb_pframe *fr;
+    size_t nfr, frcap;
+    uint64_t frames_cut;
+    bool want_file;         /* the last frame still waits for its file line */
+    bool want_created_file; /* the created-by line waits for its file line */
+    uint32_t created_func;
+    sb_pframe created;
+    bool in_ancestor;
+    /* Scratch vectors for interning. */
+    uint32_t *ids_scratch, *args_scratch;
+    size_t scratch_cap;
+};
+
+static void sb_idset_clear(sb_idset *s)
+{
+    if (s->slot)
+        memset(s->slot, 0, s->cap * sizeof(*s->slot));
+    s->count = 0;
+}
+
+/* Adds id; returns false when it was already there. */
+static bool sb_idset_add(sb_idset *s, uint64_t id)
+{
+    if (2 * (s->count + 1) > s->cap) {
+        size_t ncap = s->cap ? s->cap * 2 : 1024;
+        uint64_t *old = s->slot;
+        size_t ocap = s->cap;
+        s->slot = sb_xcalloc(ncap, sizeof(*s->slot));
+        s->cap = ncap;
+        s->count = 0;
+        for (size_t i = 0; i < ocap; i++)
+            if (old[i])
+                sb_idset_add(s, old[i] - 1);
+        free(old);
+    }
+    uint64_t key = id + 1; /* ids saturate at UINT64_MAX on overflow: wraps to 0 */
+    if (key == 0)
+        key = UINT64_MAX;
+    size_t mask = s->cap - 1;
+    size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 17) & mask;
+    while (s->slot[i]) {
+        if (s->slot[i] == key)
+            return false;
+        i = (i + 1) & mask;
+    }
+    s->slot[i] = key;
+    s->count++;
+    return true;
+}
+
+sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
+{
+    sb_parser *p = sb_xcalloc(1, sizeof(*p));
+    p->m = m;
+    p->px = prefix;
+    p->dump = -1;
+    return p;
+}
+
+void sb_parser_free(sb_parser *p)
+{
+    if (!p)
+        return;
+    free(p->ids.slot);
+    free(p->fr);
+    free(p->ids_scratch);
+    free(p->args_scratch);
+    free(p);
+}
+
+static uint32_t intern_span(sb_parser *p, sb_span s)
+{
+    return sb_intern_put(&p->m->strings, s.p, s.n);
+}
+
+void sb_parser_begin(sb_parser *p, const char *source, const char *label)
+{
+    p->source = sb_intern_put(&p->m->strings, source, strlen(source));
+    p->default_label = label ? sb_intern_put(&p->m->strings, label, strlen(label)) : p->source;
+    p->state = P_OUTSIDE;
+    p->dump = -1;
+    p->pending_origin = SB_ORIGIN_PLAIN;
+    p->pending_headline = 0;
+    p->line_label = 0;
+    if (p->px)
+        sb_prefix_reset(p->px);
+}
+
+static sb_dump *cur_dump(sb_parser *p)
+{
+    return p->dump >= 0 ? &p->m->dumps[p->dump] : NULL;
+}
+
+static void close_dump(sb_parser *p)
+{
+    p->dump = -1;
+    sb_idset_clear(&p->ids);
+}
+
+static void open_dump(sb_parser *p, enum sb_dump_format fmt, uint64_t line_no)
+{
+    sb_model *m = p->m;
+    close_dump(p);
+    m->dumps = sb_grow(m->dumps, &m->dumps_cap, m->ndumps, sizeof(*m->dumps));
+    sb_dump *d = &m->dumps[m->ndumps];
+    memset(d, 0, sizeof(*d));
+    d->label = p->line_label ? p->line_label : p->default_label;
+    d->source = p->source;
+    d->format = fmt;
+    d->origin = p->pending_origin;
+    d->headline = p->pending_headline;
+    d->first = (uint32_t)m->ngoroutines;
+    d->line_no = p->pending_headline ? p->pending_line : line_no;
+    p->dump = (long)m->ndumps++;
+    p->pending_origin = SB_ORIGIN_PLAIN;
+    p->pending_headline = 0;
+}
+
+/* A preamble line (signal, panic, fatal error) announces the next dump. */
+static void announce_dump(sb_parser *p, enum sb_dump_origin origin, sb_span text, uint64_t line_no)
+{
+    sb_dump *d = cur_dump(p);
+    if (d && d->ngoroutines > 0)
+        close_dump(p);
+    if (!p->pending_headline) {
+        p->pending_origin = origin;
+        p->pending_headline = intern_span(p, text);
+        p->pending_line = line_no;
+    }
+}
+
+static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
+{
+    if (p->nfr >= SB_MAX_FRAMES) {
+        p->frames_cut++;
+        p->g.flags |= SB_G_FRAMES_CUT;
+        p->want_file = false;
+        return;
+    }
+    p->fr = sb_grow(p->fr, &p->frcap, p->nfr, sizeof(*p->fr));
+    sb_pframe *f = &p->fr[p->nfr++];
+    f->func = func;
+    f->args = args;
+    f->file = 0;
+    f->line = 0;
+    p->want_file = true;
+}
+
+static uint32_t intern_frame(sb_parser *p, const sb_pframe *f)
+{
+    sb_frame fr = {f->func, f->file, f->line};
+    return sb_intern_put(&p->m->frames, &fr, sizeof(fr));
+}
+
+static void begin_goroutine(sb_parser *p, const sb_token *t, uint64_t line_no)
+{
+    memset(&p->g, 0, sizeof(p->g));
+    p->g.id = t->u.header.id;
+    p->g.dump = (uint32_t)p->dump;
+    p->g.state = intern_span(p, t->u.header.state);
+    p->g.wait_minutes = t->u.header.minutes;
+    p->g.created_by = SB_NONE;
+    p->g.count = 1;
+    p->g.line_no = line_no;
+    if (t->u.header.locked)
+        p->g.flags |= SB_G_LOCKED;
+    if (t->u.header.scan)
+        p->g.flags |= SB_G_SCAN;
+    if (t->u.header.leaked)
+        p->g.flags |= SB_G_LEAKED;
+    if (t->u.header.id_overflow)
+        p->g.flags |= SB_G_ID_OVERFLOW;
+    if (t->u.header.labels.n)
+        p->g.labels = intern_span(p, t->u.header.labels);
+    p->nfr = 0;
+    p->want_file = p->want_created_file = p->in_ancestor = false;
+    p->created_func = 0;
+    p->state = P_GOROUTINE;
+}
+
+/* Interns the goroutine's frames and stack and appends it to the model. */
+static void finish_goroutine(sb_parser *p)
+{
+    sb_model *m = p->m;
+    sb_goroutine *g = &p->g;
+    if (p->state != P_GOROUTINE && p->state != P_PROFILE)
+        return;
+    bool record = p->state == P_PROFILE;
+    if (record && g->count == 0 && p->nfr == 0)
+        return; /* no record open */
+    if (!record && ((p->nfr == 0 && !(g->flags & SB_G_OTHER_THREAD)) || p->want_file ||
+                    p->want_created_file))
+        g->flags |= SB_G_TRUNCATED;
+    p->ids_scratch = sb_grow(p->ids_scratch, &p->scratch_cap, p->nfr, sizeof(uint32_t));
+    p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
+    for (size_t i = 0; i < p->nfr; i++) {
+        p->ids_scratch[i] = intern_frame(p, &p->fr[i]);
+        p->args_scratch[i] = p->fr[i].args;
+    }
+    size_t before = sb_intern_count(&m->stacks);
+    g->stack = sb_intern_put(&m->stacks, p->ids_scratch, p->nfr * sizeof(uint32_t));
+    g->args = sb_intern_put(&m->argvecs, p->args_scratch, p->nfr * sizeof(uint32_t));
+    if (sb_intern_count(&m->stacks) > before) {
+        m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
+        sb_stack *st = &m->stack_info[g->stack];
+        st->nframes = (uint32_t)p->nfr;
+        st->frames = sb_intern_data(&m->stacks, g->stack);
+        st->rep_args = g->args;
+    }
+    if (p->created_func)
+        g->created_by = intern_frame(p, &p->created);
+    m->goroutines = sb_grow(m->goroutines, &m->goroutines_cap, m->ngoroutines, sizeof(*g));
+    m->goroutines[m->ngoroutines++] = *g;
+    sb_dump *d = cur_dump(p);
+    if (d) {
+        d->ngoroutines++;
+        d->goroutines += g->count;
+    }
+    m->stats.goroutines += g->count;
+    m->stats.frames += p->nfr + p->frames_cut;
+    if (g->flags & SB_G_TRUNCATED)
+        m->stats.truncated++;
+    p->frames_cut = 0;
+    p->nfr = 0;
+    p->want_file = p->want_created_file = false;
+    p->state = record ? P_PROFILE : P_OUTSIDE;
+    memset(g, 0, sizeof(*g));
+}
+
+static void on_header(sb_parser *p, const sb_token *t, uint64_t line_no)
+{
+    finish_goroutine(p);
+    sb_dump *d = cur_dump(p);
+    uint32_t label = p->line_label ? p->line_label : p->default_label;
+    /* A new dump starts where ids start over, where another process's lines
+     * begin, or after a debug=1 profile. */
+    if (!d || d->format != SB_FMT_TRACEBACK || (p->line_label && d->label != label) ||
+        !sb_idset_add(&p->ids, t->u.header.id)) {
+        open_dump(p, SB_FMT_TRACEBACK, line_no);
+        sb_idset_add(&p->ids, t->u.header.id);
+    }
+    begin_goroutine(p, t, line_no);
+}
+
+static void begin_record(sb_parser *p, const sb_token *t, uint64_t line_no)
+{
+    finish_goroutine(p);
+    memset(&p->g, 0, sizeof(p->g));
+    p->g.dump = (uint32_t)p->dump;
+    p->g.wait_minutes = -1;
+    p->g.created_by = SB_NONE;
+    p->g.count = t->u.record.count > UINT32_MAX ? UINT32_MAX : (uint32_t)t->u.record.count;
+    if (p->g.count == 0)
+        p->g.count = 1; /* keep the record visible; a zero count never occurs in real profiles */
+    p->g.line_no = line_no;
+    p->nfr = 0;
+}
+
+/* Lines of a debug=1 profile. Returns false when the line is not one. */
+static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
+{
+    switch (t->kind) {
+    case SB_TOK_RECORD:
+        begin_record(p, t, line_no);
+        return true;
+    case SB_TOK_RECORD_FRAME:
+        if (p->g.count == 0)
+            return false;
+        push_frame(p, intern_span(p, t->u.rframe.func), 0);
+        if (p->nfr) {
+            p->fr[p->nfr - 1].file = intern_span(p, t->u.rframe.file);
+            p->fr[p->nfr - 1].line = t->u.rframe.line;
+        }
+        p->want_file = false;
+        return true;
+    case SB_TOK_RECORD_LABELS:
+        if (p->g.count == 0)
+            return false;
+        p->g.labels = intern_span(p, sb_span_make(t->text.p + 10, t->text.n - 10));
+        return true;
+    case SB_TOK_BLANK:
+        finish_goroutine(p);
+        return true;
+    default:
+        return false;
+    }
+}
+
+static void on_goroutine_line(sb_parser *p, const sb_token *t)
+{
+    sb_model *m = p->m;
+    switch (t->kind) {
+    case SB_TOK_FRAME:
+        if (p->in_ancestor)
+            return;
+        push_frame(p, intern_span(p, t->u.frame.func), intern_span(p, t->u.frame.args));
+        return;
+    case SB_TOK_FILE:
+        if (p->want_created_file) {
+            p->created.file = intern_span(p, t->u.file.file);
+            p->created.line = t->u.file.line;
+            p->want_created_file = false;
+        } else if (p->want_file && p->nfr) {
+            p->fr[p->nfr - 1].file = intern_span(p, t->u.file.file);
+            p->fr[p->nfr - 1].line = t->u.file.line;
+            p->want_file = false;
+        } else if (!p->in_ancestor) {
+            m->stats.skipped_lines++;
+        }
+        return;
+    case SB_TOK_CREATED_BY:
+        if (p->in_ancestor)
+            return;
+        p->created_func = intern_span(p, t->u.created.func);
+        p->created.func = p->created_func;
+        p->created.file = p->created.line = 0;
+        p->created.args = 0;
+        p->g.parent = t->u.created.parent;
+        p->want_created_file = true;
+        p->want_file = false;
+        return;
+    case SB_TOK_ELIDED:
+        p->g.flags |= SB_G_ELIDED;
+        p->g.elided += t->u.elided.count;
+        return;
+    case SB_TOK_OTHER_THREAD:
+        p->g.flags |= SB_G_OTHER_THREAD;
+        return;
+    case SB_TOK_ANCESTOR:
+        p->g.flags |= SB_G_ANCESTORS;
+        p->in_ancestor = true;
+        return;
+    case SB_TOK_NONGO:
+        return; /* cgo: a frame without Go symbols; nothing to intern */
+    default:
+        m->stats.skipped_lines++;
+        return;
+    }
+}
+
+/* Handles one token, whatever the state. */
+static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
+{
+    sb_model *m = p->m;
+    if (p->state == P_RACE) {
+        m->stats.known_lines++;
+        if (t->kind == SB_TOK_RACE_RULE)
+            p->state = P_OUTSIDE;
+        return;
+    }
+    if (p->state == P_PROFILE) {
+        if (on_profile_line(p, t, line_no))
+            return;
+        finish_goroutine(p);
+        if (t->kind != SB_TOK_HEADER && t->kind != SB_TOK_PROFILE) {
+            m->stats.skipped_lines++;
+            return;
+        }
+    }
+    switch (t->kind) {
+    case SB_TOK_HEADER:
+        on_header(p, t, line_no);
+        return;
+    case SB_TOK_BLANK:
+        finish_goroutine(p);
+        if (p->state == P_RUNTIME_STACK)
+            p->state = P_OUTSIDE;
+        return;
+    case SB_TOK_FRAME:
+    case SB_TOK_FILE:
+    case SB_TOK_CREATED_BY:
+    case SB_TOK_ELIDED:
+    case SB_TOK_OTHER_THREAD:
+    case SB_TOK_ANCESTOR:
+    case SB_TOK_NONGO:
+    case SB_TOK_OTHER:
+        if (p->state == P_GOROUTINE)
+            on_goroutine_line(p, t);
+        else if (p->state == P_RUNTIME_STACK && t->kind != SB_TOK_OTHER)
+            m->stats.known_lines++;
+        else
+            m->stats.skipped_lines++;
+        return;
+    default:
+        break;
+    }
+    /* Everything else sits between goroutines and ends the open one. */
+    finish_goroutine(p);
+    m->stats.known_lines++;
+    switch (t->kind) {
+    case SB_TOK_SIGNAL:
+        announce_dump(p, SB_ORIGIN_SIGNAL, t->text, line_no);
+        break;
+    case SB_TOK_PANIC:
+        announce_dump(p, SB_ORIGIN_PANIC, t->text, line_no);
+        break;
+    case SB_TOK_FATAL:
+        announce_dump(p, SB_ORIGIN_FATAL, t->text, line_no);
+        break;
+    case SB_TOK_PROFILE:
+        close_dump(p);
+        p->pending_origin = SB_ORIGIN_PROFILE;
+        p->pending_headline = intern_span(p, t->text);
+        p->pending_line = line_no;
+        open_dump(p, SB_FMT_DEBUG1, line_no);
+        m->dumps[p->dump].declared_total = t->u.record.count;
+        p->state = P_PROFILE;
+        p->g.count = 0;
+        break;
+    case SB_TOK_RUNTIME_STACK:
+        p->state = P_RUNTIME_STACK;
+        break;
+    case SB_TOK_RACE_BEGIN:
+        p->state = P_RACE;
+        m->stats.race_reports++;
+        break;
+    default: /* registers, separators, exit status, PC=, [signal ...] */
+        break;
+    }
+}
+
+/* One piece of a line (a whole line unless frames were glued behind a tag). */
+static void feed_piece(sb_parser *p, sb_span piece, uint64_t line_no)
+{
+    sb_token t;
+    sb_lex(piece, &t);
+    if (t.kind == SB_TOK_OTHER) {
+        /* Text glued in front of a header: "...dumping all stacksgoroutine 1 [". */
+        long at = sb_lex_find_header(piece);
+        if (at > 0) {
+            sb_span label = {0};
+            if (p->px && sb_prefix_detect(p->px, sb_span_make(piece.p, (size_t)at), &label) &&
+                label.n)
+                p->line_label = intern_span(p, label);
+            sb_lex(sb_span_make(piece.p + at, piece.n - (size_t)at), &t);
+        }
+    }
+    feed(p, &t, line_no);
+}
+
+void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
+{
+    p->m->stats.lines++;
+    sb_span label = {0};
+    bool stripped = p->px && sb_prefix_strip(p->px, &line, &label);
+    if (!stripped && p->state != P_GOROUTINE && p->px) {
+        /* Outside a goroutine a header may hide behind a prefix we have not
+         * seen yet; finding it there is how the prefix gets detected. */
+        long at = sb_lex_find_header(line);
+        if (at > 0 && sb_prefix_detect(p->px, sb_span_make(line.p, (size_t)at), &label)) {
+            line.p += at;
+            line.n -= (size_t)at;
+            stripped = true;
+        }
+    }
+    if (stripped)
+        p->line_label = label.n ? intern_span(p, label) : 0;
+    sb_span rest = line, piece;
+    if (rest.n == 0) {
+        feed_piece(p, rest, line_no);
+        return;
+    }
+    while (sb_prefix_next_piece(p->px, &rest, &piece))
+        feed_piece(p, piece, line_no);
+}
+
+void sb_parser_end(sb_parser *p)
+{
+    if (p->state == P_GOROUTINE && (p->want_file || p->want_created_file || p->nfr == 0))
+        p->g.flags |= SB_G_TRUNCATED;
+    finish_goroutine(p);
+    close_dump(p);
+    p->state = P_OUTSIDE;
+}
+
+bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, size_t errlen)
+{
+    sb_parser_begin(p, in->name, label);
+    sb_span line;
+    while (sb_input_next(in, &line))
+        sb_parser_line(p, line, in->line_no);
+    sb_parser_end(p);
+    p->m->stats.bytes += in->bytes;
+    p->m->stats.long_lines += in->long_lines;
+    if (in->read_errno) {
+        snprintf(err, errlen, "read error after line %llu: %s", (unsigned long long)in->line_no,
+                 strerror(in->read_errno));
+        return false;
+    }
+    return true;
+}

@@ -1,0 +1,174 @@
+/* report_json.c: the machine-readable report, schema "stackblame/1".
+ * Identical stacks are written once in "stacks"; a goroutine points at its
+ * stack and lists only the arguments that differ from the stack's own. */
+#include <inttypes.h>
+#include "stackblame/escape.h"
+#include "stackblame/report.h"
+
+static void jstr(FILE *out, const sb_model *m, uint32_t id)
+{
+    size_t n;
+    const char *s = sb_str(m, id, &n);
+    fputc('"', out);
+    sb_put_json(out, s, n);
+    fputc('"', out);
+}
+
+static void jstr_or_null(FILE *out, const sb_model *m, uint32_t id)
+{
+    if (id)
+        jstr(out, m, id);
+    else
+        fputs("null", out);
+}
+
+static void put_stats(FILE *out, const sb_model *m)
+{
+    const sb_stats *s = &m->stats;
+    fprintf(out,
+            "\"stats\":{\"dumps\":%zu,\"goroutines\":%" PRIu64 ",\"frames\":%" PRIu64
+            ",\"skipped_lines\":%" PRIu64 ",\"truncated\":%" PRIu64 ",\"lines\":%" PRIu64
+            ",\"bytes\":%" PRIu64 ",\"long_lines\":%" PRIu64 ",\"race_reports\":%" PRIu64 "}",
+            m->ndumps, s->goroutines, s->frames, s->skipped_lines, s->truncated, s->lines, s->bytes,
+            s->long_lines, s->race_reports);
+}
+
+static void put_dumps(FILE *out, const sb_model *m)
+{
+    fputs("\"dumps\":[", out);
+    for (size_t i = 0; i < m->ndumps; i++) {
+        const sb_dump *d = &m->dumps[i];
+        fputs(i ? ",{\"label\":" : "{\"label\":", out);
+        jstr(out, m, d->label);
+        fputs(",\"source\":", out);
+        jstr(out, m, d->source);
+        fprintf(out, ",\"line\":%" PRIu64 ",\"format\":\"%s\",\"origin\":\"%s\",\"headline\":",
+                d->line_no, sb_dump_format_name(d->format), sb_dump_origin_name(d->origin));
+        jstr_or_null(out, m, d->headline);
+        fprintf(out, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines, d->ngoroutines);
+        if (d->format == SB_FMT_DEBUG1)
+            fprintf(out, ",\"declared_total\":%" PRIu64, d->declared_total);
+        fputc('}', out);
+    }
+    fputc(']', out);
+}
+
+static void put_frame(FILE *out, const sb_model *m, uint32_t frame_id, uint32_t args)
+{
+    const sb_frame *f = sb_frame_get(m, frame_id);
+    fputs("{\"func\":", out);
+    jstr(out, m, f->func);
+    fputs(",\"args\":", out);
+    jstr(out, m, args);
+    fputs(",\"file\":", out);
+    jstr_or_null(out, m, f->file);
+    fputs(",\"line\":", out);
+    if (f->file)
+        fprintf(out, "%u}", f->line);
+    else
+        fputs("null}", out);
+}
+
+static void put_stacks(FILE *out, const sb_model *m)
+{
+    fputs("\"stacks\":[", out);
+    size_t n = sb_intern_count(&m->stacks);
+    for (size_t s = 0; s < n; s++) {
+        const sb_stack *st = sb_stack_get(m, (uint32_t)s);
+        const uint32_t *args = sb_intern_data(&m->argvecs, st->rep_args);
+        size_t nargs = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
+        fputs(s ? ",{\"frames\":[" : "{\"frames\":[", out);
+        for (uint32_t i = 0; i < st->nframes; i++) {
+            if (i)
+                fputc(',', out);
+            put_frame(out, m, st->frames[i], i < nargs ? args[i] : 0);
+        }
+        fputs("]}", out);
+    }
+    fputc(']', out);
+}
+
+static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
+{
+    const sb_dump *d = &m->dumps[g->dump];
+    fprintf(out, "{\"dump\":%u,\"id\":", g->dump);
+    if (d->format == SB_FMT_DEBUG1)
+        fputs("null", out);
+    else
+        fprintf(out, "%" PRIu64, g->id);
+    fputs(",\"state\":", out);
+    jstr_or_null(out, m, g->state);
+    if (g->wait_minutes >= 0)
+        fprintf(out, ",\"wait_minutes\":%d", g->wait_minutes);
+    else
+        fputs(",\"wait_minutes\":null", out);
+    fprintf(out, ",\"locked_to_thread\":%s", g->flags & SB_G_LOCKED ? "true" : "false");
+    if (d->format == SB_FMT_DEBUG1)
+        fprintf(out, ",\"count\":%u", g->count);
+    if (g->flags & SB_G_TRUNCATED)
+        fputs(",\"truncated\":true", out);
+    if (g->flags & SB_G_ELIDED)
+        fprintf(out, ",\"elided\":%u", g->elided);
+    if (g->flags & SB_G_OTHER_THREAD)
+        fputs(",\"other_thread\":true", out);
+    if (g->flags & SB_G_ID_OVERFLOW)
+        fputs(",\"id_overflow\":true", out);
+    if (g->labels) {
+        fputs(",\"labels\":", out);
+        jstr(out, m, g->labels);
+    }
+    fputs(",\"created_by\":", out);
+    if (g->created_by == SB_NONE) {
+        fputs("null", out);
+    } else {
+        const sb_frame *f = sb_frame_get(m, g->created_by);
+        fputs("{\"func\":", out);
+        jstr(out, m, f->func);
+        fputs(",\"file\":", out);
+        jstr_or_null(out, m, f->file);
+        if (f->file)
+            fprintf(out, ",\"line\":%u", f->line);
+        else
+            fputs(",\"line\":null", out);
+        if (g->parent)
+            fprintf(out, ",\"parent\":%" PRIu64 "}", g->parent);
+        else
+            fputs(",\"parent\":null}", out);
+    }
+    fprintf(out, ",\"stack\":%u", g->stack);
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    if (g->args != st->rep_args) {
+        const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
+        const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
+        bool first = true;
+        fputs(",\"args\":[", out);
+        for (uint32_t i = 0; i < st->nframes; i++) {
+            if (mine[i] == rep[i])
+                continue;
+            fprintf(out, "%s{\"frame\":%u,\"args\":", first ? "" : ",", i);
+            jstr(out, m, mine[i]);
+            fputc('}', out);
+            first = false;
+        }
+        fputc(']', out);
+    }
+    fputc('}', out);
+}
+
+void sb_report_json(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    fputs("{\"schema\":\"stackblame/1\",", out);
+    put_stats(out, m);
+    fputc(',', out);
+    put_dumps(out, m);
+    fputc(',', out);
+    put_stacks(out, m);
+    fputs(",\"goroutines\":[", out);
+    for (size_t i = 0; i < m->ngoroutines; i++) {
+        if (i)
+            fputc(',', out);
+        put_goroutine(out, m, &m->goroutines[i]);
+    }
+    fputs("]}\n", out);
+}
