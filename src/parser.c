@@ -114,7 +114,12 @@ static uint32_t intern_span(sb_parser *p, sb_span s)
 void sb_parser_begin(sb_parser *p, const char *source, const char *label)
 {
     p->source = sb_intern_put(&p->m->strings, source, strlen(source));
-    p->default_label = label ? sb_intern_put(&p->m->strings, label, strlen(label)) : p->source;
+    /* Without a process name from a prefix, a dump is named by its file. */
+    const char *base = strrchr(source, '/');
+    base = base ? base + 1 : source;
+    if (!label)
+        label = base;
+    p->default_label = sb_intern_put(&p->m->strings, label, strlen(label));
     p->state = P_OUTSIDE;
     p->dump = -1;
     p->pending_origin = SB_ORIGIN_PLAIN;
