@@ -1,0 +1,75 @@
+#!/usr/bin/env bash
+# End-to-end tests: run the built binary on every fixture and compare whole
+# outputs with the expected files stored beside each input
+# (NAME.txt -> NAME.expected.json, and NAME.expected.txt where present).
+# REGEN=1 rewrites the expected files instead; review the diff with git.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+bin=${STACKBLAME:-build/stackblame}
+regen=${REGEN:-0}
+pass=0 fail=0
+tmp=$(mktemp -d)
+trap 'rm -rf "$tmp"' EXIT
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+
+# Compares the output of a command with an expected file (or rewrites it).
+golden() {
+  local expected=$1; shift
+  local out="$tmp/out" status=0
+  "$@" >"$out" 2>"$tmp/err" || status=$?
+  if [ "$status" -ge 2 ] || [ "$status" -lt 0 ]; then
+    bad "$* exited $status: $(head -c 300 "$tmp/err")"; return
+  fi
+  if [ "$regen" = 1 ]; then cp "$out" "$expected"; ok; return; fi
+  if [ ! -f "$expected" ]; then bad "$expected missing (run with REGEN=1)"; return; fi
+  if cmp -s "$out" "$expected"; then ok; else
+    bad "$* differs from $expected"; diff -u "$expected" "$out" | head -20
+  fi
+}
+
+# Every fixture dump: JSON always, text where an expected text file exists.
+while IFS= read -r f; do
+  base=${f%.txt}
+  golden "$base.expected.json" "$bin" --format json "$f"
+  if [ -f "$base.expected.txt" ] || [ "$regen" = 1 -a -f "$base.expected.txt" ]; then
+    golden "$base.expected.txt" "$bin" --color=never "$f"
+  fi
+done < <(find fixtures -name '*.txt' ! -name '*.expected.txt' ! -path '*/gen/*' | sort)
+
+# Errors: one line naming the file and the problem, exit status 2.
+expect_error() {
+  local want=$1 pattern=$2; shift 2
+  local status=0
+  "$@" >"$tmp/out" 2>"$tmp/err" </dev/null || status=$?
+  if [ "$status" != "$want" ]; then bad "$* exited $status, want $want"; return; fi
+  if [ "$(wc -l <"$tmp/err")" != 1 ] || ! grep -qE "$pattern" "$tmp/err"; then
+    bad "$*: stderr should be one line matching /$pattern/, got: $(cat "$tmp/err")"; return
+  fi
+  ok
+}
+expect_error 2 'stackblame: /nonexistent/dump.txt: cannot open: No such file' "$bin" /nonexistent/dump.txt
+printf 'hello\nworld\n' >"$tmp/plain.txt"
+expect_error 2 "plain.txt: no goroutine found" "$bin" "$tmp/plain.txt"
+: >"$tmp/empty.txt"
+expect_error 2 "empty.txt: no goroutine found" "$bin" "$tmp/empty.txt"
+expect_error 2 "<stdin>: no goroutine found" "$bin" -
+expect_error 2 "unknown format 'xml'" "$bin" --format xml
+expect_error 2 "unknown option '--bogus'" "$bin" --bogus
+expect_error 2 "is a directory|Is a directory" "$bin" fixtures
+
+# stdin gives the same JSON as the file, apart from the source name.
+f=fixtures/blocking/blocking.debug2.txt
+if [ -f "$f" ]; then
+  "$bin" -f json "$f" | sed 's#"source":"[^"]*"#"source":"X"#g; s#"label":"[^"]*"#"label":"X"#g' >"$tmp/a"
+  "$bin" -f json <"$f" | sed 's#"source":"[^"]*"#"source":"X"#g; s#"label":"[^"]*"#"label":"X"#g' >"$tmp/b"
+  if cmp -s "$tmp/a" "$tmp/b"; then ok; else bad "stdin and file JSON differ for $f"; fi
+fi
+
+# --help and --version succeed and say what they should.
+if "$bin" --help | grep -q '^Usage: stackblame'; then ok; else bad "--help"; fi
+if "$bin" --version | grep -qE '^stackblame [0-9]+\.[0-9]+\.[0-9]+$'; then ok; else bad "--version"; fi
+
+echo "e2e: $pass passed, $fail failed"
+[ "$fail" -eq 0 ]
