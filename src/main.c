@@ -6,12 +6,16 @@
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
+#include "stackblame/blame.h"
+#include "stackblame/classify.h"
+#include "stackblame/graph.h"
 #include "stackblame/group.h"
 #include "stackblame/input.h"
 #include "stackblame/options.h"
 #include "stackblame/parser.h"
 #include "stackblame/prefix.h"
 #include "stackblame/report.h"
+#include "stackblame/rules.h"
 #include "stackblame/version.h"
 
 static double now_seconds(void)
@@ -56,6 +60,12 @@ int main(int argc, char **argv)
         fprintf(stderr, "stackblame: --strip-prefix: %s\n", err);
         return 2;
     }
+    sb_rules *rules = sb_rules_load(opt.rules, err, sizeof(err));
+    if (!rules) {
+        fprintf(stderr, "stackblame: --rules: %s\n", err);
+        sb_prefix_free(px);
+        return 2;
+    }
     sb_model m;
     sb_model_init(&m);
     sb_parser *p = sb_parser_new(&m, px);
@@ -85,22 +95,46 @@ int main(int argc, char **argv)
     }
     if (status == 0) {
         FILE *out = stdout;
-        if (opt.output && !(out = fopen(opt.output, "w"))) {
+        if (opt.output && !(out = fopen(opt.output, "w"))) { /* after the input: no half-written file */
             fprintf(stderr, "stackblame: %s: cannot write: %s\n", opt.output, strerror(errno));
             status = 2;
         } else {
             static char obuf[1 << 16];
             setvbuf(out, obuf, _IOFBF, sizeof(obuf));
+            sb_classes classes;
+            sb_classify(&m, rules, &classes);
+            sb_graph graph;
+            sb_graph_build(&m, &classes, &graph);
+            bool *start = NULL;
+            if (opt.from && !(start = sb_blame_select(&m, opt.from, err, sizeof(err)))) {
+                fprintf(stderr, "stackblame: --from: %s\n", err);
+                status = 2;
+            }
+            sb_blame blame;
+            sb_blame_run(&m, &classes, &graph, start, &blame);
+            free(start);
             sb_groups groups;
             sb_groups_build(&m, &groups);
-            sb_report r = {&m, &groups, &opt, false};
+            sb_report r = {&m, &groups, &opt, &classes, &graph, &blame, false};
             r.color = opt.color == SB_COLOR_ALWAYS ||
                       (opt.color == SB_COLOR_AUTO && !opt.output && isatty(1));
-            if (opt.format == SB_OUT_JSON)
+            if (status != 0)
+                ; /* a bad --from: nothing to report */
+            else if (opt.format == SB_OUT_JSON)
                 sb_report_json(out, &r);
+            else if (opt.format == SB_OUT_MARKDOWN)
+                sb_report_markdown(out, &r);
             else
                 sb_report_text(out, &r);
+            if (status == 0 && opt.fail_deadlock && blame.ncycles)
+                status = 1;
+            if (status == 0 && opt.fail_blocked && blame.nchains &&
+                blame.chains[0].blocked >= (uint64_t)opt.fail_blocked)
+                status = 1;
             sb_groups_free(&groups);
+            sb_blame_free(&blame);
+            sb_graph_free(&graph);
+            sb_classes_free(&classes);
             if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
                 fprintf(stderr, "stackblame: %s: write error: %s\n",
                         opt.output ? opt.output : "<stdout>", strerror(errno));
@@ -112,6 +146,7 @@ int main(int argc, char **argv)
         print_stats(&m, now_seconds() - t0);
     sb_parser_free(p);
     sb_prefix_free(px);
+    sb_rules_free(rules);
     sb_model_free(&m);
     return status;
 }

@@ -14,12 +14,19 @@ void sb_options_usage(FILE *out)
           "and prints goroutines grouped by identical stack. FILE '-' or none reads stdin.\n"
           "\n"
           "Output:\n"
-          "  -f, --format=FMT        text (default) or json\n"
+          "  -f, --format=FMT        text (default), json, or markdown (for incident tickets)\n"
           "  -o, --output=FILE       write the report to FILE instead of stdout\n"
           "      --groups=N          text: show the N largest groups per dump (default 20, 0 = all)\n"
           "      --color=WHEN        auto (default: only on a terminal), always, never;\n"
           "                          NO_COLOR in the environment means never\n"
           "      --stats             print input size, goroutines, frames, time and memory on stderr\n"
+          "\n"
+          "Analysis:\n"
+          "      --from=REGEX        start chains at goroutines with a function matching REGEX\n"
+          "      --rules=FILE        extra classification rules, tried before the built-in ones\n"
+          "                          (format in stackblame(1))\n"
+          "      --fail-deadlock     exit 1 when a deadlock cycle is found\n"
+          "      --fail-blocked=N    exit 1 when a chain blocks at least N goroutines\n"
           "\n"
           "Input:\n"
           "      --label=NAME        label for dumps whose lines carry no process name\n"
@@ -31,14 +38,16 @@ void sb_options_usage(FILE *out)
           "  -h, --help              show this help\n"
           "  -V, --version           show the version\n"
           "\n"
-          "Exit status: 0 analysed; 2 usage error, unreadable input, or no goroutine found.\n"
+          "Exit status: 0 analysed, no finding asked for by --fail-*; 1 such a finding;\n"
+          "2 usage error, unreadable input, or no goroutine found.\n"
           "See stackblame(1) for the JSON schema.\n",
           out);
 }
 
 int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t errlen)
 {
-    enum { OPT_COLOR = 256, OPT_LABEL, OPT_STRIP, OPT_STATS, OPT_GROUPS };
+    enum { OPT_COLOR = 256, OPT_LABEL, OPT_STRIP, OPT_STATS, OPT_GROUPS, OPT_RULES, OPT_FROM,
+           OPT_FAIL_DEADLOCK, OPT_FAIL_BLOCKED };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},
@@ -48,6 +57,10 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         {"strip-prefix", required_argument, NULL, OPT_STRIP},
         {"stats", no_argument, NULL, OPT_STATS},
         {"groups", required_argument, NULL, OPT_GROUPS},
+        {"rules", required_argument, NULL, OPT_RULES},
+        {"from", required_argument, NULL, OPT_FROM},
+        {"fail-deadlock", no_argument, NULL, OPT_FAIL_DEADLOCK},
+        {"fail-blocked", required_argument, NULL, OPT_FAIL_BLOCKED},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -66,8 +79,10 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
                 o->format = SB_OUT_TEXT;
             else if (strcmp(optarg, "json") == 0)
                 o->format = SB_OUT_JSON;
+            else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
+                o->format = SB_OUT_MARKDOWN;
             else {
-                snprintf(err, errlen, "unknown format '%s' (text, json)", optarg);
+                snprintf(err, errlen, "unknown format '%s' (text, json, markdown)", optarg);
                 return 2;
             }
             break;
@@ -95,6 +110,24 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         case OPT_STATS:
             o->stats = true;
             break;
+        case OPT_RULES:
+            o->rules = optarg;
+            break;
+        case OPT_FROM:
+            o->from = optarg;
+            break;
+        case OPT_FAIL_DEADLOCK:
+            o->fail_deadlock = true;
+            break;
+        case OPT_FAIL_BLOCKED: {
+            char *end;
+            o->fail_blocked = strtol(optarg, &end, 10);
+            if (*optarg == '\0' || *end || o->fail_blocked < 1) {
+                snprintf(err, errlen, "--fail-blocked takes a number >= 1, not '%s'", optarg);
+                return 2;
+            }
+            break;
+        }
         case OPT_GROUPS: {
             char *end;
             o->max_groups = strtol(optarg, &end, 10);

@@ -155,6 +155,107 @@ static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
     fputc('}', out);
 }
 
+
+static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
+{
+    const sb_model *m = r->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    sb_link l;
+    sb_link_get(r, gi, root, &l);
+    fprintf(out, "{\"dump\":%u,\"goroutine\":", g->dump);
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        fputs("null", out);
+    else
+        fprintf(out, "%" PRIu64, g->id);
+    fputs(",\"state\":", out);
+    jstr_or_null(out, m, g->state);
+    if (g->wait_minutes >= 0)
+        fprintf(out, ",\"wait_minutes\":%d", g->wait_minutes);
+    else
+        fputs(",\"wait_minutes\":null", out);
+    fprintf(out, ",\"locked_to_thread\":%s,\"frame\":", g->flags & SB_G_LOCKED ? "true" : "false");
+    if (l.frame != SB_NONE)
+        jstr(out, m, sb_frame_get(m, l.frame)->func);
+    else
+        fputs("null", out);
+    fputs(",\"name\":", out);
+    jstr_or_null(out, m, l.name);
+    fprintf(out, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":", sb_wait_kind_name((enum sb_wait_kind)l.kind));
+    const sb_target *t = l.target != SB_NONE ? &r->graph->targets[l.target] : NULL;
+    if (t && (!root || t->holder == SB_NONE))
+        jstr(out, m, t->what);
+    else
+        jstr_or_null(out, m, l.detail);
+    if (t) {
+        fputs(",\"holder\":", out);
+        if (t->holder != SB_NONE && !root)
+            fprintf(out, "{\"dump\":%u,\"goroutine\":%" PRIu64 "}", m->goroutines[t->holder].dump,
+                    m->goroutines[t->holder].id);
+        else
+            fputs("null", out);
+        fprintf(out, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64, sb_conf_name((enum sb_conf)t->conf),
+                t->waiters);
+    }
+    fputs(",\"evidence\":[", out);
+    for (uint32_t k = 0; t && k < t->nev; k++) {
+        if (k)
+            fputc(',', out);
+        jstr(out, m, r->graph->evidence[t->ev_first + k]);
+    }
+    fputs("]}}", out);
+}
+
+static void put_chains(FILE *out, const sb_report *r)
+{
+    const sb_blame *b = r->blame;
+    fputs(",\"chains\":[", out);
+    for (size_t i = 0; b && i < b->nchains; i++) {
+        const sb_chain *ch = &b->chains[i];
+        fprintf(out, "%s{\"blocked\":%" PRIu64 ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
+                i ? "," : "", ch->blocked, sb_conf_name((enum sb_conf)ch->conf),
+                ch->transient ? "true" : "false");
+        if (ch->max_wait >= 0)
+            fprintf(out, "%d", ch->max_wait);
+        else
+            fputs("null", out);
+        fputs(",\"links\":[", out);
+        for (uint32_t k = 0; k < ch->nlinks; k++) {
+            if (k)
+                fputc(',', out);
+            put_link_json(out, r, ch->links[k], k + 1 == ch->nlinks);
+        }
+        fputs("]}", out);
+    }
+    fputs("],\"cycles\":[", out);
+    for (size_t i = 0; b && i < b->ncycles; i++) {
+        const sb_cycle *cy = &b->cycles[i];
+        fprintf(out, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
+        for (uint32_t k = 0; k < cy->n; k++)
+            fprintf(out, "%s%" PRIu64, k ? "," : "", r->m->goroutines[cy->members[k]].id);
+        fputs("],\"evidence\":[", out);
+        bool first = true;
+        for (uint32_t k = 0; k < cy->n; k++) {
+            uint32_t t = r->graph->target_of[cy->members[k]];
+            if (t == SB_NONE)
+                continue;
+            const sb_target *T = &r->graph->targets[t];
+            for (uint32_t e = 0; e < T->nev; e++) {
+                fputs(first ? "" : ",", out);
+                jstr(out, r->m, r->graph->evidence[T->ev_first + e]);
+                first = false;
+            }
+        }
+        fputs("],\"links\":[", out);
+        for (uint32_t k = 0; k < cy->n; k++) {
+            if (k)
+                fputc(',', out);
+            put_link_json(out, r, cy->members[k], false);
+        }
+        fputs("]}", out);
+    }
+    fputc(']', out);
+}
+
 void sb_report_json(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
@@ -164,6 +265,7 @@ void sb_report_json(FILE *out, const sb_report *r)
     put_dumps(out, m);
     fputc(',', out);
     put_stacks(out, m);
+    put_chains(out, r);
     fputs(",\"goroutines\":[", out);
     for (size_t i = 0; i < m->ngoroutines; i++) {
         if (i)

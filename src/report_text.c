@@ -9,32 +9,6 @@
 #define C_YELLOW "\033[33m"
 #define C_RESET "\033[0m"
 
-const char *sb_dump_format_name(enum sb_dump_format f)
-{
-    return f == SB_FMT_DEBUG1 ? "debug1" : "traceback";
-}
-
-const char *sb_dump_origin_name(enum sb_dump_origin o)
-{
-    static const char *const names[] = {
-        [SB_ORIGIN_PLAIN] = "goroutines", [SB_ORIGIN_SIGNAL] = "signal",
-        [SB_ORIGIN_PANIC] = "panic",      [SB_ORIGIN_FATAL] = "fatal",
-        [SB_ORIGIN_PROFILE] = "profile",
-    };
-    return (unsigned)o <= SB_ORIGIN_PROFILE ? names[o] : "?";
-}
-
-void sb_put_count(FILE *out, uint64_t n)
-{
-    char buf[32];
-    int len = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n);
-    for (int i = 0; i < len; i++) {
-        if (i > 0 && (len - i) % 3 == 0)
-            fputc(',', out);
-        fputc(buf[i], out);
-    }
-}
-
 static void put_str(FILE *out, const sb_model *m, uint32_t id)
 {
     size_t n;
@@ -69,6 +43,200 @@ static void put_dump_name(FILE *out, const sb_report *r, uint32_t di)
     const sb_dump *d = &r->m->dumps[di];
     fprintf(out, "[%u] ", di + 1);
     put_str(out, r->m, d->label);
+}
+
+
+#define C_RED "\033[1;31m"
+#define C_CYAN "\033[36m"
+#define MAX_CHAINS_SHOWN 3
+
+/* "[syscall, 1595 min, locked to thread]" */
+static void put_state(FILE *out, const sb_report *r, const sb_goroutine *g)
+{
+    const sb_model *m = r->m;
+    color(out, r, C_YELLOW);
+    fputc('[', out);
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        fprintf(out, "debug=1 record of %u", g->count);
+    else
+        put_str(out, m, g->state);
+    if (g->wait_minutes >= 0)
+        fprintf(out, ", %d min", g->wait_minutes);
+    if (g->flags & SB_G_LOCKED)
+        fputs(", locked to thread", out);
+    fputc(']', out);
+    color(out, r, C_RESET);
+}
+
+static void put_func_short(FILE *out, const sb_model *m, uint32_t func)
+{
+    size_t n, sl;
+    const char *full = sb_str(m, func, &n);
+    const char *s = sb_func_short(full, n, &sl);
+    sb_put_text(out, s, sl);
+}
+
+/* "syscall recvfrom", "IO wait", or the dangling target of a root. */
+static void put_root_wait(FILE *out, const sb_report *r, const sb_link *l)
+{
+    const sb_model *m = r->m;
+    if (l->target != SB_NONE && r->graph->targets[l->target].holder == SB_NONE) {
+        fputs("waits for ", out);
+        put_str(out, m, r->graph->targets[l->target].what);
+        fputs(" (not in the input)", out);
+        return;
+    }
+    fputs(sb_wait_kind_name((enum sb_wait_kind)l->kind), out);
+    if (l->detail) {
+        fputc(' ', out);
+        put_str(out, m, l->detail);
+    }
+}
+
+static void put_evidence(FILE *out, const sb_report *r, const sb_target *t, const char *indent)
+{
+    for (uint32_t k = 0; k < t->nev; k++) {
+        fputs(indent, out);
+        put_str(out, r->m, r->graph->evidence[t->ev_first + k]);
+        fputc('\n', out);
+    }
+}
+
+static void put_link(FILE *out, const sb_report *r, const sb_link *l)
+{
+    const sb_model *m = r->m;
+    const sb_goroutine *g = &m->goroutines[l->g];
+    fputs("  ", out);
+    put_dump_name(out, r, g->dump);
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        fputs("  record ", out);
+    else
+        fprintf(out, "  g %llu ", (unsigned long long)g->id);
+    put_state(out, r, g);
+    fputs("  ", out);
+    if (l->frame != SB_NONE)
+        put_func_short(out, m, sb_frame_get(m, l->frame)->func);
+    if (l->name) {
+        fputs(" (", out);
+        put_str(out, m, l->name);
+        fputc(')', out);
+    }
+    if (l->root) {
+        color(out, r, C_RED);
+        fputs("  ROOT", out);
+        color(out, r, C_RESET);
+        fputs("\n      ", out);
+        put_root_wait(out, r, l);
+        fputc('\n', out);
+        if (l->target != SB_NONE && r->graph->targets[l->target].holder == SB_NONE)
+            put_evidence(out, r, &r->graph->targets[l->target], "         ");
+        return;
+    }
+    fputc('\n', out);
+    if (l->target == SB_NONE)
+        return;
+    const sb_target *t = &r->graph->targets[l->target];
+    color(out, r, C_CYAN);
+    fputs("      -> waits for ", out);
+    put_str(out, m, t->what);
+    color(out, r, C_RESET);
+    if (t->waiters > 1) {
+        fputs(" (", out);
+        sb_put_count(out, t->waiters);
+        fputs(" waiters)", out);
+    }
+    if (t->holder != SB_NONE)
+        fprintf(out, ", held by g %llu? confidence %s\n",
+                (unsigned long long)m->goroutines[t->holder].id, sb_conf_name((enum sb_conf)t->conf));
+    else
+        fputs(", holder not in the input: the waiters queue behind the oldest one\n", out);
+    put_evidence(out, r, t, "         ");
+}
+
+static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t index)
+{
+    fprintf(out, "\nChain %zu: blocks ", index + 1);
+    sb_put_count(out, ch->blocked);
+    fprintf(out, " goroutine%s", ch->blocked == 1 ? "" : "s");
+    if (ch->max_wait >= 0)
+        fprintf(out, " for up to %d min", ch->max_wait);
+    fprintf(out, ", confidence %s%s\n", sb_conf_name((enum sb_conf)ch->conf),
+            ch->transient ? " (no wait times printed: may be passing contention)" : "");
+    uint32_t prev_dump = SB_NONE;
+    for (uint32_t k = 0; k < ch->nlinks; k++) {
+        sb_link l;
+        sb_link_get(r, ch->links[k], k + 1 == ch->nlinks, &l);
+        uint32_t d = r->m->goroutines[l.g].dump;
+        if (prev_dump != SB_NONE && d != prev_dump) {
+            fputs("  ======== process boundary: ", out);
+            put_str(out, r->m, r->m->dumps[prev_dump].label);
+            fputs(" -> ", out);
+            put_str(out, r->m, r->m->dumps[d].label);
+            fputs(" ========\n", out);
+        }
+        prev_dump = d;
+        put_link(out, r, &l);
+    }
+}
+
+static void put_cycles(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    for (size_t i = 0; i < r->blame->ncycles; i++) {
+        const sb_cycle *cy = &r->blame->cycles[i];
+        color(out, r, C_RED);
+        fputs("\nDeadlock: ", out);
+        color(out, r, C_RESET);
+        for (uint32_t k = 0; k <= cy->n; k++)
+            fprintf(out, k ? " -> g %llu" : "g %llu",
+                    (unsigned long long)m->goroutines[cy->members[k % cy->n]].id);
+        fputs(" in ", out);
+        put_dump_name(out, r, cy->dump);
+        fputc('\n', out);
+        for (uint32_t k = 0; k < cy->n; k++) {
+            sb_link l;
+            sb_link_get(r, cy->members[k], false, &l);
+            put_link(out, r, &l);
+        }
+    }
+}
+
+static void put_summary(FILE *out, const sb_report *r)
+{
+    const sb_blame *b = r->blame;
+    if (!b)
+        return;
+    if (b->nchains == 0 && b->ncycles == 0) {
+        fputs("\nNo goroutine blocks others: no lock, call or child wait leads to a holder.\n", out);
+        return;
+    }
+    if (b->nchains) {
+        const sb_chain *ch = &b->chains[0];
+        sb_link l;
+        sb_link_get(r, ch->links[ch->nlinks - 1], true, &l);
+        const sb_goroutine *g = &r->m->goroutines[l.g];
+        color(out, r, C_BOLD);
+        fputs("\nSuspected root: ", out);
+        put_dump_name(out, r, g->dump);
+        fprintf(out, " goroutine %llu ", (unsigned long long)g->id);
+        color(out, r, C_RESET);
+        put_state(out, r, g);
+        fputs("\n  ", out);
+        put_root_wait(out, r, &l);
+        if (l.frame != SB_NONE) {
+            fputs(" in ", out);
+            put_func_short(out, r->m, sb_frame_get(r->m, l.frame)->func);
+        }
+        fputs("\n  blocks ", out);
+        sb_put_count(out, ch->blocked);
+        fprintf(out, " goroutine%s (confidence: %s)\n", ch->blocked == 1 ? "" : "s",
+                sb_conf_name((enum sb_conf)ch->conf));
+    }
+    for (size_t i = 0; i < b->nchains && i < MAX_CHAINS_SHOWN; i++)
+        put_chain(out, r, &b->chains[i], i);
+    if (b->nchains > MAX_CHAINS_SHOWN)
+        fprintf(out, "\n... %zu more chains (--format json lists all)\n", b->nchains - MAX_CHAINS_SHOWN);
+    put_cycles(out, r);
 }
 
 static void put_frame(FILE *out, const sb_report *r, uint32_t frame_id, uint32_t args, const char *lead)
@@ -173,7 +341,9 @@ void sb_report_text(FILE *out, const sb_report *r)
         sb_put_count(out, m->stats.skipped_lines);
         fputs(" lines skipped (not part of a dump)\n", out);
     }
+    put_summary(out, r);
     size_t gi = 0;
+    fputs("\nGroups (largest first)\n", out);
     for (uint32_t di = 0; di < m->ndumps; di++) {
         const sb_dump *d = &m->dumps[di];
         fputc('\n', out);

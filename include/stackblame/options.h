@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum sb_format { SB_OUT_TEXT, SB_OUT_JSON };
+enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN };
 enum sb_color { SB_COLOR_AUTO, SB_COLOR_ALWAYS, SB_COLOR_NEVER };
 
 typedef struct sb_options {
@@ -15,6 +15,10 @@ typedef struct sb_options {
     const char *label;        /* --label NAME */
     const char *strip_prefix; /* --strip-prefix REGEX */
     long max_groups;          /* --groups N, 0 = all */
+    const char *rules;        /* --rules FILE */
+    const char *from;         /* --from REGEX */
+    bool fail_deadlock;       /* --fail-deadlock: exit 1 on a cycle */
+    long fail_blocked;        /* --fail-blocked N: exit 1 on a chain blocking >= N; 0 = off */
     bool stats;               /* --stats */
     bool help, version;
     char **files;             /* the inputs; "-" when none was named */

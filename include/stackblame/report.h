@@ -5,6 +5,9 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "stackblame/blame.h"
+#include "stackblame/classify.h"
+#include "stackblame/graph.h"
 #include "stackblame/group.h"
 #include "stackblame/model.h"
 #include "stackblame/options.h"
@@ -13,11 +16,28 @@ typedef struct sb_report {
     const sb_model *m;
     const sb_groups *groups;
     const sb_options *opt;
+    const sb_classes *classes;
+    const sb_graph *graph;
+    const sb_blame *blame;
     bool color; /* resolved from --color, NO_COLOR and isatty */
 } sb_report;
 
+/* What a report says of one link of a chain. */
+typedef struct sb_link {
+    uint32_t g;        /* goroutine index */
+    uint8_t kind;      /* enum sb_wait_kind */
+    uint32_t frame;    /* frame id shown for it (lock site / innermost user frame), SB_NONE */
+    uint32_t name;     /* human name of a well-known place, 0 */
+    uint32_t detail;   /* syscall name, RPC method, child ..., 0 */
+    uint32_t target;   /* graph target, SB_NONE */
+    bool root;         /* the last link */
+} sb_link;
+
+void sb_link_get(const sb_report *r, uint32_t gi, bool root, sb_link *out);
+
 void sb_report_text(FILE *out, const sb_report *r);
 void sb_report_json(FILE *out, const sb_report *r);
+void sb_report_markdown(FILE *out, const sb_report *r);
 
 /* Shared helpers for the reporters. */
 const char *sb_dump_format_name(enum sb_dump_format f);

@@ -1,0 +1,43 @@
+/* report_common.c: what all reporters say the same way. */
+#include <stdio.h>
+#include "stackblame/report.h"
+
+void sb_link_get(const sb_report *r, uint32_t gi, bool root, sb_link *out)
+{
+    const sb_model *m = r->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    const sb_stack_class *sc = &r->classes->stacks[g->stack];
+    out->g = gi;
+    out->kind = r->classes->g[gi].kind;
+    out->frame = sb_link_frame(m, r->classes, gi);
+    out->name = sc->name;
+    out->detail = sc->detail;
+    out->target = r->graph->target_of[gi];
+    out->root = root;
+}
+
+const char *sb_dump_format_name(enum sb_dump_format f)
+{
+    return f == SB_FMT_DEBUG1 ? "debug1" : "traceback";
+}
+
+const char *sb_dump_origin_name(enum sb_dump_origin o)
+{
+    static const char *const names[] = {
+        [SB_ORIGIN_PLAIN] = "goroutines", [SB_ORIGIN_SIGNAL] = "signal",
+        [SB_ORIGIN_PANIC] = "panic",      [SB_ORIGIN_FATAL] = "fatal",
+        [SB_ORIGIN_PROFILE] = "profile",
+    };
+    return (unsigned)o <= SB_ORIGIN_PROFILE ? names[o] : "?";
+}
+
+void sb_put_count(FILE *out, uint64_t n)
+{
+    char buf[32];
+    int len = snprintf(buf, sizeof(buf), "%llu", (unsigned long long)n);
+    for (int i = 0; i < len; i++) {
+        if (i > 0 && (len - i) % 3 == 0)
+            fputc(',', out);
+        fputc(buf[i], out);
+    }
+}

@@ -1,0 +1,179 @@
+/* report_md.c: a report to paste into an incident ticket: one summary
+ * line, the chain as a list with its evidence, each stack of the chain in a
+ * collapsed <details> block. Everything from the input is escaped so it
+ * renders as text: no HTML, no links, no markup. */
+#include <inttypes.h>
+#include "stackblame/escape.h"
+#include "stackblame/report.h"
+
+static void md(FILE *out, const sb_model *m, uint32_t id)
+{
+    size_t n;
+    const char *s = sb_str(m, id, &n);
+    sb_put_markdown(out, s, n);
+}
+
+static void html(FILE *out, const sb_model *m, uint32_t id)
+{
+    size_t n;
+    const char *s = sb_str(m, id, &n);
+    sb_put_html(out, s, n);
+}
+
+static void md_func(FILE *out, const sb_model *m, uint32_t func)
+{
+    size_t n, sl;
+    const char *full = sb_str(m, func, &n);
+    const char *s = sb_func_short(full, n, &sl);
+    /* In a code span only the backtick ends it; controls and bidi are
+     * escaped like everywhere else. */
+    fputc('`', out);
+    size_t start = 0;
+    for (size_t i = 0; i <= sl; i++) {
+        if (i == sl || s[i] == '`') {
+            sb_put_text(out, s + start, i - start);
+            if (i < sl)
+                fputc('\'', out);
+            start = i + 1;
+        }
+    }
+    fputc('`', out);
+}
+
+static void md_goroutine(FILE *out, const sb_report *r, uint32_t gi)
+{
+    const sb_model *m = r->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    md(out, m, m->dumps[g->dump].label);
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        fprintf(out, " record of %u", g->count);
+    else
+        fprintf(out, " goroutine %" PRIu64, g->id);
+    fputs(" [", out);
+    md(out, m, g->state);
+    if (g->wait_minutes >= 0)
+        fprintf(out, ", %d min", g->wait_minutes);
+    if (g->flags & SB_G_LOCKED)
+        fputs(", locked to thread", out);
+    fputs("]", out);
+}
+
+static void md_stack(FILE *out, const sb_report *r, uint32_t gi)
+{
+    const sb_model *m = r->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    fputs("  <details><summary>stack</summary>\n\n  <pre>\n", out);
+    for (uint32_t i = 0; i < st->nframes; i++) {
+        const sb_frame *f = sb_frame_get(m, st->frames[i]);
+        html(out, m, f->func);
+        fputc('(', out);
+        html(out, m, sb_goroutine_arg(m, g, i));
+        fputs(")\n    ", out);
+        html(out, m, f->file);
+        fprintf(out, ":%u\n", f->line);
+    }
+    fputs("  </pre>\n  </details>\n", out);
+}
+
+static void md_evidence(FILE *out, const sb_report *r, const sb_target *t)
+{
+    for (uint32_t k = 0; k < t->nev; k++) {
+        fputs("    - ", out);
+        md(out, r->m, r->graph->evidence[t->ev_first + k]);
+        fputc('\n', out);
+    }
+}
+
+void sb_report_markdown(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    const sb_blame *b = r->blame;
+    fputs("## stackblame: ", out);
+    if (b->nchains) {
+        const sb_chain *ch = &b->chains[0];
+        fputs("suspected root ", out);
+        md_goroutine(out, r, ch->links[ch->nlinks - 1]);
+        fputs(", blocking ", out);
+        sb_put_count(out, ch->blocked);
+        fprintf(out, " goroutine%s (confidence %s)\n\n", ch->blocked == 1 ? "" : "s",
+                sb_conf_name((enum sb_conf)ch->conf));
+    } else if (b->ncycles) {
+        fprintf(out, "%zu deadlock%s\n\n", b->ncycles, b->ncycles == 1 ? "" : "s");
+    } else {
+        fputs("no blocking chain found\n\n", out);
+    }
+    fprintf(out, "%zu dump%s, ", m->ndumps, m->ndumps == 1 ? "" : "s");
+    sb_put_count(out, m->stats.goroutines);
+    fputs(" goroutines", out);
+    for (size_t i = 0; i < m->ndumps; i++) {
+        fputs(i ? "; " : " (", out);
+        md(out, m, m->dumps[i].label);
+        fputc(' ', out);
+        sb_put_count(out, m->dumps[i].goroutines);
+    }
+    fputs(m->ndumps ? ")\n" : "\n", out);
+    for (size_t c = 0; c < b->nchains && c < 3; c++) {
+        const sb_chain *ch = &b->chains[c];
+        fprintf(out, "\n### Chain %zu: blocks ", c + 1);
+        sb_put_count(out, ch->blocked);
+        fprintf(out, " goroutine%s, confidence %s\n\n", ch->blocked == 1 ? "" : "s",
+                sb_conf_name((enum sb_conf)ch->conf));
+        for (uint32_t k = 0; k < ch->nlinks; k++) {
+            sb_link l;
+            sb_link_get(r, ch->links[k], k + 1 == ch->nlinks, &l);
+            fprintf(out, "%u. ", k + 1);
+            if (l.root)
+                fputs("**ROOT** ", out);
+            md_goroutine(out, r, l.g);
+            if (l.frame != SB_NONE) {
+                fputs(" in ", out);
+                md_func(out, m, sb_frame_get(m, l.frame)->func);
+            }
+            if (l.name) {
+                fputs(" (", out);
+                md(out, m, l.name);
+                fputc(')', out);
+            }
+            fputc('\n', out);
+            const sb_target *t = l.target != SB_NONE ? &r->graph->targets[l.target] : NULL;
+            if (t && (!l.root || t->holder == SB_NONE)) {
+                fputs("    - waits for ", out);
+                md(out, m, t->what);
+                fprintf(out, " (confidence %s)\n", sb_conf_name((enum sb_conf)t->conf));
+                md_evidence(out, r, t);
+            } else if (l.root) {
+                fprintf(out, "    - waits on: %s", sb_wait_kind_name((enum sb_wait_kind)l.kind));
+                if (l.detail) {
+                    fputc(' ', out);
+                    md(out, m, l.detail);
+                }
+                fputc('\n', out);
+            }
+            md_stack(out, r, l.g);
+        }
+    }
+    for (size_t c = 0; c < b->ncycles; c++) {
+        const sb_cycle *cy = &b->cycles[c];
+        fprintf(out, "\n### Deadlock %zu\n\n", c + 1);
+        for (uint32_t k = 0; k < cy->n; k++) {
+            sb_link l;
+            sb_link_get(r, cy->members[k], false, &l);
+            fprintf(out, "%u. ", k + 1);
+            md_goroutine(out, r, l.g);
+            if (l.frame != SB_NONE) {
+                fputs(" in ", out);
+                md_func(out, m, sb_frame_get(m, l.frame)->func);
+            }
+            fputc('\n', out);
+            if (l.target != SB_NONE) {
+                const sb_target *t = &r->graph->targets[l.target];
+                fputs("    - waits for ", out);
+                md(out, m, t->what);
+                fputc('\n', out);
+                md_evidence(out, r, t);
+            }
+            md_stack(out, r, l.g);
+        }
+    }
+}
