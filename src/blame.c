@@ -50,13 +50,13 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
     size_t n = m->ngoroutines;
     size_t alloc = n ? n : 1;
     uint32_t *next = sb_xmalloc(alloc * sizeof(uint32_t));
-    /* Waiters of a lock or call whose holder is not in the dump all wait
-     * behind its oldest waiter, which carries the dangling edge. */
+    /* Waiters of a lock whose holder is not in the dump queue behind its
+     * oldest waiter, which carries the dangling edge. */
     for (size_t i = 0; i < n; i++) {
         next[i] = sb_graph_next(g, (uint32_t)i);
         uint32_t t = g->target_of[i];
         if (next[i] == SB_NONE && t != SB_NONE && g->targets[t].holder == SB_NONE &&
-            g->targets[t].kind != SB_WAIT_EXEC && g->targets[t].first_waiter != i)
+            sb_wait_is_lock((enum sb_wait_kind)g->targets[t].kind) && g->targets[t].first_waiter != i)
             next[i] = g->targets[t].first_waiter;
     }
     uint8_t *color = sb_xcalloc(alloc, 1);
@@ -136,6 +136,7 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
             continue;
         out->chains = sb_grow(out->chains, &cap, out->nchains, sizeof(*out->chains));
         sb_chain *ch = &out->chains[out->nchains++];
+        memset(ch, 0, sizeof(*ch));
         ch->blocked = blocked[r];
         ch->max_wait = maxwait[r];
         ch->nlinks = depth[deepest[r]] + 1;

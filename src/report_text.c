@@ -145,11 +145,16 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
         sb_put_count(out, t->waiters);
         fputs(" waiters)", out);
     }
+    const char *who = sb_wait_is_lock((enum sb_wait_kind)t->kind) ? "suspected holder"
+                      : t->kind == SB_WAIT_RPC                     ? "served by"
+                                                                   : "started";
     if (t->holder != SB_NONE)
-        fprintf(out, ", held by g %llu? confidence %s\n",
+        fprintf(out, ": %s g %llu (confidence %s)\n", who,
                 (unsigned long long)m->goroutines[t->holder].id, sb_conf_name((enum sb_conf)t->conf));
+    else if (sb_wait_is_lock((enum sb_wait_kind)t->kind))
+        fputs(": holder not found; the waiters queue behind the oldest one\n", out);
     else
-        fputs(", holder not in the input: the waiters queue behind the oldest one\n", out);
+        fputs(": not in the input\n", out);
     put_evidence(out, r, t, "         ");
 }
 
@@ -334,12 +339,15 @@ void sb_report_text(FILE *out, const sb_report *r)
         fputc(')', out);
     }
     fputc('\n', out);
-    if (m->stats.truncated || m->stats.skipped_lines) {
+    if (m->stats.truncated) {
         fputs("  ", out);
         sb_put_count(out, m->stats.truncated);
-        fputs(" truncated goroutines, ", out);
+        fputs(" goroutines cut short (truncated input)\n", out);
+    }
+    if (m->stats.skipped_lines) {
+        fputs("  ", out);
         sb_put_count(out, m->stats.skipped_lines);
-        fputs(" lines skipped (not part of a dump)\n", out);
+        fputs(" lines skipped: not part of a goroutine dump\n", out);
     }
     put_summary(out, r);
     size_t gi = 0;

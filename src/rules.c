@@ -168,14 +168,14 @@ static bool parse_rules(sb_rules *r, const char *text, const char *source, char 
             if (colon)
                 *colon = '\0';
             int kind = sb_wait_kind_parse(arg);
-            if (colon)
-                memmove(arg, colon + 1, strlen(colon + 1) + 1);
-            else
-                arg[0] = '\0';
             if (kind < 0) {
                 snprintf(err, errlen, "%s:%u: unknown wait kind '%s'", source, lineno, arg);
                 return false;
             }
+            if (colon)
+                memmove(arg, colon + 1, strlen(colon + 1) + 1);
+            else
+                arg[0] = '\0';
             rule.kind = (uint8_t)kind;
         }
         int ec;

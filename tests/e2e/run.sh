@@ -29,14 +29,51 @@ golden() {
   fi
 }
 
-# Every fixture dump: JSON always, text where an expected text file exists.
+# Every fixture dump: JSON always; text and Markdown where an expected file
+# exists (create an empty one and run with REGEN=1 to add a format).
 while IFS= read -r f; do
   base=${f%.txt}
   golden "$base.expected.json" "$bin" --format json "$f"
-  if [ -f "$base.expected.txt" ] || [ "$regen" = 1 -a -f "$base.expected.txt" ]; then
-    golden "$base.expected.txt" "$bin" --color=never "$f"
-  fi
+  [ -f "$base.expected.txt" ] && golden "$base.expected.txt" "$bin" --color=never "$f"
+  [ -f "$base.expected.md" ] && golden "$base.expected.md" "$bin" --format markdown "$f"
 done < <(find fixtures -name '*.txt' ! -name '*.expected.txt' ! -path '*/gen/*' | sort)
+
+# Multi-file inputs listed in fixtures/*/inputs: one line "NAME: FILE..." each,
+# compared with NAME.expected.{json,txt,md}.
+while IFS= read -r spec; do
+  dir=$(dirname "$spec")
+  while IFS=: read -r name files; do
+    [ -n "$name" ] || continue
+    # shellcheck disable=SC2086
+    set -- $files
+    paths=(); for x in "$@"; do paths+=("$dir/$x"); done
+    golden "$dir/$name.expected.json" "$bin" --format json "${paths[@]}"
+    [ -f "$dir/$name.expected.txt" ] && golden "$dir/$name.expected.txt" "$bin" --color=never "${paths[@]}"
+    [ -f "$dir/$name.expected.md" ] && golden "$dir/$name.expected.md" "$bin" --format markdown "${paths[@]}"
+  done <"$spec"
+done < <(find fixtures -name inputs ! -path '*/gen/*' | sort)
+
+# Exit status for CI: --fail-deadlock and --fail-blocked N.
+exit_is() {
+  local want=$1; shift
+  local status=0
+  "$@" >/dev/null 2>"$tmp/err" || status=$?
+  if [ "$status" = "$want" ]; then ok; else bad "$* exited $status, want $want"; fi
+}
+f=fixtures/blocking/blocking.debug2.txt
+exit_is 0 "$bin" --fail-deadlock "$f"
+exit_is 1 "$bin" --fail-blocked 2 "$f"
+exit_is 0 "$bin" --fail-blocked 1000 "$f"
+abba=../shared/corpus/real/gops-stack-abba-deadlock-go1243.txt
+if [ -f "$abba" ]; then
+  exit_is 1 "$bin" --fail-deadlock "$abba"
+  if "$bin" -f json "$abba" | grep -q '"cycles":\[{"dump":0,"goroutines":\[20,21\]'; then ok; else bad "AB-BA cycle 20<->21 not found in $abba"; fi
+fi
+exit_is 2 "$bin" --fail-blocked 0 "$f"
+exit_is 2 "$bin" --from '(' "$f"
+printf 'wait bogus ^x$\n' >"$tmp/rules"
+expect_rules=$("$bin" --rules "$tmp/rules" "$f" 2>&1 >/dev/null || true)
+case "$expect_rules" in *"rules:1: unknown wait kind 'bogus'"*) ok ;; *) bad "--rules error: $expect_rules" ;; esac
 
 # Errors: one line naming the file and the problem, exit status 2.
 expect_error() {
