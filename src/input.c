@@ -104,7 +104,11 @@ bool sb_input_next(sb_input *in, sb_span *line)
         if (nl) {
             len = (size_t)(nl - p);
             in->start += len + 1;
-        } else if (avail >= SB_INPUT_MAX_LINE) {
+            if (len > SB_INPUT_MAX_LINE) { /* the whole line was already in the buffer */
+                len = SB_INPUT_MAX_LINE;
+                in->long_lines++;
+            }
+        } else if (avail > SB_INPUT_MAX_LINE) {
             len = SB_INPUT_MAX_LINE;
             in->start += len;
             in->discarding = true;

@@ -423,8 +423,13 @@ void sb_lex(sb_span line, sb_token *t)
     }
     if (s.p[s.n - 1] == ')' && lex_frame(s, t))
         return;
-    if (is_hex(s.p[s.n - 1]) && lex_file(s, t))
-        return;
+    if (is_hex(s.p[s.n - 1]) && lex_file(s, t)) {
+        /* Go indents file lines; logs sometimes lose the tab. Unindented,
+         * a "file" with blanks and no +0x offset is prose ("listening on :80"). */
+        if (indented || t->u.file.has_offset || !memchr(t->u.file.file.p, ' ', t->u.file.file.n))
+            return;
+        t->kind = SB_TOK_OTHER;
+    }
     if (lex_known(s, t))
         return;
     if (lex_signal(s)) {

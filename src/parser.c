@@ -381,24 +381,35 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
     }
 }
 
+/* Lines that can only stand where a new dump or report begins. */
+static bool starts_dump(enum sb_tok k)
+{
+    return k == SB_TOK_HEADER || k == SB_TOK_PROFILE || k == SB_TOK_SIGNAL || k == SB_TOK_PANIC ||
+           k == SB_TOK_FATAL || k == SB_TOK_RACE_BEGIN;
+}
+
 /* Handles one token, whatever the state. */
 static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
 {
     sb_model *m = p->m;
     if (p->state == P_RACE) {
-        m->stats.known_lines++;
-        if (t->kind == SB_TOK_RACE_RULE)
-            p->state = P_OUTSIDE;
-        return;
+        if (!starts_dump(t->kind)) {
+            m->stats.known_lines++;
+            if (t->kind == SB_TOK_RACE_RULE)
+                p->state = P_OUTSIDE;
+            return;
+        }
+        p->state = P_OUTSIDE; /* a race report cut short: the next dump begins */
     }
     if (p->state == P_PROFILE) {
         if (on_profile_line(p, t, line_no))
             return;
         finish_goroutine(p);
-        if (t->kind != SB_TOK_HEADER && t->kind != SB_TOK_PROFILE) {
+        if (!starts_dump(t->kind) && t->kind != SB_TOK_RACE_RULE) {
             m->stats.skipped_lines++;
             return;
         }
+        p->state = P_OUTSIDE;
     }
     switch (t->kind) {
     case SB_TOK_HEADER:
@@ -494,6 +505,20 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
             line.p += at;
             line.n -= (size_t)at;
             stripped = true;
+        } else if (at < 0 && !sb_prefix_active(p->px)) {
+            /* A panic/signal/fatal line in front of the first header: only
+             * distinctive prefixes (timestamps) are trusted here. */
+            sb_span rest = line;
+            sb_token t;
+            if (sb_prefix_detect_preamble(p->px, &rest, &label)) {
+                sb_lex(rest, &t);
+                if (t.kind == SB_TOK_PANIC || t.kind == SB_TOK_SIGNAL || t.kind == SB_TOK_FATAL) {
+                    line = rest;
+                    stripped = true;
+                } else {
+                    sb_prefix_reset(p->px);
+                }
+            }
         }
     }
     if (stripped)
@@ -509,9 +534,7 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
 
 void sb_parser_end(sb_parser *p)
 {
-    if (p->state == P_GOROUTINE && (p->want_file || p->want_created_file || p->nfr == 0))
-        p->g.flags |= SB_G_TRUNCATED;
-    finish_goroutine(p);
+    finish_goroutine(p); /* flags a goroutine cut short as truncated */
     close_dump(p);
     p->state = P_OUTSIDE;
 }

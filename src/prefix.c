@@ -191,6 +191,22 @@ bool sb_prefix_detect(sb_prefix *px, sb_span before, sb_span *label)
     return false;
 }
 
+bool sb_prefix_detect_preamble(sb_prefix *px, sb_span *line, sb_span *label)
+{
+    if (px->active >= 0)
+        return false;
+    for (size_t i = 0; i < SB_TAG_INDEX; i++) { /* not the plain tag: "panic: " is one */
+        long m = sb_regex_match(&px->re[i], *line, label);
+        if (m <= 0)
+            continue;
+        px->active = (int)i;
+        line->p += m;
+        line->n -= (size_t)m;
+        return true;
+    }
+    return false;
+}
+
 bool sb_prefix_next_piece(sb_prefix *px, sb_span *rest, sb_span *piece)
 {
     if (rest->n == 0 || !rest->p)

@@ -23,6 +23,10 @@ bool sb_prefix_strip(sb_prefix *px, sb_span *line, sb_span *label);
 /* `before` is the text in front of a goroutine header in one line. When it
  * is a known prefix, activate that prefix and return its label. */
 bool sb_prefix_detect(sb_prefix *px, sb_span before, sb_span *label);
+/* Before any prefix is known: when a distinctive (timestamped) prefix starts
+ * *line, activate it, strip it and return its label. The caller resets the
+ * prefix if what follows is not a dump's first line. */
+bool sb_prefix_detect_preamble(sb_prefix *px, sb_span *line, sb_span *label);
 /* Frames glued onto one line behind a repeated tag: splits the first piece
  * off *rest. Returns false when nothing is left. */
 bool sb_prefix_next_piece(sb_prefix *px, sb_span *rest, sb_span *piece);

@@ -1,0 +1,580 @@
+/* test_lexer.c: sb_lex, sb_lex_find_header, sb_args_split, sb_args_first_word.
+ *
+ * The inputs are hand-written minimal cases, one line each, quoting the
+ * shapes the Go runtime prints (see /work/shared/docs/go-dump-format.md).
+ * They are grouped by Go version family, like panicparse's
+ * gopre1.17_test.go / go1.17_test.go: a line belongs to the oldest family
+ * that prints it. */
+#include "sb_test.h"
+
+#include "stackblame/lexer.h"
+
+static sb_token lex(const char *line)
+{
+    sb_token t;
+    memset(&t, 0xa5, sizeof(t)); /* garbage: every field read must be set */
+    sb_lex(S(line), &t);
+    return t;
+}
+
+static void expect_kind(const char *line, enum sb_tok kind)
+{
+    sb_token t = lex(line);
+    if (t.kind != kind) {
+        print_error("line \"%s\": got %s, want %s\n", line, sb_tok_name(t.kind), sb_tok_name(kind));
+        fail();
+    }
+}
+
+static void expect_frame(const char *line, const char *func, const char *args)
+{
+    sb_token t = lex(line);
+    if (t.kind != SB_TOK_FRAME) {
+        print_error("line \"%s\": got %s, want frame\n", line, sb_tok_name(t.kind));
+        fail();
+    }
+    assert_span_equal(t.u.frame.func, func);
+    assert_span_equal(t.u.frame.args, args);
+}
+
+static void expect_file(const char *line, const char *file, uint32_t lineno, bool has_offset)
+{
+    sb_token t = lex(line);
+    if (t.kind != SB_TOK_FILE) {
+        print_error("line \"%s\": got %s, want file\n", line, sb_tok_name(t.kind));
+        fail();
+    }
+    assert_span_equal(t.u.file.file, file);
+    assert_int_equal(t.u.file.line, lineno);
+    assert_int_equal(t.u.file.has_offset, has_offset);
+}
+
+static sb_token expect_header(const char *line, uint64_t id, const char *state, int32_t minutes)
+{
+    sb_token t = lex(line);
+    if (t.kind != SB_TOK_HEADER) {
+        print_error("line \"%s\": got %s, want header\n", line, sb_tok_name(t.kind));
+        fail();
+    }
+    assert_true(t.u.header.id == id);
+    assert_span_equal(t.u.header.state, state);
+    assert_int_equal(t.u.header.minutes, minutes);
+    return t;
+}
+
+/* ---------------------------------------------------------------- <= 1.16 */
+
+static void test_pre117_header_semacquire_minutes(void **state)
+{
+    (void)state;
+    sb_token t = expect_header("goroutine 1 [semacquire, 9 minutes]:", 1, "semacquire", 9);
+    assert_false(t.u.header.locked);
+    assert_false(t.u.header.scan);
+    assert_false(t.u.header.leaked);
+    assert_false(t.u.header.id_overflow);
+    assert_int_equal(t.u.header.labels.n, 0);
+    assert_span_equal(t.text, "goroutine 1 [semacquire, 9 minutes]:");
+}
+
+static void test_pre117_raw_hex_args(void **state)
+{
+    (void)state;
+    expect_frame("main.f(0xc000010000, 0x1)", "main.f", "0xc000010000, 0x1");
+    sb_arg a[4];
+    assert_int_equal(sb_args_split(S("0xc000010000, 0x1"), a, 4), 2);
+    assert_span_equal(a[0].text, "0xc000010000");
+    assert_span_equal(a[1].text, "0x1");
+    assert_false(a[0].uncertain);
+    assert_false(a[0].aggregate);
+    uint64_t v = 0;
+    assert_true(sb_args_first_word(S("0xc000010000, 0x1"), &v));
+    assert_true(v == 0xc000010000ull);
+}
+
+/* 1.13-1.16 mutex waiter: the lockSlow argument is the mutex address. */
+static void test_pre117_mutex_chain(void **state)
+{
+    (void)state;
+    expect_frame("sync.runtime_SemacquireMutex(0xc0000a6074, 0x0, 0x1)",
+                 "sync.runtime_SemacquireMutex", "0xc0000a6074, 0x0, 0x1");
+    expect_file("\t/usr/local/go/src/runtime/sema.go:71 +0x47", "/usr/local/go/src/runtime/sema.go",
+                71, true);
+    expect_frame("sync.(*Mutex).lockSlow(0xc0000a6070)", "sync.(*Mutex).lockSlow", "0xc0000a6070");
+    uint64_t v = 0;
+    assert_true(sb_args_first_word(S("0xc0000a6070"), &v));
+    assert_true(v == 0xc0000a6070ull);
+    /* The inlined Lock has no values and no offset on its file line. */
+    expect_frame("sync.(*Mutex).Lock(...)", "sync.(*Mutex).Lock", "...");
+    expect_file("\t/usr/local/go/src/sync/mutex.go:81", "/usr/local/go/src/sync/mutex.go", 81, false);
+    assert_false(sb_args_first_word(S("..."), &v));
+}
+
+static void test_pre117_additional_frames_elided(void **state)
+{
+    (void)state;
+    sb_token t = lex("...additional frames elided...");
+    assert_int_equal(t.kind, SB_TOK_ELIDED);
+    assert_int_equal(t.u.elided.count, 0);
+}
+
+static void test_pre117_created_by_without_id(void **state)
+{
+    (void)state;
+    sb_token t = lex("created by main.main");
+    assert_int_equal(t.kind, SB_TOK_CREATED_BY);
+    assert_span_equal(t.u.created.func, "main.main");
+    assert_true(t.u.created.parent == 0);
+    t = lex("created by net/http.(*Server).Serve");
+    assert_int_equal(t.kind, SB_TOK_CREATED_BY);
+    assert_span_equal(t.u.created.func, "net/http.(*Server).Serve");
+    /* Trailing digits of the name are not a parent id. */
+    t = lex("created by main.init.0");
+    assert_span_equal(t.u.created.func, "main.init.0");
+    assert_true(t.u.created.parent == 0);
+}
+
+/* Go 1.3: runtime written in C (.c files), closures named func·001. */
+static void test_go13_c_files_and_middot_closures(void **state)
+{
+    (void)state;
+    expect_frame("runtime.panic(0x4c4fa0, 0xc208000130)", "runtime.panic", "0x4c4fa0, 0xc208000130");
+    expect_file("\t/usr/local/go/src/pkg/runtime/panic.c:279 +0xf5",
+                "/usr/local/go/src/pkg/runtime/panic.c", 279, true);
+    expect_frame("main.func\xc2\xb7" "001()", "main.func\xc2\xb7" "001", "");
+    expect_file("\t/usr/local/go/src/pkg/runtime/proc.c:1445", "/usr/local/go/src/pkg/runtime/proc.c",
+                1445, false);
+    expect_header("goroutine 16 [running]:", 16, "running", -1);
+}
+
+/* ------------------------------------------------------------------ 1.17+ */
+
+static void test_go117_uncertain_and_aggregate_args(void **state)
+{
+    (void)state;
+    expect_frame("main.f(0xc000012345?, {0x1, 0x2}, ...)", "main.f", "0xc000012345?, {0x1, 0x2}, ...");
+    sb_arg a[4];
+    memset(a, 0, sizeof(a));
+    assert_int_equal(sb_args_split(S("0xc000012345?, {0x1, 0x2}, ..."), a, 4), 3);
+    assert_span_equal(a[0].text, "0xc000012345");
+    assert_true(a[0].uncertain);
+    assert_false(a[0].aggregate);
+    assert_span_equal(a[1].text, "{0x1, 0x2}");
+    assert_false(a[1].uncertain);
+    assert_true(a[1].aggregate);
+    assert_span_equal(a[2].text, "...");
+    assert_false(a[2].uncertain);
+    /* The first value is printed with `?`: not a usable address. */
+    uint64_t v = 7;
+    assert_false(sb_args_first_word(S("0xc000012345?, {0x1, 0x2}, ..."), &v));
+    assert_true(v == 7);
+}
+
+static void test_go117_split_lone_ellipsis_and_empty(void **state)
+{
+    (void)state;
+    sb_arg a[2];
+    assert_int_equal(sb_args_split(S("..."), a, 2), 0);
+    assert_int_equal(sb_args_split(S(" ... "), a, 2), 0);
+    assert_int_equal(sb_args_split(S(""), a, 2), 0);
+    uint64_t v;
+    assert_false(sb_args_first_word(S(""), &v));
+    assert_false(sb_args_first_word(S("..."), &v));
+}
+
+static void test_go117_split_counts_beyond_max(void **state)
+{
+    (void)state;
+    sb_arg a[3];
+    memset(a, 0, sizeof(a));
+    a[1].text = S("sentinel");
+    /* Nested aggregates are one value; only `max` are stored. */
+    assert_int_equal(sb_args_split(S("{{0x1, 0x2}, 0x3}, 0x4?, _"), a, 1), 3);
+    assert_span_equal(a[0].text, "{{0x1, 0x2}, 0x3}");
+    assert_true(a[0].aggregate);
+    assert_span_equal(a[1].text, "sentinel");
+    assert_int_equal(sb_args_split(S("{{0x1, 0x2}, 0x3}, 0x4?, _"), a, 3), 3);
+    assert_span_equal(a[1].text, "0x4");
+    assert_true(a[1].uncertain);
+    assert_span_equal(a[2].text, "_");
+}
+
+static void test_go117_first_word_forms(void **state)
+{
+    (void)state;
+    uint64_t v = 0;
+    assert_true(sb_args_first_word(S("42, 0x1"), &v));
+    assert_true(v == 42);
+    assert_true(sb_args_first_word(S("0xABCdef"), &v));
+    assert_true(v == 0xabcdefull);
+    assert_true(sb_args_first_word(S("0xffffffffffffffff"), &v));
+    assert_true(v == UINT64_MAX);
+    assert_false(sb_args_first_word(S("0x1ffffffffffffffff"), &v)); /* 65 bits */
+    assert_false(sb_args_first_word(S("99999999999999999999"), &v)); /* > 2^64 */
+    assert_false(sb_args_first_word(S("_"), &v));
+    assert_false(sb_args_first_word(S("0x"), &v));
+    assert_false(sb_args_first_word(S("0xzz"), &v));
+    assert_false(sb_args_first_word(S("{0xc000010000}"), &v));
+}
+
+static void test_go117_dwrap_and_generics(void **state)
+{
+    (void)state;
+    expect_frame("main.main.func1\xc2\xb7" "dwrap\xc2\xb7" "1()", "main.main.func1\xc2\xb7" "dwrap\xc2\xb7" "1", "");
+    expect_frame("main.F[...](...)", "main.F[...]", "...");
+    expect_frame("main.(*List[...]).Push(0xc000010000, {0x1, 0x2})", "main.(*List[...]).Push",
+                 "0xc000010000, {0x1, 0x2}");
+}
+
+/* ------------------------------------------------------------------ 1.21+ */
+
+static void test_go121_created_by_in_goroutine(void **state)
+{
+    (void)state;
+    sb_token t = lex("created by main.main in goroutine 1");
+    assert_int_equal(t.kind, SB_TOK_CREATED_BY);
+    assert_span_equal(t.u.created.func, "main.main");
+    assert_true(t.u.created.parent == 1);
+    t = lex("created by net/http.(*Server).Serve in goroutine 42");
+    assert_span_equal(t.u.created.func, "net/http.(*Server).Serve");
+    assert_true(t.u.created.parent == 42);
+}
+
+static void test_go121_n_frames_elided(void **state)
+{
+    (void)state;
+    sb_token t = lex("...7 frames elided...");
+    assert_int_equal(t.kind, SB_TOK_ELIDED);
+    assert_int_equal(t.u.elided.count, 7);
+    expect_kind("...frames elided...", SB_TOK_OTHER);
+}
+
+/* ------------------------------------------------------------------ 1.22+ */
+
+static void test_go122_header_gp_m_mp(void **state)
+{
+    (void)state;
+    expect_header("goroutine 1 gp=0xc000002380 m=0 mp=0x5d1e80 [running]:", 1, "running", -1);
+    expect_header("goroutine 2 gp=0xc000002e00 m=nil [force gc (idle), 3 minutes]:", 2,
+                  "force gc (idle)", 3);
+    /* Cut before the bracket: not a header. */
+    expect_kind("goroutine 1 gp=0xc000002380 m=0", SB_TOK_OTHER);
+}
+
+static void test_go122_file_with_fp_sp_pc(void **state)
+{
+    (void)state;
+    expect_file("\t/usr/local/go/src/runtime/proc.go:402 +0xce fp=0xc000067f50 sp=0xc000067f30 pc=0x43c8ee",
+                "/usr/local/go/src/runtime/proc.go", 402, true);
+    /* runtime.goexit without an offset, level 2 */
+    expect_file("\t/usr/local/go/src/runtime/asm_amd64.s:1695 fp=0xc0000067e8 sp=0xc0000067e0 pc=0x46e7c1",
+                "/usr/local/go/src/runtime/asm_amd64.s", 1695, false);
+}
+
+static void test_go122_goexit_empty_aggregate_and_wrappers(void **state)
+{
+    (void)state;
+    expect_frame("runtime.goexit({})", "runtime.goexit", "{}");
+    sb_arg a[2];
+    assert_int_equal(sb_args_split(S("{}"), a, 2), 1);
+    assert_true(a[0].aggregate);
+    expect_frame("main.main.gowrap1()", "main.main.gowrap1", "");
+    expect_frame("main.run.deferwrap1()", "main.run.deferwrap1", "");
+}
+
+/* ------------------------------------------------------------------ 1.24+ */
+
+static void test_go124_internal_sync_and_waitgroup(void **state)
+{
+    (void)state;
+    expect_frame("internal/sync.(*Mutex).lockSlow(0xc0001040e8)", "internal/sync.(*Mutex).lockSlow",
+                 "0xc0001040e8");
+    uint64_t v = 0;
+    assert_true(sb_args_first_word(S("0xc0001040e8"), &v));
+    assert_true(v == 0xc0001040e8ull);
+    expect_header("goroutine 7 [sync.WaitGroup.Wait, 34 minutes]:", 7, "sync.WaitGroup.Wait", 34);
+    expect_header("goroutine 8 [sync.Mutex.Lock]:", 8, "sync.Mutex.Lock", -1);
+}
+
+/* ------------------------------------------------------------------- 1.26 */
+
+static void test_go126_leaked(void **state)
+{
+    (void)state;
+    sb_token t = expect_header("goroutine 9 [chan receive (leaked)]:", 9, "chan receive", -1);
+    assert_true(t.u.header.leaked);
+    t = expect_header("goroutine 9 [leaked]:", 9, "leaked", -1);
+    assert_true(t.u.header.leaked);
+    t = expect_header("goroutine 9 [chan receive]:", 9, "chan receive", -1);
+    assert_false(t.u.header.leaked);
+}
+
+static void test_go126_header_labels(void **state)
+{
+    (void)state;
+    sb_token t = expect_header("goroutine 10 [select, 3 minutes, labels:{\"a\":\"b\"}]:", 10, "select", 3);
+    assert_span_equal(t.u.header.labels, "labels:{\"a\":\"b\"}");
+    /* A comma inside the braces does not split the item. */
+    t = expect_header("goroutine 10 [select, {\"a\":\"b\", \"c\":\"d\"}]:", 10, "select", -1);
+    assert_span_equal(t.u.header.labels, "{\"a\":\"b\", \"c\":\"d\"}");
+}
+
+static void test_go126_durable_locked_synctest(void **state)
+{
+    (void)state;
+    sb_token t = expect_header("goroutine 11 [chan receive (durable), locked to thread, synctest bubble 3]:",
+                               11, "chan receive (durable)", -1);
+    assert_true(t.u.header.locked);
+    assert_int_equal(t.u.header.labels.n, 0);
+}
+
+/* -------------------------------------------------------- header variants */
+
+static void test_header_scan_and_locked(void **state)
+{
+    (void)state;
+    sb_token t = expect_header("goroutine 5 [chan receive (scan), 5 minutes]:", 5, "chan receive", 5);
+    assert_true(t.u.header.scan);
+    assert_false(t.u.header.locked);
+    t = expect_header("goroutine 11 [syscall, 2 minutes, locked to thread]:", 11, "syscall", 2);
+    assert_true(t.u.header.locked);
+    assert_false(t.u.header.scan);
+}
+
+static void test_header_minutes_saturate(void **state)
+{
+    (void)state;
+    expect_header("goroutine 1 [sleep, 99999999999999999999 minutes]:", 1, "sleep", INT32_MAX);
+    expect_header("goroutine 1 [sleep, 3000000000 minutes]:", 1, "sleep", INT32_MAX);
+    expect_header("goroutine 1 [sleep, 2147483647 minutes]:", 1, "sleep", INT32_MAX);
+    expect_header("goroutine 1 [sleep, 2147483646 minutes]:", 1, "sleep", INT32_MAX - 1);
+}
+
+static void test_header_id_overflow(void **state)
+{
+    (void)state;
+    sb_token t = expect_header("goroutine 99999999999999999999999 [running]:", UINT64_MAX, "running", -1);
+    assert_true(t.u.header.id_overflow);
+    t = expect_header("goroutine 18446744073709551615 [running]:", UINT64_MAX, "running", -1);
+    assert_false(t.u.header.id_overflow);
+    t = expect_header("goroutine 18446744073709551616 [running]:", UINT64_MAX, "running", -1);
+    assert_true(t.u.header.id_overflow);
+}
+
+static void test_header_truncated_without_bracket(void **state)
+{
+    (void)state;
+    expect_header("goroutine 3 [chan receive, 5 minutes", 3, "chan receive", 5);
+    expect_header("goroutine 3 [runn", 3, "runn", -1);
+}
+
+static void test_header_lookalikes_are_not_headers(void **state)
+{
+    (void)state;
+    expect_kind("goroutine 3", SB_TOK_OTHER);
+    expect_kind("goroutine x [running]:", SB_TOK_OTHER);
+    expect_kind("goroutine 3 running", SB_TOK_OTHER);
+    sb_token t = lex("goroutine profile: total 10");
+    assert_int_equal(t.kind, SB_TOK_PROFILE);
+    assert_true(t.u.record.count == 10);
+}
+
+/* --------------------------------------------------- paths and func names */
+
+static void test_windows_path(void **state)
+{
+    (void)state;
+    expect_file("\tC:/Program Files/Go/src/runtime/proc.go:398 +0xce",
+                "C:/Program Files/Go/src/runtime/proc.go", 398, true);
+}
+
+static void test_func_name_shapes(void **state)
+{
+    (void)state;
+    expect_frame("github.com/foo/bar%2ebaz.F()", "github.com/foo/bar%2ebaz.F", "");
+    expect_frame("main.main.func1.2()", "main.main.func1.2", "");
+    expect_frame("main.glob..func1()", "main.glob..func1", "");
+    expect_frame("main.(*T).Run-fm()", "main.(*T).Run-fm", "");
+    expect_frame("main.init.0()", "main.init.0", "");
+    expect_frame("k8s.io/kubernetes/vendor/google.golang.org/grpc.invoke({0x4fb6a0, 0xc000010000}, ...)",
+                 "k8s.io/kubernetes/vendor/google.golang.org/grpc.invoke", "{0x4fb6a0, 0xc000010000}, ...");
+    expect_frame("9fans.net/go/acme.(*Win).ReadAll(0xc000010000)", "9fans.net/go/acme.(*Win).ReadAll",
+                 "0xc000010000");
+    expect_frame("crypto/tls.(*Conn).Read(0xc000010000, {0xc000020000, 0x1000, 0x1000})",
+                 "crypto/tls.(*Conn).Read", "0xc000010000, {0xc000020000, 0x1000, 0x1000}");
+}
+
+static void test_panic_frame(void **state)
+{
+    (void)state;
+    expect_frame("panic({0x7aa320, 0xc0002da240})", "panic", "{0x7aa320, 0xc0002da240}");
+    sb_arg a[2];
+    assert_int_equal(sb_args_split(S("{0x7aa320, 0xc0002da240}"), a, 2), 1);
+    assert_true(a[0].aggregate);
+}
+
+/* ------------------------------------------------------------ other lines */
+
+static void test_signal_lines(void **state)
+{
+    (void)state;
+    expect_kind("SIGQUIT: quit", SB_TOK_SIGNAL);
+    expect_kind("^\\SIGQUIT: quit", SB_TOK_SIGNAL);
+    expect_kind("SIGSEGV: segmentation violation", SB_TOK_SIGNAL);
+    expect_kind("SIGABRT: abort", SB_TOK_SIGNAL);
+    expect_kind("SIG: quit", SB_TOK_OTHER);
+    expect_kind("SIGQUIT:quit", SB_TOK_OTHER);
+    expect_kind("PC=0x46e7c1 m=0 sigcode=0", SB_TOK_PREAMBLE);
+    expect_kind("PC=0x46e7c1 m=0 sigcode=1 addr=0x0", SB_TOK_PREAMBLE);
+    expect_kind("[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]", SB_TOK_PREAMBLE);
+}
+
+static void test_panic_lines(void **state)
+{
+    (void)state;
+    expect_kind("panic: boom [recovered]", SB_TOK_PANIC);
+    expect_kind("panic: boom [recovered, repanicked]", SB_TOK_PANIC);
+    expect_kind("\tpanic: boom", SB_TOK_PANIC_NESTED);
+    expect_kind("panic: runtime error: index out of range [5] with length 3", SB_TOK_PANIC);
+    expect_kind("panic: main.go:12", SB_TOK_PANIC);
+    expect_kind("fatal error: all goroutines are asleep - deadlock!", SB_TOK_FATAL);
+    expect_kind("runtime stack:", SB_TOK_RUNTIME_STACK);
+    expect_kind("runtime: out of memory: cannot allocate 4194304-byte block (3221225472 in use)",
+                SB_TOK_PREAMBLE);
+}
+
+static void test_postamble_lines(void **state)
+{
+    (void)state;
+    expect_kind("rax    0x0", SB_TOK_REGISTER);
+    expect_kind("rip    0x46e7c1", SB_TOK_REGISTER);
+    expect_kind("rflags 0x246", SB_TOK_REGISTER);
+    expect_kind("r8     0xc000064f10", SB_TOK_REGISTER);
+    expect_kind("-----", SB_TOK_SEPARATOR);
+    expect_kind("----", SB_TOK_OTHER);
+    expect_kind("exit status 2", SB_TOK_EXIT_STATUS);
+    expect_kind("WARNING: DATA RACE", SB_TOK_RACE_BEGIN);
+    expect_kind("==================", SB_TOK_RACE_RULE);
+    expect_kind("=====", SB_TOK_OTHER);
+}
+
+static void test_debug1_lines(void **state)
+{
+    (void)state;
+    sb_token t = lex("goroutineleak profile: total 3");
+    assert_int_equal(t.kind, SB_TOK_PROFILE);
+    assert_true(t.u.record.count == 3);
+    t = lex("1 @ 0x43b5a5 0x4072ba 0x46ad41");
+    assert_int_equal(t.kind, SB_TOK_RECORD);
+    assert_true(t.u.record.count == 1);
+    t = lex("12 @ 0x43a2d6");
+    assert_int_equal(t.kind, SB_TOK_RECORD);
+    assert_true(t.u.record.count == 12);
+    expect_kind("1 @ 0x43b5a5 main.go", SB_TOK_OTHER);
+    t = lex("#\t0x4a5b6c\tmain.f+0x1c\t/x/main.go:12");
+    assert_int_equal(t.kind, SB_TOK_RECORD_FRAME);
+    assert_span_equal(t.u.rframe.func, "main.f");
+    assert_span_equal(t.u.rframe.file, "/x/main.go");
+    assert_int_equal(t.u.rframe.line, 12);
+    /* Runs of tabs between fields (from a real go1.19 profile). */
+    t = lex("#\t0x47ebc4\tsync.(*Mutex).lockSlow+0x164\t\t/usr/lib/go-1.19/src/sync/mutex.go:171");
+    assert_int_equal(t.kind, SB_TOK_RECORD_FRAME);
+    assert_span_equal(t.u.rframe.func, "sync.(*Mutex).lockSlow");
+    assert_span_equal(t.u.rframe.file, "/usr/lib/go-1.19/src/sync/mutex.go");
+    assert_int_equal(t.u.rframe.line, 171);
+    expect_kind("# labels: {\"k\":\"v\"}", SB_TOK_RECORD_LABELS);
+}
+
+static void test_misc_goroutine_lines(void **state)
+{
+    (void)state;
+    expect_kind("\tgoroutine running on other thread; stack unavailable", SB_TOK_OTHER_THREAD);
+    expect_kind("[originating from goroutine 5]:", SB_TOK_ANCESTOR);
+    expect_kind("non-Go function at pc=0x1", SB_TOK_NONGO);
+    expect_kind("\tnon-Go function at pc=0x7f5b9c0a1b2c", SB_TOK_NONGO);
+    /* cgo, symbolized: a C file with pc= only */
+    expect_file("\t/x/foo.c:12 pc=0x4a1b2c", "/x/foo.c", 12, false);
+    /* Tabs turned into spaces by a log pipeline */
+    expect_file("        /x/main.go:12 +0x1d", "/x/main.go", 12, true);
+    expect_kind("", SB_TOK_BLANK);
+    expect_kind(" \t ", SB_TOK_BLANK);
+    expect_kind("\r", SB_TOK_BLANK);
+}
+
+static void test_prose_is_other(void **state)
+{
+    (void)state;
+    expect_kind("I1221 14:33:55.965939   28009 server.go:411] Version: v1.19.2", SB_TOK_OTHER);
+    expect_kind("Starting server (version 1.2)", SB_TOK_OTHER);
+    expect_kind("Found 1 data race(s)", SB_TOK_OTHER);
+    expect_kind("hello world", SB_TOK_OTHER);
+}
+
+static void test_tok_name(void **state)
+{
+    (void)state;
+    assert_string_equal(sb_tok_name(SB_TOK_HEADER), "header");
+    assert_string_equal(sb_tok_name(SB_TOK_OTHER), "other");
+    assert_string_equal(sb_tok_name((enum sb_tok)(SB_TOK_OTHER + 1)), "?");
+}
+
+/* ------------------------------------------------------ sb_lex_find_header */
+
+static void test_find_header(void **state)
+{
+    (void)state;
+    const char *glued = "...dumping all stacksgoroutine 1 [running]:";
+    assert_int_equal(sb_lex_find_header(S(glued)), strstr(glued, "goroutine") - glued);
+    assert_int_equal(sb_lex_find_header(S("goroutine 1 [running]:")), 0);
+    assert_int_equal(sb_lex_find_header(S("created by x in goroutine 5")), -1);
+    assert_int_equal(sb_lex_find_header(S("[originating from goroutine 5]:")), -1);
+    assert_int_equal(sb_lex_find_header(S("abc goroutine ")), -1);
+    assert_int_equal(sb_lex_find_header(S("")), -1);
+    const char *j = "Dec 21 14:33:55 node1 kubelet[28009]: goroutine 1 [running]:";
+    assert_int_equal(sb_lex_find_header(S(j)), strstr(j, "goroutine") - j);
+    /* The first "goroutine " is not a header; the second is. */
+    const char *two = "all goroutine 7 stacks: goroutine 7 [select]:";
+    assert_int_equal(sb_lex_find_header(S(two)), strstr(two, "goroutine 7 [") - two);
+}
+
+int main(void)
+{
+    const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_pre117_header_semacquire_minutes),
+        cmocka_unit_test(test_pre117_raw_hex_args),
+        cmocka_unit_test(test_pre117_mutex_chain),
+        cmocka_unit_test(test_pre117_additional_frames_elided),
+        cmocka_unit_test(test_pre117_created_by_without_id),
+        cmocka_unit_test(test_go13_c_files_and_middot_closures),
+        cmocka_unit_test(test_go117_uncertain_and_aggregate_args),
+        cmocka_unit_test(test_go117_split_lone_ellipsis_and_empty),
+        cmocka_unit_test(test_go117_split_counts_beyond_max),
+        cmocka_unit_test(test_go117_first_word_forms),
+        cmocka_unit_test(test_go117_dwrap_and_generics),
+        cmocka_unit_test(test_go121_created_by_in_goroutine),
+        cmocka_unit_test(test_go121_n_frames_elided),
+        cmocka_unit_test(test_go122_header_gp_m_mp),
+        cmocka_unit_test(test_go122_file_with_fp_sp_pc),
+        cmocka_unit_test(test_go122_goexit_empty_aggregate_and_wrappers),
+        cmocka_unit_test(test_go124_internal_sync_and_waitgroup),
+        cmocka_unit_test(test_go126_leaked),
+        cmocka_unit_test(test_go126_header_labels),
+        cmocka_unit_test(test_go126_durable_locked_synctest),
+        cmocka_unit_test(test_header_scan_and_locked),
+        cmocka_unit_test(test_header_minutes_saturate),
+        cmocka_unit_test(test_header_id_overflow),
+        cmocka_unit_test(test_header_truncated_without_bracket),
+        cmocka_unit_test(test_header_lookalikes_are_not_headers),
+        cmocka_unit_test(test_windows_path),
+        cmocka_unit_test(test_func_name_shapes),
+        cmocka_unit_test(test_panic_frame),
+        cmocka_unit_test(test_signal_lines),
+        cmocka_unit_test(test_panic_lines),
+        cmocka_unit_test(test_postamble_lines),
+        cmocka_unit_test(test_debug1_lines),
+        cmocka_unit_test(test_misc_goroutine_lines),
+        cmocka_unit_test(test_prose_is_other),
+        cmocka_unit_test(test_tok_name),
+        cmocka_unit_test(test_find_header),
+    };
+    return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
+}
