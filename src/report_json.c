@@ -88,11 +88,11 @@ static void put_stacks(FILE *out, const sb_model *m)
     fputc(']', out);
 }
 
-static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
+/* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
+static void put_goroutine_head(FILE *out, const sb_model *m, const sb_goroutine *g, const char *idkey)
 {
-    const sb_dump *d = &m->dumps[g->dump];
-    fprintf(out, "{\"dump\":%u,\"id\":", g->dump);
-    if (d->format == SB_FMT_DEBUG1)
+    fprintf(out, "{\"dump\":%u,\"%s\":", g->dump, idkey);
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
         fputs("null", out);
     else
         fprintf(out, "%" PRIu64, g->id);
@@ -103,6 +103,12 @@ static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
     else
         fputs(",\"wait_minutes\":null", out);
     fprintf(out, ",\"locked_to_thread\":%s", g->flags & SB_G_LOCKED ? "true" : "false");
+}
+
+static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
+{
+    const sb_dump *d = &m->dumps[g->dump];
+    put_goroutine_head(out, m, g, "id");
     if (d->format == SB_FMT_DEBUG1)
         fprintf(out, ",\"count\":%u", g->count);
     if (g->flags & SB_G_TRUNCATED)
@@ -162,18 +168,8 @@ static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
     const sb_goroutine *g = &m->goroutines[gi];
     sb_link l;
     sb_link_get(r, gi, root, &l);
-    fprintf(out, "{\"dump\":%u,\"goroutine\":", g->dump);
-    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        fputs("null", out);
-    else
-        fprintf(out, "%" PRIu64, g->id);
-    fputs(",\"state\":", out);
-    jstr_or_null(out, m, g->state);
-    if (g->wait_minutes >= 0)
-        fprintf(out, ",\"wait_minutes\":%d", g->wait_minutes);
-    else
-        fputs(",\"wait_minutes\":null", out);
-    fprintf(out, ",\"locked_to_thread\":%s,\"frame\":", g->flags & SB_G_LOCKED ? "true" : "false");
+    put_goroutine_head(out, m, g, "goroutine");
+    fputs(",\"frame\":", out);
     if (l.frame != SB_NONE)
         jstr(out, m, sb_frame_get(m, l.frame)->func);
     else

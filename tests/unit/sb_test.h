@@ -18,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <unistd.h>
+#include "stackblame/model.h"
 #include "stackblame/span.h"
 
 /* A span over a C string literal (no copy; the literal outlives the test). */
@@ -49,6 +51,42 @@ static inline char *sb_capture(sb_put_fn fn, const char *s, size_t n)
     fn(f, s, n);
     assert_int_equal(fclose(f), 0);
     return buf;
+}
+
+
+/* Shared fixtures of the parser, input and regression tests. */
+static inline int setup_model(void **state)
+{
+    sb_model *m = malloc(sizeof(*m));
+    if (!m)
+        return -1;
+    sb_model_init(m);
+    *state = m;
+    return 0;
+}
+
+static inline int teardown_model(void **state)
+{
+    sb_model *m = *state;
+    sb_model_free(m);
+    free(m);
+    return 0;
+}
+
+static inline char *temp_file(const char *data, size_t len)
+{
+    char *path = strdup("/tmp/sb_test_XXXXXX");
+    assert_non_null(path);
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    size_t off = 0;
+    while (off < len) {
+        ssize_t w = write(fd, data + off, len - off);
+        assert_true(w > 0);
+        off += (size_t)w;
+    }
+    assert_int_equal(close(fd), 0);
+    return path;
 }
 
 #endif

@@ -12,22 +12,6 @@
 #include "stackblame/model.h"
 #include "stackblame/parser.h"
 
-/* Writes data to a new temp file; returns its malloc'd path. */
-static char *temp_file(const char *data, size_t len)
-{
-    char *path = strdup("/tmp/sb_test_input_XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        assert_true(w > 0);
-        off += (size_t)w;
-    }
-    assert_int_equal(close(fd), 0);
-    return path;
-}
 
 static void remove_temp(char *path)
 {

@@ -13,23 +13,7 @@
 #include "stackblame/parser.h"
 #include "stackblame/prefix.h"
 
-static int setup_model(void **state)
-{
-    sb_model *m = malloc(sizeof(*m));
-    if (!m)
-        return -1;
-    sb_model_init(m);
-    *state = m;
-    return 0;
-}
 
-static int teardown_model(void **state)
-{
-    sb_model *m = *state;
-    sb_model_free(m);
-    free(m);
-    return 0;
-}
 
 static void parse_named(sb_model *m, const char *name, const char *text, size_t len, const char *label)
 {

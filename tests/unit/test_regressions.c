@@ -16,23 +16,7 @@
 #include "stackblame/parser.h"
 #include "stackblame/prefix.h"
 
-static int setup_model(void **state)
-{
-    sb_model *m = malloc(sizeof(*m));
-    if (!m)
-        return -1;
-    sb_model_init(m);
-    *state = m;
-    return 0;
-}
 
-static int teardown_model(void **state)
-{
-    sb_model *m = *state;
-    sb_model_free(m);
-    free(m);
-    return 0;
-}
 
 static void parse(sb_model *m, const char *text)
 {
@@ -49,21 +33,6 @@ static void parse(sb_model *m, const char *text)
     assert_true(ok);
 }
 
-static char *temp_file(const char *data, size_t len)
-{
-    char *path = strdup("/tmp/sb_test_bugs_XXXXXX");
-    assert_non_null(path);
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    size_t off = 0;
-    while (off < len) {
-        ssize_t w = write(fd, data + off, len - off);
-        assert_true(w > 0);
-        off += (size_t)w;
-    }
-    assert_int_equal(close(fd), 0);
-    return path;
-}
 
 /* BUG (parser.c, sb_parser_end): a goroutine whose only body line is
  * "goroutine running on other thread; stack unavailable" is flagged
