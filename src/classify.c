@@ -142,6 +142,14 @@ static bool closure_part(const char *p, size_t n)
     return false;
 }
 
+bool sb_func_is_closure(const char *func, size_t n)
+{
+    size_t i = n;
+    while (i > 0 && func[i - 1] != '.' && func[i - 1] != '/')
+        i--;
+    return closure_part(func + i, n - i);
+}
+
 bool sb_func_type(const char *func, size_t n, size_t *type_len)
 {
     size_t sl;

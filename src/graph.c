@@ -375,9 +375,15 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                 if (lock_of[cand] == l)
                     continue;
                 ncand++;
-                if (ranks_above(m, cand, tiers[k], best, best_tier)) {
+                /* A method itself beats a closure of it: the closure may run
+                 * in a goroutine the lock holder started. */
+                const sb_goroutine *cg = &m->goroutines[cand];
+                size_t fl;
+                const char *fn = sb_str(m, sb_frame_get(m, sb_stack_get(m, cg->stack)->frames[inside.e[e].frame])->func, &fl);
+                int tier = tiers[k] * 2 + !sb_func_is_closure(fn, fl);
+                if (ranks_above(m, cand, tier, best, best_tier)) {
                     best = cand;
-                    best_tier = tiers[k];
+                    best_tier = tier;
                     best_frame = inside.e[e].frame;
                 }
             }
@@ -387,10 +393,10 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             int hl;
             const char *hs = fshort(m, sb_frame_get(m, sb_stack_get(m, h->stack)->frames[best_frame])->func, &hl);
             T->holder = best;
-            T->conf = best_tier == 3 ? SB_CONF_HIGH : SB_CONF_MEDIUM;
+            T->conf = best_tier / 2 == 3 ? SB_CONF_HIGH : SB_CONF_MEDIUM;
             ev(b, T, "goroutine %llu is inside %.*s, past its Lock call, not waiting on this lock",
                (unsigned long long)h->id, hl, hs);
-            if (best_tier == 3)
+            if (best_tier / 2 == 3)
                 ev(b, T, "receiver 0x%llx matches the waiters'", (unsigned long long)L->recv);
             if (h->wait_minutes >= 0)
                 ev(b, T, "waiting %d min, the longest of %u candidate%s", h->wait_minutes, ncand,

@@ -82,6 +82,8 @@ bool sb_wait_is_lock(enum sb_wait_kind k);
 /* The receiver type of a method name: "pkg/path.(*T).M.func1" -> "pkg/path.(*T)".
  * Returns false for plain functions and closures of plain functions. */
 bool sb_func_type(const char *func, size_t n, size_t *type_len);
+/* A closure: "pkg.F.func1", "pkg.(*T).M.gowrap2". */
+bool sb_func_is_closure(const char *func, size_t n);
 /* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
 const char *sb_func_short(const char *func, size_t n, size_t *short_len);
 
