@@ -502,9 +502,9 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
          * seen yet; finding it there is how the prefix gets detected. */
         long at = sb_lex_find_header(line);
         if (at > 0 && sb_prefix_detect(p->px, sb_span_make(line.p, (size_t)at), &label)) {
-            line.p += at;
-            line.n -= (size_t)at;
-            stripped = true;
+            /* Strip only the prefix: with a glued tag, pieces before the
+             * header ("SIGQUIT: quit") still count. */
+            stripped = sb_prefix_strip(p->px, &line, &label);
         } else if (at < 0 && !sb_prefix_active(p->px)) {
             /* A panic/signal/fatal line in front of the first header: only
              * distinctive prefixes (timestamps) are trusted here. */

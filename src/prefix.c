@@ -171,8 +171,16 @@ bool sb_prefix_detect(sb_prefix *px, sb_span before, sb_span *label)
         return false;
     for (size_t i = 0; i < SB_NPREFIX; i++) {
         long m = sb_regex_match(&px->re[i], before, label);
-        if (m < 0 || (size_t)m != before.n)
+        if (m <= 0)
             continue;
+        /* The prefix must be all that stands before the header, except for
+         * a tag glued in front of every piece: "tag: SIGQUIT: quit tag: goroutine". */
+        bool glued = i == SB_TAG_INDEX && before.n > (size_t)m &&
+                     before.n >= (size_t)m + 1 && before.p[before.n - (size_t)m - 1] == ' ' &&
+                     memcmp(before.p + before.n - (size_t)m, before.p, (size_t)m) == 0;
+        if ((size_t)m != before.n && !glued)
+            continue;
+        before.n = (size_t)m;
         px->active = (int)i;
         free(px->tag);
         px->tag = NULL;
