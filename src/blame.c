@@ -131,8 +131,16 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
             deepest[r] = (uint32_t)i;
     }
     size_t cap = 0;
+    /* A root waiting on a call or child outside the input is a finding by
+     * itself: the chain goes on in a process not dumped. */
     for (size_t r = 0; r < n; r++) {
-        if (root[r] != r || in_cycle[r] || blocked[r] == 0 || deepest[r] == SB_NONE)
+        uint32_t t = g->target_of[r];
+        if (root[r] == r && !in_cycle[r] && deepest[r] == SB_NONE && t != SB_NONE &&
+            g->targets[t].holder == SB_NONE && (!start || start[r]))
+            deepest[r] = (uint32_t)r;
+    }
+    for (size_t r = 0; r < n; r++) {
+        if (root[r] != r || in_cycle[r] || deepest[r] == SB_NONE)
             continue;
         out->chains = sb_grow(out->chains, &cap, out->nchains, sizeof(*out->chains));
         sb_chain *ch = &out->chains[out->nchains++];
@@ -142,6 +150,8 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
         ch->nlinks = depth[deepest[r]] + 1;
         ch->links = sb_xmalloc(ch->nlinks * sizeof(uint32_t));
         ch->conf = SB_CONF_HIGH;
+        if (ch->nlinks == 1 && g->target_of[r] != SB_NONE)
+            ch->conf = g->targets[g->target_of[r]].conf;
         uint32_t x = deepest[r];
         for (uint32_t k = 0; k < ch->nlinks; k++, x = next[x]) {
             ch->links[k] = x;
@@ -154,7 +164,9 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
         }
         /* In a traceback dump without wait times, contention may be passing. */
         const sb_dump *d = &m->dumps[m->goroutines[r].dump];
-        if (ch->max_wait < 1 && d->format == SB_FMT_TRACEBACK) {
+        int32_t longest = ch->max_wait > m->goroutines[r].wait_minutes ? ch->max_wait
+                                                                         : m->goroutines[r].wait_minutes;
+        if (longest < 1 && d->format == SB_FMT_TRACEBACK) {
             ch->transient = true;
             if (ch->conf > SB_CONF_LOW)
                 ch->conf = SB_CONF_LOW;

@@ -66,7 +66,7 @@ typedef struct sb_key {
 } sb_key;
 
 enum { K_LOCK_ADDR = 1, K_LOCK_SITE, K_TYPE_RECV, K_TYPE_ANY, K_SITE_FUNC, K_WRITER_RECV,
-       K_WRITER_ANY, K_SERVES, K_PROTO, K_CREATOR, K_RPC_TARGET, K_EXEC_TARGET };
+       K_WRITER_ANY, K_SERVES, K_PROTO, K_CREATOR, K_RPC_TARGET, K_EXEC_TARGET, K_DUMP_NAME };
 
 static sb_key key(uint32_t dump, uint32_t tag, uint64_t a, uint64_t b)
 {
@@ -158,6 +158,8 @@ static bool ranks_above(const sb_model *m, uint32_t a, int tier_a, uint32_t b, i
     if (tier_a != tier_b)
         return tier_a > tier_b;
     const sb_goroutine *x = &m->goroutines[a], *y = &m->goroutines[b];
+    if (x->seen != y->seen) /* in a series: what stayed put beats what came and went */
+        return x->seen > y->seen;
     if (x->wait_minutes != y->wait_minutes)
         return x->wait_minutes > y->wait_minutes;
     bool lx = x->flags & SB_G_LOCKED, ly = y->flags & SB_G_LOCKED;
@@ -168,10 +170,13 @@ static bool ranks_above(const sb_model *m, uint32_t a, int tier_a, uint32_t b, i
     return a < b;
 }
 
+/* Goroutines that never hold anything up: the runtime's own, the one
+ * writing the dump, and those of a snapshot that a later one supersedes. */
 static bool excluded(const sb_gb *b, uint32_t gi)
 {
     const sb_goroutine *g = &b->m->goroutines[gi];
-    return b->c->g[gi].kind == SB_WAIT_RUNTIME || b->c->stacks[g->stack].dumper;
+    return b->c->g[gi].kind == SB_WAIT_RUNTIME || b->c->stacks[g->stack].dumper ||
+           b->m->dumps[g->dump].superseded;
 }
 
 static uint64_t frame_recv(const sb_model *m, const sb_goroutine *g, uint32_t f)
@@ -192,6 +197,7 @@ typedef struct sb_lock {
     uint32_t dump, type, site_func;
     uint64_t addr, recv;
     uint32_t best; /* oldest waiter */
+    bool many_sites; /* waiters lock it in different functions */
     uint32_t nwaiters;
     int32_t min_wait, max_wait;
 } sb_lock;
@@ -213,7 +219,7 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         lock_of[i] = SB_NONE;
         const sb_gclass *gc = &c->g[i];
-        if (!sb_wait_is_lock(gc->kind))
+        if (!sb_wait_is_lock(gc->kind) || m->dumps[m->goroutines[i].dump].superseded)
             continue;
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &c->stacks[g->stack];
@@ -240,6 +246,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                 sb_intern_put(&sites, &site_func, sizeof(uint32_t));
         }
         sb_lock *l = &locks[id];
+        if (site_func != l->site_func)
+            l->many_sites = true;
         if (!l->recv && gc->has_recv)
             l->recv = gc->recv;
         if (l->kind == SB_WAIT_RWMUTEX_READ && gc->kind == SB_WAIT_RWMUTEX_WRITE)
@@ -334,8 +342,9 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         T->waiters = L->nwaiters;
         T->first_waiter = L->best;
         if (L->addr)
-            ev(b, T, "%u waiter%s on the same %s 0x%llx (lock site %.*s)", L->nwaiters,
-               L->nwaiters == 1 ? "" : "s", kn, (unsigned long long)L->addr, sl, ss);
+            ev(b, T, "%u waiter%s on the same %s 0x%llx (lock site %.*s%s)", L->nwaiters,
+               L->nwaiters == 1 ? "" : "s", kn, (unsigned long long)L->addr, sl, ss,
+               L->many_sites ? " and others" : "");
         else
             ev(b, T, "%u waiter%s at the same lock site %.*s%s", L->nwaiters,
                L->nwaiters == 1 ? "" : "s", sl, ss, L->recv ? " and receiver" : "");
@@ -442,6 +451,40 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
 
 /* --- RPC ------------------------------------------------------------------ */
 
+/* A stuck call is most likely one of the handlers that are themselves
+ * stuck, and most of those queue on a lock. */
+static int handler_tier(const sb_gb *b, uint32_t h)
+{
+    uint8_t k = b->c->g[h].kind;
+    return sb_wait_is_lock((enum sb_wait_kind)k) ? 2 : k != SB_WAIT_RUNNING && k != SB_WAIT_RUNNABLE;
+}
+
+/* The handler to blame among those indexed under key: busy ones (not
+ * running) first, then by the usual order. Counts handlers and the dumps
+ * they are in. */
+static uint32_t best_handler(const sb_gb *b, const sb_index *servers, sb_key k, uint32_t client,
+                             uint32_t *n, uint32_t *ndumps /* 0, 1, or 2 for "several" */)
+{
+    const sb_model *m = b->m;
+    uint32_t best = SB_NONE, first_dump = SB_NONE;
+    *n = *ndumps = 0;
+    for (uint32_t s = idx_first(servers, &k, sizeof(k)); s != SB_NONE; s = servers->e[s].next) {
+        uint32_t h = servers->e[s].g;
+        if (h == client)
+            continue;
+        (*n)++;
+        if (first_dump == SB_NONE) {
+            first_dump = m->goroutines[h].dump;
+            *ndumps = 1;
+        } else if (m->goroutines[h].dump != first_dump) {
+            *ndumps = 2; /* more than one: all the caller needs to know */
+        }
+        if (ranks_above(m, h, handler_tier(b, h), best, best == SB_NONE ? 0 : handler_tier(b, best)))
+            best = h;
+    }
+    return best;
+}
+
 static void rpc_pass(sb_gb *b)
 {
     sb_model *m = b->m;
@@ -449,19 +492,20 @@ static void rpc_pass(sb_gb *b)
     sb_index servers, targets;
     idx_init(&servers);
     idx_init(&targets);
-    /* Best handler per (dump, method) and per (dump, protocol). */
+    /* Handlers by (dump, method) and (dump, protocol), and the same across
+     * all dumps: a call leaves one process and is served in another. */
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &c->stacks[g->stack];
         if (!sc->serves || excluded(b, i))
             continue;
-        sb_key k1 = key(g->dump, K_SERVES, sc->serves, 0);
-        sb_key k2 = key(g->dump, K_PROTO, sc->serves_proto, 0);
-        idx_add(&servers, &k1, sizeof(k1), i, 0);
-        idx_add(&servers, &k2, sizeof(k2), i, 0);
+        sb_key ks[4] = {key(g->dump, K_SERVES, sc->serves, 0), key(g->dump, K_PROTO, sc->serves_proto, 0),
+                        key(SB_NONE, K_SERVES, sc->serves, 0), key(SB_NONE, K_PROTO, sc->serves_proto, 0)};
+        for (int k = 0; k < 4; k++)
+            idx_add(&servers, &ks[k], sizeof(ks[k]), i, 0);
     }
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
-        if (c->g[i].kind != SB_WAIT_RPC || b->g->target_of[i] != SB_NONE)
+        if (c->g[i].kind != SB_WAIT_RPC || b->g->target_of[i] != SB_NONE || excluded(b, i))
             continue;
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &c->stacks[g->stack];
@@ -478,31 +522,34 @@ static void rpc_pass(sb_gb *b)
                            : new_target(b, SB_WAIT_RPC, g->dump, "%.*s call", pl, ps);
             idx_add(&targets, &tk, sizeof(tk), i, ti);
             sb_target *T = &b->g->targets[ti];
-            sb_key sk = by_method ? key(g->dump, K_SERVES, sc->detail, 0)
-                                  : key(g->dump, K_PROTO, sc->proto, 0);
-            uint32_t best = SB_NONE, n = 0;
-            for (uint32_t s = idx_first(&servers, &sk, sizeof(sk)); s != SB_NONE; s = servers.e[s].next) {
-                uint32_t h = servers.e[s].g;
-                if (h == i)
-                    continue;
-                n++;
-                if (ranks_above(m, h, c->g[h].kind != SB_WAIT_RUNNING, best,
-                                best == SB_NONE ? 0 : c->g[best].kind != SB_WAIT_RUNNING))
-                    best = h;
-            }
+            uint32_t tag = by_method ? K_SERVES : K_PROTO;
+            uint64_t what = by_method ? sc->detail : sc->proto;
+            uint32_t n, ndumps;
+            uint32_t best = best_handler(b, &servers, key(g->dump, tag, what, 0), i, &n, &ndumps);
+            bool local = best != SB_NONE;
+            if (!local)
+                best = best_handler(b, &servers, key(SB_NONE, tag, what, 0), i, &n, &ndumps);
             if (best != SB_NONE) {
+                const sb_goroutine *h = &m->goroutines[best];
+                int ll;
+                const char *ls = sstr(m, m->dumps[h->dump].label, &ll);
                 T->holder = best;
-                T->conf = by_method ? (n == 1 ? SB_CONF_HIGH : SB_CONF_MEDIUM) : SB_CONF_LOW;
+                /* A method name pins the handler; a protocol alone pins it only
+                 * when one process serves it. */
+                T->conf = by_method ? (n == 1 ? SB_CONF_HIGH : SB_CONF_MEDIUM)
+                                    : (!local && ndumps == 1 ? SB_CONF_MEDIUM : SB_CONF_LOW);
                 if (by_method)
-                    ev(b, T, "goroutine %llu serves %.*s in the same process (%u handler%s running)",
-                       (unsigned long long)m->goroutines[best].id, dl, ds, n, n == 1 ? "" : "s");
+                    ev(b, T, "goroutine %llu serves %.*s in %s%.*s (%u handler%s running)",
+                       (unsigned long long)h->id, dl, ds, local ? "the same process" : "process ",
+                       local ? 0 : ll, ls, n, n == 1 ? "" : "s");
                 else
-                    ev(b, T, "the client's stack does not name the method; goroutine %llu is the "
-                       "longest-running %.*s handler of %u", (unsigned long long)m->goroutines[best].id,
-                       pl, ps, n);
+                    ev(b, T, "the client's stack does not name the method; goroutine %llu in %s%.*s "
+                       "is the longest-stuck %.*s handler of %u%s", (unsigned long long)h->id,
+                       local ? "the same process" : "process ", local ? 0 : ll, ls, pl, ps, n,
+                       !local && ndumps == 1 ? ", and the only process in the input serving it" : "");
             } else {
                 T->conf = SB_CONF_MEDIUM;
-                ev(b, T, "no handler of this call in the dump: the server is another process; "
+                ev(b, T, "no handler of this call in the input: the server is another process; "
                    "dump it to continue the chain");
             }
         }
@@ -521,9 +568,8 @@ static void children_pass(sb_gb *b)
 {
     sb_model *m = b->m;
     const sb_classes *c = b->c;
-    sb_index creators, execs;
+    sb_index creators;
     idx_init(&creators);
-    idx_init(&execs);
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
         if (g->created_by == SB_NONE || excluded(b, i))
@@ -533,35 +579,17 @@ static void children_pass(sb_gb *b)
     }
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         uint8_t kind = c->g[i].kind;
-        if (b->g->target_of[i] != SB_NONE)
+        if (b->g->target_of[i] != SB_NONE || excluded(b, i))
             continue;
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &c->stacks[g->stack];
         const sb_stack *st = sb_stack_get(m, g->stack);
-        if (kind == SB_WAIT_EXEC) {
-            sb_key tk = key(g->dump, K_EXEC_TARGET, sc->detail, 0);
-            uint32_t e = idx_first(&execs, &tk, sizeof(tk)), ti;
-            if (e != SB_NONE) {
-                ti = execs.e[e].frame;
-            } else {
-                int dl;
-                const char *ds = sstr(m, sc->detail, &dl);
-                ti = new_target(b, SB_WAIT_EXEC, g->dump, "child process: %.*s", dl, ds);
-                idx_add(&execs, &tk, sizeof(tk), i, ti);
-                sb_target *T = &b->g->targets[ti];
-                T->conf = SB_CONF_MEDIUM;
-                ev(b, T, "waits in os.(*Process).Wait for a child process (%.*s) to exit", dl, ds);
-                ev(b, T, "the child's own stacks continue the chain: dump that process (SIGQUIT) "
-                   "and pass both dumps");
-            }
-            b->g->target_of[i] = ti;
-            b->g->targets[ti].waiters += g->count;
-            if (ranks_above(m, i, 0, b->g->targets[ti].first_waiter, 0))
-                b->g->targets[ti].first_waiter = i;
-            continue;
-        }
         if (kind != SB_WAIT_WAITGROUP && kind != SB_WAIT_CHAN && kind != SB_WAIT_SELECT)
             continue;
+        /* A channel wait is linked to a child only when the runtime printed
+         * the parent id (Go 1.21+): by name alone, every idle loop that
+         * started workers would look blocked by them. */
+        bool need_parent = kind != SB_WAIT_WAITGROUP;
         if (sc->site_frame == SB_NONE)
             continue;
         uint32_t func = sb_frame_get(m, st->frames[sc->site_frame])->func;
@@ -571,7 +599,7 @@ static void children_pass(sb_gb *b)
         for (uint32_t e = idx_first(&creators, &k, sizeof(k)); e != SB_NONE; e = creators.e[e].next) {
             uint32_t ch = creators.e[e].g;
             const sb_goroutine *cg = &m->goroutines[ch];
-            if (ch == i || (cg->parent && g->id && cg->parent != g->id))
+            if (ch == i || (cg->parent && g->id && cg->parent != g->id) || (need_parent && !cg->parent))
                 continue;
             n++;
             int tier = c->g[ch].kind != SB_WAIT_RUNNABLE && c->g[ch].kind != SB_WAIT_RUNNING;
@@ -602,7 +630,167 @@ static void children_pass(sb_gb *b)
         b->g->target_of[i] = ti;
     }
     idx_free(&creators);
+}
+
+/* The goroutine of a child dump that stands for the whole process: one that
+ * carries the name the parent's exec had (the plugin's main), busy first. */
+static uint32_t child_goroutine(const sb_gb *b, uint32_t dump, uint32_t name)
+{
+    const sb_model *m = b->m;
+    const sb_dump *d = &m->dumps[dump];
+    uint32_t best = SB_NONE;
+    int best_tier = 0;
+    for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++) {
+        if (excluded(b, i))
+            continue;
+        uint8_t k = b->c->g[i].kind;
+        int tier = 2 * (name && b->c->stacks[m->goroutines[i].stack].name == name) +
+                   (k != SB_WAIT_RUNNING && k != SB_WAIT_RUNNABLE && k != SB_WAIT_UNKNOWN);
+        if (ranks_above(m, i, tier, best, best_tier)) {
+            best = i;
+            best_tier = tier;
+        }
+    }
+    return best;
+}
+
+/* Exec waits: the child's dump when the input has it, matched by the name
+ * the parent's exec frames carry (a CNI plugin execs, a CNI plugin's main
+ * runs skel.PluginMain), else the only process dump no edge reaches yet. */
+static void exec_pass(sb_gb *b)
+{
+    sb_model *m = b->m;
+    const sb_classes *c = b->c;
+    size_t nd = m->ndumps ? m->ndumps : 1;
+    bool *connected = sb_xcalloc(nd, sizeof(bool));
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        uint32_t t = b->g->target_of[i];
+        if (t == SB_NONE || b->g->targets[t].holder == SB_NONE)
+            continue;
+        uint32_t hd = m->goroutines[b->g->targets[t].holder].dump;
+        if (hd != m->goroutines[i].dump)
+            connected[hd] = connected[m->goroutines[i].dump] = true;
+    }
+    sb_index named, execs;
+    idx_init(&named);
+    idx_init(&execs);
+    for (uint32_t d = 0; d < m->ndumps; d++) {
+        const sb_dump *dp = &m->dumps[d];
+        for (uint32_t i = dp->first; i < dp->first + dp->ngoroutines && !dp->superseded; i++) {
+            uint32_t name = c->stacks[m->goroutines[i].stack].name;
+            sb_key k = key(SB_NONE, K_DUMP_NAME, name, 0);
+            uint32_t e = idx_first(&named, &k, sizeof(k));
+            if (name && (e == SB_NONE || named.e[e].frame != d)) /* one entry per dump */
+                idx_add(&named, &k, sizeof(k), i, d);
+        }
+    }
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        if (c->g[i].kind != SB_WAIT_EXEC || b->g->target_of[i] != SB_NONE || excluded(b, i))
+            continue;
+        const sb_goroutine *g = &m->goroutines[i];
+        const sb_stack_class *sc = &c->stacks[g->stack];
+        sb_key tk = key(g->dump, K_EXEC_TARGET, sc->detail, 0);
+        uint32_t e = idx_first(&execs, &tk, sizeof(tk)), ti;
+        if (e == SB_NONE) {
+            int dl;
+            const char *ds = sstr(m, sc->detail, &dl);
+            ti = new_target(b, SB_WAIT_EXEC, g->dump, "child process: %.*s", dl, ds);
+            idx_add(&execs, &tk, sizeof(tk), i, ti);
+            sb_target *T = &b->g->targets[ti];
+            ev(b, T, "waits in os.(*Process).Wait for a child process (%.*s) to exit", dl, ds);
+            /* 1. a dump of another process carrying the same name */
+            uint32_t child = SB_NONE;
+            sb_key nk = key(SB_NONE, K_DUMP_NAME, sc->detail, 0);
+            for (uint32_t x = idx_first(&named, &nk, sizeof(nk)); x != SB_NONE && sc->detail;
+                 x = named.e[x].next) {
+                uint32_t d = named.e[x].frame;
+                if (d != g->dump && m->dumps[d].label != m->dumps[g->dump].label) {
+                    child = d;
+                    T->conf = SB_CONF_MEDIUM;
+                }
+            }
+            if (child != SB_NONE) {
+                int cl;
+                const char *cs = sstr(m, m->dumps[child].label, &cl);
+                ev(b, T, "process %.*s runs a %.*s too: its dump continues the chain", cl, cs, dl, ds);
+            } else {
+                /* 2. the only process dump that nothing else explains */
+                uint32_t only = SB_NONE, count = 0;
+                for (uint32_t d = 0; d < m->ndumps; d++) {
+                    if (d == g->dump || connected[d] || m->dumps[d].superseded ||
+                        m->dumps[d].label == m->dumps[g->dump].label)
+                        continue;
+                    only = d;
+                    count++;
+                }
+                if (count == 1) {
+                    int cl;
+                    const char *cs = sstr(m, m->dumps[only].label, &cl);
+                    child = only;
+                    T->conf = SB_CONF_LOW;
+                    ev(b, T, "process %.*s is the only dump in the input that no other edge "
+                       "explains: taken as the child", cl, cs);
+                }
+            }
+            if (child != SB_NONE) {
+                T->holder = child_goroutine(b, child, sc->detail);
+                if (T->holder != SB_NONE)
+                    connected[child] = connected[g->dump] = true;
+            }
+            if (T->holder == SB_NONE) {
+                T->conf = SB_CONF_MEDIUM;
+                ev(b, T, "the child's own stacks continue the chain: dump that process (SIGQUIT) "
+                   "and pass both dumps");
+            }
+        } else {
+            ti = execs.e[e].frame;
+        }
+        b->g->target_of[i] = ti;
+        b->g->targets[ti].waiters += g->count;
+        if (ranks_above(m, i, 0, b->g->targets[ti].first_waiter, 0))
+            b->g->targets[ti].first_waiter = i;
+    }
+    idx_free(&named);
     idx_free(&execs);
+    free(connected);
+}
+
+/* Appends a line to a finished target: its evidence must stay contiguous,
+ * so it moves to the end of the evidence array first. */
+static void ev_late(sb_gb *b, sb_target *t, const char *line)
+{
+    sb_graph *g = b->g;
+    uint32_t first = (uint32_t)g->nevidence;
+    for (uint32_t k = 0; k < t->nev; k++) {
+        g->evidence = sb_grow(g->evidence, &g->evidence_cap, g->nevidence, sizeof(*g->evidence));
+        g->evidence[g->nevidence++] = g->evidence[t->ev_first + k];
+    }
+    uint32_t n = t->nev;
+    t->nev = 0;
+    ev(b, t, "%s", line);
+    t->ev_first = first;
+    t->nev = n + 1;
+}
+
+/* Snapshots: a holder that sat with the same stack in every snapshot of its
+ * process is stuck, not passing by; say so and trust it more. */
+static void unmoved_pass(sb_gb *b)
+{
+    for (size_t t = 0; t < b->g->ntargets; t++) {
+        sb_target *T = &b->g->targets[t];
+        if (T->holder == SB_NONE)
+            continue;
+        const sb_goroutine *h = &b->m->goroutines[T->holder];
+        const sb_dump *d = &b->m->dumps[h->dump];
+        if (d->series == SB_NONE || h->seen < d->snapshot + 1)
+            continue;
+        char line[160];
+        snprintf(line, sizeof(line), "goroutine %llu did not move: same stack in all %u snapshots",
+                 (unsigned long long)h->id, h->seen);
+        ev_late(b, T, line);
+        if (T->conf < SB_CONF_HIGH)
+            T->conf++;
+    }
 }
 
 void sb_graph_build(sb_model *m, const sb_classes *c, sb_graph *g)
@@ -617,7 +805,9 @@ void sb_graph_build(sb_model *m, const sb_classes *c, sb_graph *g)
     lock_pass(&b, lock_of);
     free(lock_of);
     rpc_pass(&b);
+    exec_pass(&b);
     children_pass(&b);
+    unmoved_pass(&b);
 }
 
 void sb_graph_free(sb_graph *g)

@@ -16,6 +16,7 @@
 #include "stackblame/prefix.h"
 #include "stackblame/report.h"
 #include "stackblame/rules.h"
+#include "stackblame/series.h"
 #include "stackblame/version.h"
 
 static double now_seconds(void)
@@ -101,6 +102,8 @@ int main(int argc, char **argv)
         } else {
             static char obuf[1 << 16];
             setvbuf(out, obuf, _IOFBF, sizeof(obuf));
+            sb_series series;
+            sb_series_build(&m, &series);
             sb_classes classes;
             sb_classify(&m, rules, &classes);
             sb_graph graph;
@@ -115,7 +118,7 @@ int main(int argc, char **argv)
             free(start);
             sb_groups groups;
             sb_groups_build(&m, &groups);
-            sb_report r = {&m, &groups, &opt, &classes, &graph, &blame, false};
+            sb_report r = {&m, &groups, &opt, &classes, &graph, &blame, &series, false};
             r.color = opt.color == SB_COLOR_ALWAYS ||
                       (opt.color == SB_COLOR_AUTO && !opt.output && isatty(1));
             if (status != 0)
@@ -128,13 +131,14 @@ int main(int argc, char **argv)
                 sb_report_text(out, &r);
             if (status == 0 && opt.fail_deadlock && blame.ncycles)
                 status = 1;
-            if (status == 0 && opt.fail_blocked && blame.nchains &&
-                blame.chains[0].blocked >= (uint64_t)opt.fail_blocked)
-                status = 1;
+            for (size_t c = 0; status == 0 && opt.fail_blocked && c < blame.nchains; c++)
+                if (!blame.chains[c].transient && blame.chains[c].blocked >= (uint64_t)opt.fail_blocked)
+                    status = 1; /* passing contention (no wait times) never fails a build */
             sb_groups_free(&groups);
             sb_blame_free(&blame);
             sb_graph_free(&graph);
             sb_classes_free(&classes);
+            sb_series_free(&series);
             if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
                 fprintf(stderr, "stackblame: %s: write error: %s\n",
                         opt.output ? opt.output : "<stdout>", strerror(errno));

@@ -114,12 +114,19 @@ static uint32_t intern_span(sb_parser *p, sb_span s)
 void sb_parser_begin(sb_parser *p, const char *source, const char *label)
 {
     p->source = sb_intern_put(&p->m->strings, source, strlen(source));
-    /* Without a process name from a prefix, a dump is named by its file. */
+    /* Without a process name from a prefix, a dump is named by its file,
+     * up to the first dot: kubelet.sigquit.txt and kubelet.debug2.txt are
+     * the same process, terwayd.1.txt .. terwayd.3.txt one series. */
     const char *base = strrchr(source, '/');
     base = base ? base + 1 : source;
-    if (!label)
-        label = base;
-    p->default_label = sb_intern_put(&p->m->strings, label, strlen(label));
+    size_t n = strlen(base);
+    const char *dot = base[0] ? strchr(base + 1, '.') : NULL;
+    if (dot)
+        n = (size_t)(dot - base);
+    if (label)
+        p->default_label = sb_intern_put(&p->m->strings, label, strlen(label));
+    else
+        p->default_label = sb_intern_put(&p->m->strings, base, n);
     p->state = P_OUTSIDE;
     p->dump = -1;
     p->pending_origin = SB_ORIGIN_PLAIN;
@@ -154,6 +161,7 @@ static void open_dump(sb_parser *p, enum sb_dump_format fmt, uint64_t line_no)
     d->headline = p->pending_headline;
     d->first = (uint32_t)m->ngoroutines;
     d->line_no = p->pending_headline ? p->pending_line : line_no;
+    d->series = SB_NONE;
     p->dump = (long)m->ndumps++;
     p->pending_origin = SB_ORIGIN_PLAIN;
     p->pending_headline = 0;

@@ -46,6 +46,11 @@ static void put_dumps(FILE *out, const sb_model *m)
                 d->line_no, sb_dump_format_name(d->format), sb_dump_origin_name(d->origin));
         jstr_or_null(out, m, d->headline);
         fprintf(out, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines, d->ngoroutines);
+        if (d->series != SB_NONE)
+            fprintf(out, ",\"series\":%u,\"snapshot\":%u,\"superseded\":%s", d->series, d->snapshot,
+                    d->superseded ? "true" : "false");
+        else
+            fputs(",\"series\":null,\"snapshot\":null", out);
         if (d->format == SB_FMT_DEBUG1)
             fprintf(out, ",\"declared_total\":%" PRIu64, d->declared_total);
         fputc('}', out);
@@ -169,6 +174,8 @@ static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
     sb_link l;
     sb_link_get(r, gi, root, &l);
     put_goroutine_head(out, m, g, "goroutine");
+    if (m->dumps[g->dump].series != SB_NONE)
+        fprintf(out, ",\"snapshots\":%u", g->seen);
     fputs(",\"frame\":", out);
     if (l.frame != SB_NONE)
         jstr(out, m, sb_frame_get(m, l.frame)->func);
@@ -247,6 +254,15 @@ static void put_chains(FILE *out, const sb_report *r)
                 fputc(',', out);
             put_link_json(out, r, cy->members[k], false);
         }
+        fputs("]}", out);
+    }
+    fputs("],\"leak_suspects\":[", out);
+    for (size_t i = 0; r->series && i < r->series->nleaks; i++) {
+        const sb_leak *l = &r->series->leaks[i];
+        fprintf(out, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"counts\":[", i ? "," : "",
+                l->series, l->last_dump, l->stack);
+        for (uint32_t k = 0; k < r->series->nsnapshots[l->series]; k++)
+            fprintf(out, "%s%" PRIu64, k ? "," : "", l->counts[k]);
         fputs("]}", out);
     }
     fputc(']', out);

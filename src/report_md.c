@@ -90,7 +90,9 @@ void sb_report_markdown(FILE *out, const sb_report *r)
     const sb_model *m = r->m;
     const sb_blame *b = r->blame;
     fputs("## stackblame: ", out);
-    if (b->nchains) {
+    if (b->nchains && b->chains[0].transient) {
+        fputs("no stuck goroutines (contention without wait times: may be passing)\n\n", out);
+    } else if (b->nchains) {
         const sb_chain *ch = &b->chains[0];
         fputs("suspected root ", out);
         md_goroutine(out, r, ch->links[ch->nlinks - 1]);

@@ -121,6 +121,8 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
         put_str(out, m, l->name);
         fputc(')', out);
     }
+    if (m->dumps[g->dump].series != SB_NONE)
+        fprintf(out, "  [same stack in %u/%u snapshots]", g->seen, m->dumps[g->dump].snapshot + 1);
     if (l->root) {
         color(out, r, C_RED);
         fputs("  ROOT", out);
@@ -206,6 +208,30 @@ static void put_cycles(FILE *out, const sb_report *r)
     }
 }
 
+/* Groups that grew in every snapshot of a process: goroutine leaks. */
+static void put_leaks(FILE *out, const sb_report *r)
+{
+    const sb_series *se = r->series;
+    for (size_t i = 0; se && i < se->nleaks; i++) {
+        const sb_leak *l = &se->leaks[i];
+        if (i == 0)
+            fputs("\nGrowing across snapshots (leak suspects)\n", out);
+        fputs("  ", out);
+        put_dump_name(out, r, l->last_dump);
+        fputs(" ", out);
+        for (uint32_t k = 0; k < se->nsnapshots[l->series]; k++) {
+            if (k)
+                fputs(" -> ", out);
+            sb_put_count(out, l->counts[k]);
+        }
+        fputs(" goroutines at ", out);
+        uint32_t f = sb_link_frame(r->m, r->classes, l->first_goroutine);
+        if (f != SB_NONE)
+            put_func_short(out, r->m, sb_frame_get(r->m, f)->func);
+        fputc('\n', out);
+    }
+}
+
 static void put_summary(FILE *out, const sb_report *r)
 {
     const sb_blame *b = r->blame;
@@ -215,7 +241,11 @@ static void put_summary(FILE *out, const sb_report *r)
         fputs("\nNo goroutine blocks others: no lock, call or child wait leads to a holder.\n", out);
         return;
     }
-    if (b->nchains) {
+    if (b->nchains && b->chains[0].transient) {
+        fputs("\nNo stuck goroutines: the largest chain below blocks ", out);
+        sb_put_count(out, b->chains[0].blocked);
+        fputs(" but no goroutine in it has waited a minute; it may be passing contention.\n", out);
+    } else if (b->nchains) {
         const sb_chain *ch = &b->chains[0];
         sb_link l;
         sb_link_get(r, ch->links[ch->nlinks - 1], true, &l);
@@ -242,6 +272,7 @@ static void put_summary(FILE *out, const sb_report *r)
     if (b->nchains > MAX_CHAINS_SHOWN)
         fprintf(out, "\n... %zu more chains (--format json lists all)\n", b->nchains - MAX_CHAINS_SHOWN);
     put_cycles(out, r);
+    put_leaks(out, r);
 }
 
 static void put_frame(FILE *out, const sb_report *r, uint32_t frame_id, uint32_t args, const char *lead)

@@ -80,7 +80,7 @@ static const char sb_builtin_rules[] =
     "# Human names for well-known places (innermost match names a goroutine).\n"
     "name \"PLEG relist\"         \\.\\(\\*GenericPLEG\\)\\.relist$\n"
     "name \"kubelet sync loop\"   \\.\\(\\*Kubelet\\)\\.syncLoop$\n"
-    "name \"CNI plugin\"          ^github\\.com/containernetworking/cni/pkg/invoke\\.\n"
+    "name \"CNI plugin\"          ^github\\.com/containernetworking/cni/pkg/(?:invoke|skel)\\.\n"
     "name \"netlink\"             ^github\\.com/vishvananda/netlink(?:/nl)?\\.\n"
     "name \"network namespace\"   ^github\\.com/containernetworking/plugins/pkg/ns\\.\n";
 

@@ -63,6 +63,7 @@ typedef struct sb_goroutine {
     uint32_t flags;      /* enum sb_goroutine_flags */
     uint32_t elided;     /* frames the runtime elided (N, or 0 when unknown) */
     uint64_t line_no;    /* input line of the header, for messages */
+    uint32_t seen;       /* in a series: snapshots showing this id with this stack, else 0 */
 } sb_goroutine;
 
 typedef struct sb_dump {
@@ -75,6 +76,9 @@ typedef struct sb_dump {
     uint64_t goroutines;   /* goroutines counted (sum of debug=1 counts) */
     uint64_t declared_total; /* debug=1 "total N", 0 when absent */
     uint64_t line_no;      /* input line where the dump starts */
+    uint32_t series;       /* series index (snapshots of one process), SB_NONE when alone */
+    uint32_t snapshot;     /* position in its series, 0 first */
+    bool superseded;       /* a later snapshot of the same process exists: not analysed */
 } sb_dump;
 
 typedef struct sb_stats {

@@ -9,6 +9,7 @@
 #include "stackblame/classify.h"
 #include "stackblame/graph.h"
 #include "stackblame/group.h"
+#include "stackblame/series.h"
 #include "stackblame/model.h"
 #include "stackblame/options.h"
 
@@ -19,6 +20,7 @@ typedef struct sb_report {
     const sb_classes *classes;
     const sb_graph *graph;
     const sb_blame *blame;
+    const sb_series *series;
     bool color; /* resolved from --color, NO_COLOR and isatty */
 } sb_report;
 

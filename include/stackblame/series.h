@@ -1,0 +1,30 @@
+/* series.h: dumps of the same process taken at different times. Dumps with
+ * the same label form a series, ordered as they came in; only the last
+ * snapshot is analysed, and each of its goroutines learns in how many
+ * snapshots it sat with the same stack: what does not move is stuck. */
+#ifndef STACKBLAME_SERIES_H
+#define STACKBLAME_SERIES_H
+
+#include "stackblame/model.h"
+
+/* A stack whose goroutine count grew from each snapshot to the next. */
+typedef struct sb_leak {
+    uint32_t series;
+    uint32_t last_dump; /* the series' last snapshot */
+    uint32_t stack;
+    uint32_t first_goroutine; /* a member in the last snapshot */
+    uint64_t *counts;   /* one per snapshot */
+} sb_leak;
+
+typedef struct sb_series {
+    uint32_t nseries;
+    uint32_t *nsnapshots; /* per series */
+    sb_leak *leaks;
+    size_t nleaks;
+} sb_series;
+
+/* Sets dump.series/snapshot/superseded and goroutine.seen in m. */
+void sb_series_build(sb_model *m, sb_series *out);
+void sb_series_free(sb_series *s);
+
+#endif
