@@ -93,8 +93,8 @@ static void test_two_dumps_where_ids_repeat(void **state)
     assert_int_equal(m->dumps[0].format, SB_FMT_TRACEBACK);
     assert_int_equal(m->dumps[0].headline, 0);
     assert_int_equal(m->dumps[1].line_no, 9);
-    /* Without a log prefix, a dump is labelled by its file's base name. */
-    assert_string_equal(str(m, m->dumps[0].label), "test.txt");
+    /* Without a log prefix, a dump is labelled by its file name up to the first dot. */
+    assert_string_equal(str(m, m->dumps[0].label), "test");
     assert_string_equal(str(m, m->dumps[0].source), "dumps/test.txt");
     assert_int_equal(gor(m, 2)->dump, 1);
     assert_int_equal(gor(m, 3)->wait_minutes, 1);
@@ -231,7 +231,7 @@ static void test_cri_prefix_keeps_file_label(void **state)
              "2026-11-26T23:58:44.123456789Z stderr F main.main()\n"
              "2026-11-26T23:58:44.123456789Z stderr F \t/x/main.go:5 +0x1d\n");
     assert_int_equal(m->ndumps, 1);
-    assert_string_equal(str(m, m->dumps[0].label), "test.txt");
+    assert_string_equal(str(m, m->dumps[0].label), "test");
     assert_int_equal(nframes(m, gor(m, 0)), 1);
     assert_string_equal(str(m, frame(m, gor(m, 0), 0)->file), "/x/main.go");
 }

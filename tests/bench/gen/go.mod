@@ -1,0 +1,3 @@
+module stackblame.example/benchgen
+
+go 1.19
