@@ -633,7 +633,9 @@ static void children_pass(sb_gb *b)
 }
 
 /* The goroutine of a child dump that stands for the whole process: one that
- * carries the name the parent's exec had (the plugin's main), busy first. */
+ * carries the name the parent's exec had (the plugin's main); else a stuck
+ * RPC handler, since a dump taken as the child by elimination is most often
+ * the daemon the real child calls; busy goroutines first. */
 static uint32_t child_goroutine(const sb_gb *b, uint32_t dump, uint32_t name)
 {
     const sb_model *m = b->m;
@@ -644,7 +646,9 @@ static uint32_t child_goroutine(const sb_gb *b, uint32_t dump, uint32_t name)
         if (excluded(b, i))
             continue;
         uint8_t k = b->c->g[i].kind;
-        int tier = 2 * (name && b->c->stacks[m->goroutines[i].stack].name == name) +
+        const sb_stack_class *sc = &b->c->stacks[m->goroutines[i].stack];
+        int tier = 4 * (name && sc->name == name) +
+                   2 * (sc->serves && sb_wait_is_lock((enum sb_wait_kind)k)) +
                    (k != SB_WAIT_RUNNING && k != SB_WAIT_RUNNABLE && k != SB_WAIT_UNKNOWN);
         if (ranks_above(m, i, tier, best, best_tier)) {
             best = i;
@@ -728,8 +732,8 @@ static void exec_pass(sb_gb *b)
                     const char *cs = sstr(m, m->dumps[only].label, &cl);
                     child = only;
                     T->conf = SB_CONF_LOW;
-                    ev(b, T, "process %.*s is the only dump in the input that no other edge "
-                       "explains: taken as the child", cl, cs);
+                    ev(b, T, "the child's dump is not in the input; %.*s is the only other "
+                       "process that no edge explains, taken as what the child waits on", cl, cs);
                 }
             }
             if (child != SB_NONE) {
