@@ -9,7 +9,17 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <zlib.h>
 #include "stackblame/arena.h"
+
+/* gzip input: compressed bytes are read here and inflated into the line
+ * buffer; concatenated members (as `cat a.gz b.gz` makes) are followed. */
+struct sb_gunzip {
+    z_stream zs;
+    unsigned char *cbuf;
+    bool raw_eof;
+    bool in_member; /* inside a member, not between two */
+};
 
 bool sb_input_open(sb_input *in, const char *path, char *err, size_t errlen)
 {
@@ -44,10 +54,85 @@ void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t 
 
 void sb_input_close(sb_input *in)
 {
+    if (in->gz) {
+        inflateEnd(&in->gz->zs);
+        free(in->gz->cbuf);
+        free(in->gz);
+        in->gz = NULL;
+    }
     if (in->owns_fd)
         close(in->fd);
     free(in->buf);
     in->buf = NULL;
+}
+
+/* read() without EINTR; -1 with read_errno set on an error, 0 at the end. */
+static ssize_t raw_read(sb_input *in, char *dst, size_t n)
+{
+    for (;;) {
+        ssize_t r = read(in->fd, dst, n);
+        if (r < 0 && errno == EINTR)
+            continue;
+        if (r < 0)
+            in->read_errno = errno;
+        return r;
+    }
+}
+
+static bool gunzip_start(sb_input *in, const char *first, size_t n)
+{
+    struct sb_gunzip *gz = sb_xcalloc(1, sizeof(*gz));
+    gz->cbuf = sb_xmalloc(SB_INPUT_CHUNK);
+    memcpy(gz->cbuf, first, n);
+    if (inflateInit2(&gz->zs, 16 + MAX_WBITS) != Z_OK) {
+        free(gz->cbuf);
+        free(gz);
+        in->error = "cannot initialise zlib";
+        return false;
+    }
+    gz->zs.next_in = gz->cbuf;
+    gz->zs.avail_in = (uInt)n;
+    gz->in_member = true;
+    in->gz = gz;
+    return true;
+}
+
+/* Inflates up to n bytes into dst; 0 at the end, -1 on corrupt data. */
+static ssize_t gunzip_read(sb_input *in, char *dst, size_t n)
+{
+    struct sb_gunzip *gz = in->gz;
+    gz->zs.next_out = (unsigned char *)dst;
+    gz->zs.avail_out = (uInt)n;
+    while (gz->zs.avail_out == n) {
+        if (gz->zs.avail_in == 0 && !gz->raw_eof) {
+            ssize_t r = raw_read(in, (char *)gz->cbuf, SB_INPUT_CHUNK);
+            if (r < 0)
+                return -1;
+            if (r == 0)
+                gz->raw_eof = true;
+            gz->zs.next_in = gz->cbuf;
+            gz->zs.avail_in = (uInt)r;
+        }
+        if (gz->zs.avail_in == 0 && gz->raw_eof) {
+            if (gz->in_member) {
+                in->error = "truncated gzip data";
+                return -1;
+            }
+            return 0;
+        }
+        if (!gz->in_member) { /* another member follows */
+            inflateReset(&gz->zs);
+            gz->in_member = true;
+        }
+        int rc = inflate(&gz->zs, Z_NO_FLUSH);
+        if (rc == Z_STREAM_END) {
+            gz->in_member = false;
+        } else if (rc != Z_OK && rc != Z_BUF_ERROR) {
+            in->error = "corrupt gzip data";
+            return -1;
+        }
+    }
+    return (ssize_t)(n - gz->zs.avail_out);
 }
 
 /* Reads one more chunk behind the unread bytes. Returns false at EOF/error. */
@@ -63,23 +148,28 @@ static bool sb_input_fill(sb_input *in)
     size_t room = in->cap - in->end;
     if (room > SB_INPUT_CHUNK)
         room = SB_INPUT_CHUNK;
-    for (;;) {
-        ssize_t r = read(in->fd, in->buf + in->end, room);
-        if (r < 0 && errno == EINTR)
-            continue;
-        if (r < 0) {
-            in->read_errno = errno;
-            in->eof = true;
-            return false;
+    ssize_t r;
+    if (in->gz) {
+        r = gunzip_read(in, in->buf + in->end, room);
+    } else {
+        r = raw_read(in, in->buf + in->end, room);
+        if (r >= 2 && !in->first_read_done && (unsigned char)in->buf[in->end] == 0x1f &&
+            (unsigned char)in->buf[in->end + 1] == 0x8b) {
+            /* gzip magic: what was read is compressed; inflate from here on */
+            if (!gunzip_start(in, in->buf + in->end, (size_t)r))
+                r = -1;
+            else
+                r = gunzip_read(in, in->buf + in->end, room);
         }
-        if (r == 0) {
-            in->eof = true;
-            return false;
-        }
-        in->end += (size_t)r;
-        in->bytes += (uint64_t)r;
-        return true;
+        in->first_read_done = true;
     }
+    if (r <= 0) {
+        in->eof = true;
+        return false;
+    }
+    in->end += (size_t)r;
+    in->bytes += (uint64_t)r;
+    return true;
 }
 
 bool sb_input_next(sb_input *in, sb_span *line)

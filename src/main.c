@@ -127,6 +127,8 @@ int main(int argc, char **argv)
                 sb_report_json(out, &r);
             else if (opt.format == SB_OUT_MARKDOWN)
                 sb_report_markdown(out, &r);
+            else if (opt.format == SB_OUT_DOT)
+                sb_report_dot(out, &r);
             else
                 sb_report_text(out, &r);
             if (status == 0 && opt.fail_deadlock && blame.ncycles)

@@ -14,7 +14,8 @@ void sb_options_usage(FILE *out)
           "and prints goroutines grouped by identical stack. FILE '-' or none reads stdin.\n"
           "\n"
           "Output:\n"
-          "  -f, --format=FMT        text (default), json, or markdown (for incident tickets)\n"
+          "  -f, --format=FMT        text (default), json, markdown (for incident tickets),\n"
+          "                          or dot (the waits-for graph, for Graphviz)\n"
           "  -o, --output=FILE       write the report to FILE instead of stdout\n"
           "      --groups=N          text: show the N largest groups per dump (default 20, 0 = all)\n"
           "      --color=WHEN        auto (default: only on a terminal), always, never;\n"
@@ -81,8 +82,10 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
                 o->format = SB_OUT_JSON;
             else if (strcmp(optarg, "markdown") == 0 || strcmp(optarg, "md") == 0)
                 o->format = SB_OUT_MARKDOWN;
+            else if (strcmp(optarg, "dot") == 0)
+                o->format = SB_OUT_DOT;
             else {
-                snprintf(err, errlen, "unknown format '%s' (text, json, markdown)", optarg);
+                snprintf(err, errlen, "unknown format '%s' (text, json, markdown, dot)", optarg);
                 return 2;
             }
             break;

@@ -556,9 +556,12 @@ bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, si
     sb_parser_end(p);
     p->m->stats.bytes += in->bytes;
     p->m->stats.long_lines += in->long_lines;
-    if (in->read_errno) {
-        snprintf(err, errlen, "read error after line %llu: %s", (unsigned long long)in->line_no,
-                 strerror(in->read_errno));
+    if (in->read_errno || in->error) {
+        const char *what = in->error ? in->error : strerror(in->read_errno);
+        if (in->line_no)
+            snprintf(err, errlen, "%s after line %llu", what, (unsigned long long)in->line_no);
+        else
+            snprintf(err, errlen, "%s", what);
         return false;
     }
     return true;

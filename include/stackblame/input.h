@@ -1,6 +1,7 @@
-/* input.h: chunked line reader over a file or stdin. Lines are handed out
- * as spans into the reader's buffer, valid until the next call; parsing
- * starts with the first chunk, long before a piped dump ends. */
+/* input.h: chunked line reader over a file or stdin, gzip or plain (told
+ * apart by the magic bytes). Lines are handed out as spans into the
+ * reader's buffer, valid until the next call; parsing starts with the first
+ * chunk, long before a piped dump ends. */
 #ifndef STACKBLAME_INPUT_H
 #define STACKBLAME_INPUT_H
 
@@ -20,8 +21,11 @@ typedef struct sb_input {
     bool eof;
     bool discarding; /* inside the tail of an over-long line */
     int read_errno;  /* errno of a failed read(), 0 otherwise */
+    const char *error; /* what went wrong when not a read(): "corrupt gzip data" */
+    bool first_read_done;
+    struct sb_gunzip *gz; /* set when the input is gzip-compressed */
     uint64_t line_no;
-    uint64_t bytes;
+    uint64_t bytes;   /* bytes of (decompressed) text */
     uint64_t long_lines;
 } sb_input;
 

@@ -5,7 +5,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN };
+enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN, SB_OUT_DOT };
 enum sb_color { SB_COLOR_AUTO, SB_COLOR_ALWAYS, SB_COLOR_NEVER };
 
 typedef struct sb_options {

@@ -40,6 +40,7 @@ void sb_link_get(const sb_report *r, uint32_t gi, bool root, sb_link *out);
 void sb_report_text(FILE *out, const sb_report *r);
 void sb_report_json(FILE *out, const sb_report *r);
 void sb_report_markdown(FILE *out, const sb_report *r);
+void sb_report_dot(FILE *out, const sb_report *r);
 
 /* Shared helpers for the reporters. */
 const char *sb_dump_format_name(enum sb_dump_format f);
