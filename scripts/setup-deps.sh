@@ -2,7 +2,7 @@
 # Installs the Debian packages stackblame needs to build and test. As root it
 # runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libpcre2-dev uthash-dev libcmocka-dev zlib1g-dev python3)
+pkgs=(build-essential cmake pkg-config libpcre2-dev uthash-dev libcmocka-dev zlib1g-dev python3 graphviz groff-base man-db)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

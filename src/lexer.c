@@ -67,8 +67,8 @@ static bool strip_hex_suffix(sb_span *s, const char *key, size_t keylen)
 static bool lex_header(sb_span s, sb_token *t)
 {
     size_t i = sizeof("goroutine ") - 1;
-    uint64_t id;
-    bool ovf;
+    uint64_t id = 0;
+    bool ovf = false;
     if (!parse_u64(s, &i, &id, &ovf))
         return false;
     /* Go 1.22+ traceback level 2 adds gp=, m=, mp= words before the bracket. */
@@ -131,7 +131,7 @@ static bool lex_header(sb_span s, sb_token *t)
             first = false;
         } else if (SB_ENDS(item, " minutes") || SB_ENDS(item, " minute")) {
             size_t k = 0;
-            uint64_t m;
+            uint64_t m = 0;
             if (parse_u64(item, &k, &m, NULL) && item.p[k] == ' ')
                 t->u.header.minutes = m > INT32_MAX ? INT32_MAX : (int32_t)m;
         } else if (SB_STARTS(item, "locked to thread")) {
@@ -186,7 +186,7 @@ static bool lex_file(sb_span s, sb_token *t)
     if (j == r.n || j < 2 || r.p[j - 1] != ':')
         return false;
     size_t k = j;
-    uint64_t line;
+    uint64_t line = 0;
     parse_u64(r, &k, &line, NULL);
     t->kind = SB_TOK_FILE;
     t->u.file.file = sb_span_make(r.p, j - 1);
@@ -233,7 +233,7 @@ static bool lex_elided(sb_span s, sb_token *t)
 static bool lex_record(sb_span s, sb_token *t)
 {
     size_t i = 0;
-    uint64_t n;
+    uint64_t n = 0;
     if (!parse_u64(s, &i, &n, NULL) || i + 1 >= s.n || s.p[i] != ' ' || s.p[i + 1] != '@')
         return false;
     for (i += 2; i < s.n; i++) {
@@ -506,7 +506,7 @@ bool sb_args_first_word(sb_span args, uint64_t *value)
         }
     } else {
         size_t i = 0;
-        bool ovf;
+        bool ovf = false;
         if (!parse_u64(v, &i, &x, &ovf) || i != v.n || ovf)
             return false;
     }

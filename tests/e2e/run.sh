@@ -53,13 +53,59 @@ while IFS= read -r spec; do
   done <"$spec"
 done < <(find fixtures -name inputs ! -path '*/gen/*' | sort)
 
-# Exit status for CI: --fail-deadlock and --fail-blocked N.
 exit_is() {
   local want=$1; shift
   local status=0
   "$@" >/dev/null 2>"$tmp/err" || status=$?
   if [ "$status" = "$want" ]; then ok; else bad "$* exited $status, want $want"; fi
 }
+
+# What the product is for, asserted on the JSON (not only golden files):
+# the mission-case chain, the snapshots, the deadlocks, the quiet server.
+check() { # check DESCRIPTION PYTHON-EXPR FILE...
+  local what=$1 expr=$2; shift 2
+  if "$bin" -f json "$@" | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)"; then
+    ok; else bad "$what"; fi
+}
+m=fixtures/mission
+if [ -f $m/kubelet.sigquit.txt ]; then
+  links='[l["frame"] for l in d["chains"][0]["links"]]'
+  check "mission chain starts at the PLEG relist" \
+    "d['chains'][0]['links'][0]['name'] == 'PLEG relist'" $m/kubelet.sigquit.txt $m/terway.sigquit.txt $m/terwayd.sigquit.txt
+  check "mission chain runs through the handler, the PluginManager holder, the plugin and terwayd's lock" \
+    "any('GetPodNetworkStatus' in f for f in $links) and any('ExecPlugin' in f for f in $links) and any('rpcCall' in f for f in $links) and any('netNS' in f for f in $links)" \
+    $m/kubelet.sigquit.txt $m/terway.sigquit.txt $m/terwayd.sigquit.txt
+  check "mission chain crosses kubelet -> terway -> terwayd" \
+    "[d['dumps'][l['dump']]['label'] for l in d['chains'][0]['links']][0] == 'kubelet' and 'terway' in [d['dumps'][l['dump']]['label'] for l in d['chains'][0]['links']] and d['dumps'][d['chains'][0]['links'][-1]['dump']]['label'] == 'terwayd'" \
+    $m/kubelet.sigquit.txt $m/terway.sigquit.txt $m/terwayd.sigquit.txt
+  check "mission root: locked netlink recvfrom" \
+    "d['chains'][0]['links'][-1]['locked_to_thread'] and 'NetlinkSocket' in d['chains'][0]['links'][-1]['frame'] and d['chains'][0]['links'][-1]['waits_on']['detail'] == 'recvfrom'" \
+    $m/kubelet.sigquit.txt $m/terway.sigquit.txt $m/terwayd.sigquit.txt
+  check "journald log: kubelet and terwayd dumps, chain from relist to recvfrom" \
+    "[x['label'] for x in d['dumps']] == ['kubelet', 'terwayd'] and d['chains'][0]['links'][0]['name'] == 'PLEG relist' and 'NetlinkSocket' in d['chains'][0]['links'][-1]['frame']" \
+    $m/node-journal.txt
+  check "glued kubelet log reads like the plain dump" \
+    "d['stats']['goroutines'] == 60 and d['stats']['truncated'] == 0 and d['dumps'][0]['label'] == 'kubelet' and d['chains'][0]['links'][0]['name'] == 'PLEG relist'" \
+    $m/kubelet-glued.txt
+  check "three snapshots: holder and root unmoved in all three" \
+    "d['chains'][0]['links'][-1]['snapshots'] == 3 and d['chains'][0]['links'][-2]['snapshots'] == 3 and d['chains'][0]['confidence'] == 'high' and 'NetlinkSocket' in d['chains'][0]['links'][-1]['frame']" \
+    $m/terwayd.debug2.1.txt $m/terwayd.debug2.2.txt $m/terwayd.debug2.3.txt
+fi
+if [ -f fixtures/deadlock/deadlock.sigquit.txt ]; then
+  for f in fixtures/deadlock/deadlock.sigquit.txt fixtures/deadlock/deadlock.debug2.txt; do
+    check "$f: AB-BA and recursive-RLock cycles" \
+      "len(d['cycles']) == 2 and sorted(len(c['goroutines']) for c in d['cycles']) == [2, 2]" "$f"
+  done
+fi
+if [ -f fixtures/healthy/healthy.debug2.txt ]; then
+  for f in fixtures/healthy/healthy.debug2.txt fixtures/healthy/healthy.sigquit.txt; do
+    check "$f: a busy healthy server raises no alarm" \
+      "not d['cycles'] and all(c['transient'] for c in d['chains'])" "$f"
+    exit_is 0 "$bin" --fail-deadlock --fail-blocked 1 "$f"
+  done
+fi
+
+# Exit status for CI: --fail-deadlock and --fail-blocked N.
 f=fixtures/blocking/blocking.debug2.txt
 exit_is 0 "$bin" --fail-deadlock "$f"
 exit_is 1 "$bin" --fail-blocked 2 "$f"

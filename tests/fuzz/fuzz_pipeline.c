@@ -1,5 +1,5 @@
 /* fuzz_pipeline.c: libFuzzer target for the whole pipeline, as main.c runs
- * it: parse -> classify (built-in rules) -> graph -> blame -> groups -> the
+ * it: parse -> series -> classify (built-in rules) -> graph -> blame -> groups -> the
  * three reports, each written to a memory stream and checked:
  *   JSON      one valid RFC 8259 value, valid UTF-8, no raw byte < 0x20;
  *   text      valid UTF-8, no raw controls or bidi overrides (color off);
@@ -17,6 +17,7 @@
 #include "stackblame/options.h"
 #include "stackblame/report.h"
 #include "stackblame/rules.h"
+#include "stackblame/series.h"
 
 #define FZ_MAX_FILES 4
 
@@ -93,6 +94,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.max_groups = (mode & 4) ? 1 : 20;
     opt.color = SB_COLOR_NEVER;
 
+    sb_series series;
+    sb_series_build(&m, &series);
     sb_classes classes;
     sb_classify(&m, rules, &classes);
     sb_graph graph;
@@ -108,7 +111,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     free(start);
     sb_groups groups;
     sb_groups_build(&m, &groups);
-    sb_report r = {&m, &groups, &opt, &classes, &graph, &blame, (mode & 2) != 0};
+    sb_report r;
+    memset(&r, 0, sizeof(r));
+    r.m = &m;
+    r.groups = &groups;
+    r.opt = &opt;
+    r.classes = &classes;
+    r.graph = &graph;
+    r.blame = &blame;
+    r.series = &series;
+    r.color = (mode & 2) != 0;
 
     size_t n;
     char *out = run_report(sb_report_json, &r, &n);
@@ -128,6 +140,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sb_blame_free(&blame);
     sb_graph_free(&graph);
     sb_classes_free(&classes);
+    sb_series_free(&series);
     sb_parser_free(p);
     sb_prefix_free(px);
     sb_rules_free(rules);
