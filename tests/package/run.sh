@@ -19,11 +19,13 @@ bin=$build/stackblame
 (cd "$build" && cpack >/dev/null) || bad "cpack"
 deb=$(ls "$build"/stackblame_*.deb 2>/dev/null | head -n 1)
 if [ -n "$deb" ]; then
-  dpkg-deb -I "$deb" | grep -q 'Depends:.*libpcre2-8-0' && ok || bad "deb depends on libpcre2-8-0"
+  info=$(dpkg-deb -I "$deb") # not piped into grep -q: SIGPIPE would fail it under pipefail
+  case "$info" in *"Depends:"*libpcre2-8-0*zlib1g*) ok ;; *) bad "deb depends on libpcre2-8-0 and zlib1g" ;; esac
   if [ "$(id -u)" = 0 ]; then
     if DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "./$deb" >/dev/null 2>&1; then
       ok
-      /usr/bin/stackblame --version | grep -q "^stackblame " && ok || bad "installed --version"
+      v=$(/usr/bin/stackblame --version)
+      case "$v" in "stackblame "*) ok ;; *) bad "installed --version: $v" ;; esac
       [ -f /usr/share/man/man1/stackblame.1 ] && ok || bad "man page installed"
       if command -v man >/dev/null; then
         man -w stackblame >/dev/null 2>&1 && ok || bad "man stackblame"
