@@ -81,13 +81,22 @@ int main(int argc, char **argv)
             break;
         }
         in.name = shown;
-        uint64_t before = m.stats.goroutines;
+        uint64_t before = m.stats.goroutines, skipped = m.stats.skipped_lines,
+                 truncated = m.stats.truncated;
         if (!sb_parse_input(p, &in, opt.label, err, sizeof(err))) {
             fprintf(stderr, "stackblame: %s: %s\n", shown, err);
             status = 2;
         } else if (m.stats.goroutines == before) {
             fprintf(stderr, "stackblame: %s: no goroutine found (not a Go stack dump?)\n", shown);
             status = 2;
+        } else {
+            /* Nothing is dropped silently: say what was not read as a goroutine. */
+            if (m.stats.skipped_lines > skipped)
+                fprintf(stderr, "stackblame: %s: %llu lines skipped (not part of a goroutine)\n",
+                        shown, (unsigned long long)(m.stats.skipped_lines - skipped));
+            if (m.stats.truncated > truncated)
+                fprintf(stderr, "stackblame: %s: %llu goroutines cut short (truncated input)\n",
+                        shown, (unsigned long long)(m.stats.truncated - truncated));
         }
         if (in.long_lines)
             fprintf(stderr, "stackblame: %s: %llu lines longer than %u bytes were cut\n", shown,

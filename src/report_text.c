@@ -334,12 +334,8 @@ static void put_group(FILE *out, const sb_report *r, const sb_groups *gs, const 
     }
     fputc('\n', out);
     const sb_stack *st = sb_stack_get(m, g->stack);
-    for (uint32_t i = 0; i < st->nframes; i++) {
-        const uint32_t *args = NULL;
-        size_t nargs = sb_intern_len(&m->argvecs, first->args) / sizeof(uint32_t);
-        args = sb_intern_data(&m->argvecs, first->args);
-        put_frame(out, r, st->frames[i], i < nargs ? args[i] : 0, "");
-    }
+    for (uint32_t i = 0; i < st->nframes; i++)
+        put_frame(out, r, st->frames[i], sb_goroutine_arg(m, first, i), "");
     if (first->flags & SB_G_ELIDED)
         fputs("    ...frames elided...\n", out);
     if (first->flags & SB_G_OTHER_THREAD)

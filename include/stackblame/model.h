@@ -91,7 +91,6 @@ typedef struct sb_stats {
     uint64_t truncated;      /* goroutines cut short */
     uint64_t long_lines;     /* lines longer than the line limit, cut */
     uint64_t race_reports;
-    uint64_t nul_bytes;
 } sb_stats;
 
 typedef struct sb_model {

@@ -64,7 +64,7 @@ exit_is() {
 # the mission-case chain, the snapshots, the deadlocks, the quiet server.
 check() { # check DESCRIPTION PYTHON-EXPR FILE...
   local what=$1 expr=$2; shift 2
-  if "$bin" -f json "$@" | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)"; then
+  if "$bin" -f json "$@" 2>/dev/null | python3 -c "import json,sys; d=json.load(sys.stdin); sys.exit(0 if ($expr) else 1)"; then
     ok; else bad "$what"; fi
 }
 m=fixtures/mission
