@@ -26,6 +26,8 @@ uint64_t sb_hash_bytes(const void *data, size_t len)
 
 #undef HASH_FUNCTION
 #define HASH_FUNCTION(keyptr, keylen, hashv) ((hashv) = (unsigned)sb_hash_bytes((keyptr), (keylen)))
+/* Expand the table before chains grow long: each link is a cache miss. */
+#define HASH_BKT_CAPACITY_THRESH 3U
 #include <uthash.h>
 
 struct sb_intern_entry {

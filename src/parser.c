@@ -15,6 +15,23 @@ typedef struct sb_pframe {
     uint32_t func, file, line, args;
 } sb_pframe;
 
+/* What the previous goroutine had at one frame position. Dumps print the
+ * goroutines one code path created one after another, so the same lines
+ * recur in runs; comparing with the previous line is far cheaper than a
+ * hash lookup that misses the cache. */
+typedef struct sb_memo {
+    char *text;
+    size_t len, cap;
+    uint32_t id;
+    bool valid;
+} sb_memo;
+
+typedef struct sb_frame_memo {
+    sb_memo func, args, file;
+    sb_pframe frame; /* the frame interned last at this position ... */
+    uint32_t frame_id; /* ... and its id */
+} sb_frame_memo;
+
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump. */
 typedef struct sb_idset {
     uint64_t *slot; /* id + 1, 0 = empty */
@@ -47,6 +64,14 @@ struct sb_parser {
     /* Scratch vectors for interning. */
     uint32_t *ids_scratch, *args_scratch;
     size_t scratch_cap;
+    /* Memos of the previous goroutine (see sb_memo). */
+    sb_frame_memo *memo;
+    size_t memo_cap;
+    sb_memo created_func_memo, created_file;
+    uint32_t *prev_ids, *prev_args;
+    size_t prev_n, prev_cap;
+    uint32_t prev_stack, prev_argvec;
+    bool prev_valid;
 };
 
 static void sb_idset_clear(sb_idset *s)
@@ -95,10 +120,25 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     return p;
 }
 
+static void memo_free(sb_memo *mm)
+{
+    free(mm->text);
+}
+
 void sb_parser_free(sb_parser *p)
 {
     if (!p)
         return;
+    for (size_t i = 0; i < p->memo_cap; i++) {
+        memo_free(&p->memo[i].func);
+        memo_free(&p->memo[i].args);
+        memo_free(&p->memo[i].file);
+    }
+    free(p->memo);
+    memo_free(&p->created_func_memo);
+    memo_free(&p->created_file);
+    free(p->prev_ids);
+    free(p->prev_args);
     free(p->ids.slot);
     free(p->fr);
     free(p->ids_scratch);
@@ -109,6 +149,29 @@ void sb_parser_free(sb_parser *p)
 static uint32_t intern_span(sb_parser *p, sb_span s)
 {
     return sb_intern_put(&p->m->strings, s.p, s.n);
+}
+
+static uint32_t memo_intern(sb_parser *p, sb_memo *mm, sb_span s)
+{
+    if (mm->valid && mm->len == s.n && memcmp(mm->text, s.p, s.n) == 0)
+        return mm->id;
+    mm->id = intern_span(p, s);
+    mm->text = sb_grow(mm->text, &mm->cap, s.n, 1);
+    memcpy(mm->text, s.p, s.n);
+    mm->len = s.n;
+    mm->valid = true;
+    return mm->id;
+}
+
+/* The memo of frame position i, grown on demand. */
+static sb_frame_memo *memo_at(sb_parser *p, size_t i)
+{
+    if (i >= p->memo_cap) {
+        size_t old = p->memo_cap;
+        p->memo = sb_grow(p->memo, &p->memo_cap, i, sizeof(*p->memo));
+        memset(p->memo + old, 0, (p->memo_cap - old) * sizeof(*p->memo));
+    }
+    return &p->memo[i];
 }
 
 void sb_parser_begin(sb_parser *p, const char *source, const char *label)
@@ -245,12 +308,35 @@ static void finish_goroutine(sb_parser *p)
     p->ids_scratch = sb_grow(p->ids_scratch, &p->scratch_cap, p->nfr, sizeof(uint32_t));
     p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
     for (size_t i = 0; i < p->nfr; i++) {
-        p->ids_scratch[i] = intern_frame(p, &p->fr[i]);
-        p->args_scratch[i] = p->fr[i].args;
+        sb_frame_memo *fm = memo_at(p, i);
+        const sb_pframe *f = &p->fr[i];
+        if (!fm->frame_id || fm->frame.func != f->func || fm->frame.file != f->file ||
+            fm->frame.line != f->line) {
+            fm->frame_id = intern_frame(p, f);
+            fm->frame = *f;
+        }
+        p->ids_scratch[i] = fm->frame_id;
+        p->args_scratch[i] = f->args;
     }
     size_t before = sb_intern_count(&m->stacks);
-    g->stack = sb_intern_put(&m->stacks, p->ids_scratch, p->nfr * sizeof(uint32_t));
-    g->args = sb_intern_put(&m->argvecs, p->args_scratch, p->nfr * sizeof(uint32_t));
+    size_t bytes = p->nfr * sizeof(uint32_t);
+    bool same_len = p->prev_valid && p->prev_n == p->nfr;
+    if (same_len && memcmp(p->prev_ids, p->ids_scratch, bytes) == 0)
+        g->stack = p->prev_stack;
+    else
+        g->stack = sb_intern_put(&m->stacks, p->ids_scratch, bytes);
+    if (same_len && memcmp(p->prev_args, p->args_scratch, bytes) == 0)
+        g->args = p->prev_argvec;
+    else
+        g->args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
+    p->prev_ids = sb_grow(p->prev_ids, &p->prev_cap, p->nfr, sizeof(uint32_t));
+    p->prev_args = sb_xrealloc(p->prev_args, p->prev_cap * sizeof(uint32_t));
+    memcpy(p->prev_ids, p->ids_scratch, bytes);
+    memcpy(p->prev_args, p->args_scratch, bytes);
+    p->prev_n = p->nfr;
+    p->prev_stack = g->stack;
+    p->prev_argvec = g->args;
+    p->prev_valid = true;
     if (sb_intern_count(&m->stacks) > before) {
         m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
@@ -344,15 +430,21 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
     case SB_TOK_FRAME:
         if (p->in_ancestor)
             return;
-        push_frame(p, intern_span(p, t->u.frame.func), intern_span(p, t->u.frame.args));
+        if (p->nfr < SB_MAX_FRAMES) {
+            sb_frame_memo *fm = memo_at(p, p->nfr);
+            push_frame(p, memo_intern(p, &fm->func, t->u.frame.func),
+                       memo_intern(p, &fm->args, t->u.frame.args));
+        } else {
+            push_frame(p, 0, 0); /* counted as cut */
+        }
         return;
     case SB_TOK_FILE:
         if (p->want_created_file) {
-            p->created.file = intern_span(p, t->u.file.file);
+            p->created.file = memo_intern(p, &p->created_file, t->u.file.file);
             p->created.line = t->u.file.line;
             p->want_created_file = false;
         } else if (p->want_file && p->nfr) {
-            p->fr[p->nfr - 1].file = intern_span(p, t->u.file.file);
+            p->fr[p->nfr - 1].file = memo_intern(p, &memo_at(p, p->nfr - 1)->file, t->u.file.file);
             p->fr[p->nfr - 1].line = t->u.file.line;
             p->want_file = false;
         } else if (!p->in_ancestor) {
@@ -362,7 +454,7 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
     case SB_TOK_CREATED_BY:
         if (p->in_ancestor)
             return;
-        p->created_func = intern_span(p, t->u.created.func);
+        p->created_func = memo_intern(p, &p->created_func_memo, t->u.created.func);
         p->created.func = p->created_func;
         p->created.file = p->created.line = 0;
         p->created.args = 0;
