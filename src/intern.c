@@ -54,6 +54,8 @@ void sb_intern_free(sb_intern *t)
 
 uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len)
 {
+    if (len == 0)
+        data = ""; /* an empty span may carry a NULL pointer: memcmp must not see it */
     sb_intern_entry *e = NULL;
     HASH_FIND(hh, t->table, data, len, e);
     return e ? e->id : UINT32_MAX;
@@ -61,6 +63,8 @@ uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len)
 
 uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
 {
+    if (len == 0)
+        data = "";
     sb_intern_entry *e = NULL;
     HASH_FIND(hh, t->table, data, len, e);
     if (e)

@@ -99,6 +99,7 @@ static bool lex_header(sb_span s, sb_token *t)
     t->u.header.minutes = -1;
     t->u.header.locked = t->u.header.scan = t->u.header.leaked = false;
     t->u.header.labels = sb_span_make(NULL, 0);
+    t->u.header.state = sb_span_make(s.p + i, 0); /* "goroutine 1 []:" has none */
 
     /* Items separated by ", " at brace depth 0; the first is the state. */
     bool first = true;
