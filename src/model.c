@@ -52,11 +52,16 @@ const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id)
     return &m->stack_info[stack_id];
 }
 
+/* A goroutine keeps the arguments of its method frames (receivers, lock
+ * addresses); for the other frames its stack's first goroutine speaks. */
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
 {
     size_t n = sb_intern_len(&m->argvecs, g->args) / sizeof(uint32_t);
-    if (i >= n)
-        return 0;
     const uint32_t *v = sb_intern_data(&m->argvecs, g->args);
-    return v[i];
+    if (i < n && v[i])
+        return v[i];
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    n = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
+    v = sb_intern_data(&m->argvecs, st->rep_args);
+    return i < n ? v[i] : 0;
 }

@@ -6,13 +6,16 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include "stackblame/classify.h"
 #include "stackblame/lexer.h"
 
 enum sb_pstate { P_OUTSIDE, P_GOROUTINE, P_RUNTIME_STACK, P_RACE, P_PROFILE };
 
 /* One frame of the goroutine being read; interned when the goroutine ends. */
 typedef struct sb_pframe {
-    uint32_t func, file, line, args;
+    uint32_t func, file, line;
+    uint32_t args;       /* string id for method frames, 0 for the others ... */
+    uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known */
 } sb_pframe;
 
 /* What the previous goroutine had at one frame position. Dumps print the
@@ -64,6 +67,13 @@ struct sb_parser {
     /* Scratch vectors for interning. */
     uint32_t *ids_scratch, *args_scratch;
     size_t scratch_cap;
+    /* Argument text of the goroutine's plain-function frames: kept only if
+     * its stack turns out to be new (a stack's first goroutine shows its
+     * arguments); per goroutine only method frames keep theirs. */
+    char *argtext;
+    size_t argtext_len, argtext_cap;
+    uint8_t *is_method; /* per string id: 0 unknown, 1 plain function, 2 method */
+    size_t is_method_cap;
     /* Memos of the previous goroutine (see sb_memo). */
     sb_frame_memo *memo;
     size_t memo_cap;
@@ -139,6 +149,8 @@ void sb_parser_free(sb_parser *p)
     memo_free(&p->created_file);
     free(p->prev_ids);
     free(p->prev_args);
+    free(p->argtext);
+    free(p->is_method);
     free(p->ids.slot);
     free(p->fr);
     free(p->ids_scratch);
@@ -243,6 +255,40 @@ static void announce_dump(sb_parser *p, enum sb_dump_origin origin, sb_span text
     }
 }
 
+/* Whether a function is a method: its receiver (first argument) names the
+ * object that owns a lock, so its arguments are kept per goroutine. */
+static bool func_is_method(sb_parser *p, uint32_t func)
+{
+    if (func >= p->is_method_cap) {
+        size_t old = p->is_method_cap;
+        p->is_method = sb_grow(p->is_method, &p->is_method_cap, func, 1);
+        memset(p->is_method + old, 0, p->is_method_cap - old);
+    }
+    if (!p->is_method[func]) {
+        size_t n, tl;
+        const char *name = sb_str(p->m, func, &n);
+        p->is_method[func] = sb_func_type(name, n, &tl) ? 2 : 1;
+    }
+    return p->is_method[func] == 2;
+}
+
+/* A frame's arguments: interned for methods, set aside for the others. */
+static void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
+{
+    f->text = f->tlen = 0;
+    if (func_is_method(p, f->func)) {
+        f->args = memo_intern(p, mm, args);
+        return;
+    }
+    f->args = 0;
+    p->argtext = sb_grow(p->argtext, &p->argtext_cap, p->argtext_len + args.n, 1);
+    if (args.n)
+        memcpy(p->argtext + p->argtext_len, args.p, args.n);
+    f->text = (uint32_t)p->argtext_len;
+    f->tlen = (uint32_t)args.n;
+    p->argtext_len += args.n;
+}
+
 static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
 {
     if (p->nfr >= SB_MAX_FRAMES) {
@@ -255,6 +301,7 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
     sb_pframe *f = &p->fr[p->nfr++];
     f->func = func;
     f->args = args;
+    f->text = f->tlen = 0;
     f->file = 0;
     f->line = 0;
     p->want_file = true;
@@ -338,12 +385,19 @@ static void finish_goroutine(sb_parser *p)
     p->prev_argvec = g->args;
     p->prev_valid = true;
     if (sb_intern_count(&m->stacks) > before) {
+        /* A new stack: its first goroutine's arguments, all of them, are
+         * the ones reports show for it. */
+        for (size_t i = 0; i < p->nfr; i++)
+            if (!p->args_scratch[i])
+                p->args_scratch[i] = intern_span(
+                    p, sb_span_make(p->argtext + p->fr[i].text, p->fr[i].tlen));
         m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
         st->nframes = (uint32_t)p->nfr;
         st->frames = sb_intern_data(&m->stacks, g->stack);
-        st->rep_args = g->args;
+        st->rep_args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
     }
+    p->argtext_len = 0;
     if (p->created_func)
         g->created_by = intern_frame(p, &p->created);
     m->goroutines = sb_grow(m->goroutines, &m->goroutines_cap, m->ngoroutines, sizeof(*g));
@@ -432,8 +486,8 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
             return;
         if (p->nfr < SB_MAX_FRAMES) {
             sb_frame_memo *fm = memo_at(p, p->nfr);
-            push_frame(p, memo_intern(p, &fm->func, t->u.frame.func),
-                       memo_intern(p, &fm->args, t->u.frame.args));
+            push_frame(p, memo_intern(p, &fm->func, t->u.frame.func), 0);
+            frame_args(p, &p->fr[p->nfr - 1], &fm->args, t->u.frame.args);
         } else {
             push_frame(p, 0, 0); /* counted as cut */
         }

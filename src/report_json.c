@@ -150,21 +150,21 @@ static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
     }
     fprintf(out, ",\"stack\":%u", g->stack);
     const sb_stack *st = sb_stack_get(m, g->stack);
-    if (g->args != st->rep_args) {
-        const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
-        const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
-        bool first = true;
-        fputs(",\"args\":[", out);
-        for (uint32_t i = 0; i < st->nframes; i++) {
-            if (mine[i] == rep[i])
-                continue;
-            fprintf(out, "%s{\"frame\":%u,\"args\":", first ? "" : ",", i);
-            jstr(out, m, mine[i]);
-            fputc('}', out);
-            first = false;
-        }
-        fputc(']', out);
+    /* Only method frames' arguments are kept per goroutine (receivers, lock
+     * addresses); list those that differ from the stack's. */
+    const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
+    const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
+    bool first = true;
+    for (uint32_t i = 0; g->args != st->rep_args && i < st->nframes; i++) {
+        if (!mine[i] || mine[i] == rep[i])
+            continue;
+        fprintf(out, "%s{\"frame\":%u,\"args\":", first ? ",\"args\":[" : ",", i);
+        jstr(out, m, mine[i]);
+        fputc('}', out);
+        first = false;
     }
+    if (!first)
+        fputc(']', out);
     fputc('}', out);
 }
 

@@ -56,7 +56,8 @@ typedef struct sb_goroutine {
     uint32_t state;      /* string id of the wait reason/status, without (scan) etc. */
     int32_t wait_minutes; /* -1 when not printed */
     uint32_t stack;      /* stack id */
-    uint32_t args;       /* argument vector id: one string id per frame */
+    uint32_t args;       /* argument vector id: a string id per method frame, 0 for the
+                          * others (their arguments: the stack's rep_args) */
     uint32_t created_by; /* frame id of the created-by function, SB_NONE if absent */
     uint32_t count;      /* 1, or the record count of a debug=1 record */
     uint32_t labels;     /* string id of pprof labels, 0 when none */
@@ -115,7 +116,8 @@ void sb_model_free(sb_model *m);
 const char *sb_str(const sb_model *m, uint32_t id, size_t *len);
 const sb_frame *sb_frame_get(const sb_model *m, uint32_t frame_id);
 const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id);
-/* Argument string id of frame i of goroutine g (0 = none). */
+/* Argument string id of frame i of goroutine g (0 = none): its own for
+ * method frames, its stack's first goroutine's for the others. */
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i);
 
 #endif

@@ -380,25 +380,25 @@ static void test_identical_stacks_interned_once(void **state)
 {
     sb_model *m = *state;
     parse(m, "goroutine 1 [chan receive]:\n"
-             "main.worker(0xc000010000)\n"
+             "main.(*pool).worker(0xc000010000)\n"
              "\t/x/main.go:10 +0x1\n"
              "created by main.main in goroutine 7\n"
              "\t/x/main.go:3 +0x2\n"
              "\n"
              "goroutine 2 [chan receive]:\n"
-             "main.worker(0xc000010000)\n"
+             "main.(*pool).worker(0xc000010000)\n"
              "\t/x/main.go:10 +0x1\n"
              "created by main.main in goroutine 7\n"
              "\t/x/main.go:3 +0x2\n"
              "\n"
              "goroutine 3 [chan receive]:\n"
-             "main.worker(0xc000020000)\n"
+             "main.(*pool).worker(0xc000020000)\n"
              "\t/x/main.go:10 +0x1\n"
              "created by main.main in goroutine 7\n"
              "\t/x/main.go:3 +0x2\n"
              "\n"
              "goroutine 4 [chan receive]:\n"
-             "main.worker(0xc000010000)\n"
+             "main.(*pool).worker(0xc000010000)\n"
              "\t/x/main.go:11 +0x1\n"
              "created by main.main in goroutine 7\n"
              "\t/x/main.go:3 +0x2\n");
@@ -412,6 +412,8 @@ static void test_identical_stacks_interned_once(void **state)
     assert_int_equal(sb_stack_get(m, g1->stack)->rep_args, g1->args);
     assert_string_equal(str(m, sb_goroutine_arg(m, g3, 0)), "0xc000020000");
     assert_int_equal(sb_goroutine_arg(m, g3, 1), 0); /* past the last frame */
+    /* Per goroutine only method frames keep their arguments (receivers,
+     * lock addresses); plain functions show their stack's first goroutine's. */
     /* Two distinct stacks plus the empty one. */
     assert_int_equal(sb_intern_count(&m->stacks), 3);
 
@@ -423,6 +425,22 @@ static void test_identical_stacks_interned_once(void **state)
     assert_string_equal(str(m, cb->file), "/x/main.go");
     assert_int_equal(cb->line, 3);
     assert_true(m->stats.frames == 4);
+}
+
+static void test_plain_function_args_come_from_the_stack(void **state)
+{
+    sb_model *m = *state;
+    parse(m, "goroutine 1 [chan receive]:\n"
+             "main.worker(0x1)\n"
+             "\t/x/main.go:10 +0x1\n"
+             "\n"
+             "goroutine 2 [chan receive]:\n"
+             "main.worker(0x2)\n"
+             "\t/x/main.go:10 +0x1\n");
+    const sb_goroutine *g1 = gor(m, 0), *g2 = gor(m, 1);
+    assert_int_equal(g1->stack, g2->stack);
+    assert_string_equal(str(m, sb_goroutine_arg(m, g1, 0)), "0x1");
+    assert_string_equal(str(m, sb_goroutine_arg(m, g2, 0)), "0x1"); /* not kept: the stack's */
 }
 
 static void test_created_by_pre121_has_no_parent(void **state)
@@ -745,6 +763,7 @@ int main(void)
         T(test_truncated_goroutine_at_eof),
         T(test_truncated_created_by_and_bare_header),
         T(test_identical_stacks_interned_once),
+        T(test_plain_function_args_come_from_the_stack),
         T(test_created_by_pre121_has_no_parent),
         T(test_race_report_is_known_lines),
         T(test_unrelated_log_lines_are_skipped),
