@@ -41,12 +41,15 @@ void sb_intern_init(sb_intern *t, sb_arena *arena)
 {
     memset(t, 0, sizeof(*t));
     t->arena = arena;
+    t->cache = sb_xcalloc(SB_INTERN_CACHE, sizeof(*t->cache));
     sb_intern_put(t, "", 0); /* id 0 is the empty blob: "none" for callers */
 }
 
 void sb_intern_free(sb_intern *t)
 {
     HASH_CLEAR(hh, t->table);
+    free(t->cache);
+    t->cache = NULL;
     free(t->by_id);
     t->by_id = NULL;
     t->count = t->cap = 0;
@@ -65,17 +68,29 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
 {
     if (len == 0)
         data = "";
+    uint64_t h = sb_hash_bytes(data, len);
+    sb_intern_slot *slot = &t->cache[(h ^ (h >> 29)) & (SB_INTERN_CACHE - 1)];
+    if (slot->id && slot->hash == h) {
+        const sb_intern_entry *c = t->by_id[slot->id];
+        if (c->len == len && memcmp(c->data, data, len) == 0)
+            return slot->id;
+    }
+    unsigned hashv = (unsigned)h;
     sb_intern_entry *e = NULL;
-    HASH_FIND(hh, t->table, data, len, e);
-    if (e)
-        return e->id;
-    e = sb_arena_alloc(t->arena, sizeof(*e));
-    e->data = sb_arena_memdup(t->arena, data, len);
-    e->len = len;
-    e->id = (uint32_t)t->count;
-    t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
-    t->by_id[t->count++] = e;
-    HASH_ADD_KEYPTR(hh, t->table, e->data, e->len, e);
+    HASH_FIND_BYHASHVALUE(hh, t->table, data, len, hashv, e);
+    if (!e) {
+        e = sb_arena_alloc(t->arena, sizeof(*e));
+        e->data = sb_arena_memdup(t->arena, data, len);
+        e->len = len;
+        e->id = (uint32_t)t->count;
+        t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
+        t->by_id[t->count++] = e;
+        HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, e->data, e->len, hashv, e);
+    }
+    if (e->id) {
+        slot->hash = h;
+        slot->id = e->id;
+    }
     return e->id;
 }
 

@@ -10,9 +10,20 @@
 
 typedef struct sb_intern_entry sb_intern_entry;
 
+/* A small direct-mapped cache in front of the hash table: the blobs that
+ * recur (function names, files, common stacks) are found in a few KiB that
+ * stay in the CPU cache, instead of through uthash's buckets. */
+#define SB_INTERN_CACHE 4096
+
+typedef struct sb_intern_slot {
+    uint64_t hash;
+    uint32_t id; /* 0 = empty (id 0 is the empty blob, never cached) */
+} sb_intern_slot;
+
 typedef struct sb_intern {
     sb_intern_entry *table;  /* uthash head */
     sb_intern_entry **by_id; /* id -> entry */
+    sb_intern_slot *cache;   /* SB_INTERN_CACHE slots */
     size_t count, cap;
     sb_arena *arena;
 } sb_intern;
