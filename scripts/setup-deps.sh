@@ -3,6 +3,8 @@
 # runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
 pkgs=(build-essential cmake pkg-config libpcre2-dev uthash-dev libcmocka-dev zlib1g-dev python3 graphviz groff-base man-db)
+# CI also fuzzes (clang's libFuzzer) and measures memory (GNU time).
+[ -n "${CI:-}" ] && pkgs+=(clang libclang-rt-14-dev time gzip)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

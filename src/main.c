@@ -82,7 +82,7 @@ int main(int argc, char **argv)
         }
         in.name = shown;
         uint64_t before = m.stats.goroutines, skipped = m.stats.skipped_lines,
-                 truncated = m.stats.truncated;
+                 truncated = m.stats.truncated, cut = m.stats.frames_cut;
         if (!sb_parse_input(p, &in, opt.label, err, sizeof(err))) {
             fprintf(stderr, "stackblame: %s: %s\n", shown, err);
             status = 2;
@@ -94,6 +94,10 @@ int main(int argc, char **argv)
             if (m.stats.skipped_lines > skipped)
                 fprintf(stderr, "stackblame: %s: %llu lines skipped (not part of a goroutine)\n",
                         shown, (unsigned long long)(m.stats.skipped_lines - skipped));
+            if (m.stats.frames_cut > cut)
+                fprintf(stderr, "stackblame: %s: %llu frames past the limit of %u per goroutine were "
+                        "cut (counted, not kept)\n", shown,
+                        (unsigned long long)(m.stats.frames_cut - cut), SB_MAX_FRAMES);
             if (m.stats.truncated > truncated)
                 fprintf(stderr, "stackblame: %s: %llu goroutines cut short (truncated input)\n",
                         shown, (unsigned long long)(m.stats.truncated - truncated));

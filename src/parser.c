@@ -59,6 +59,7 @@ struct sb_parser {
     sb_pframe *fr;
     size_t nfr, frcap;
     uint64_t frames_cut;
+    bool cut_file;          /* the last frame was cut: its file line is absorbed */
     bool want_file;         /* the last frame still waits for its file line */
     bool want_created_file; /* the created-by line waits for its file line */
     uint32_t created_func;
@@ -295,8 +296,10 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
         p->frames_cut++;
         p->g.flags |= SB_G_FRAMES_CUT;
         p->want_file = false;
+        p->cut_file = true; /* its file line belongs to the cut frame, not to the skipped */
         return;
     }
+    p->cut_file = false;
     p->fr = sb_grow(p->fr, &p->frcap, p->nfr, sizeof(*p->fr));
     sb_pframe *f = &p->fr[p->nfr++];
     f->func = func;
@@ -390,7 +393,8 @@ static void finish_goroutine(sb_parser *p)
         for (size_t i = 0; i < p->nfr; i++)
             if (!p->args_scratch[i])
                 p->args_scratch[i] = intern_span(
-                    p, sb_span_make(p->argtext + p->fr[i].text, p->fr[i].tlen));
+                    p, p->fr[i].tlen ? sb_span_make(p->argtext + p->fr[i].text, p->fr[i].tlen)
+                                     : sb_span_make("", 0));
         m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
         st->nframes = (uint32_t)p->nfr;
@@ -409,6 +413,7 @@ static void finish_goroutine(sb_parser *p)
     }
     m->stats.goroutines += g->count;
     m->stats.frames += p->nfr + p->frames_cut;
+    m->stats.frames_cut += p->frames_cut;
     if (g->flags & SB_G_TRUNCATED)
         m->stats.truncated++;
     p->frames_cut = 0;
@@ -501,6 +506,8 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
             p->fr[p->nfr - 1].file = memo_intern(p, &memo_at(p, p->nfr - 1)->file, t->u.file.file);
             p->fr[p->nfr - 1].line = t->u.file.line;
             p->want_file = false;
+        } else if (p->cut_file) {
+            p->cut_file = false;
         } else if (!p->in_ancestor) {
             m->stats.skipped_lines++;
         }

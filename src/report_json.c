@@ -29,10 +29,11 @@ static void put_stats(FILE *out, const sb_model *m)
             "\"stats\":{\"dumps\":%zu,\"goroutines\":%" PRIu64 ",\"frames\":%" PRIu64
             ",\"skipped_lines\":%" PRIu64 ",\"known_lines\":%" PRIu64 ",\"truncated\":%" PRIu64
             ",\"lines\":%" PRIu64
-            ",\"bytes\":%" PRIu64 ",\"long_lines\":%" PRIu64 ",\"race_reports\":%" PRIu64 "}",
+            ",\"bytes\":%" PRIu64 ",\"long_lines\":%" PRIu64 ",\"frames_cut\":%" PRIu64
+            ",\"race_reports\":%" PRIu64 "}",
             m->ndumps, s->goroutines, s->frames, s->skipped_lines, s->known_lines, s->truncated, s->lines,
             s->bytes,
-            s->long_lines, s->race_reports);
+            s->long_lines, s->frames_cut, s->race_reports);
 }
 
 static void put_dumps(FILE *out, const sb_model *m)

@@ -91,6 +91,7 @@ typedef struct sb_stats {
     uint64_t known_lines;    /* preamble, postamble, registers, race reports, separators */
     uint64_t truncated;      /* goroutines cut short */
     uint64_t long_lines;     /* lines longer than the line limit, cut */
+    uint64_t frames_cut;     /* frames past SB_MAX_FRAMES in one goroutine: counted, not kept */
     uint64_t race_reports;
 } sb_stats;
 

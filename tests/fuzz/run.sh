@@ -4,13 +4,15 @@
 #   tests/fuzz/run.sh [SECONDS]      default 60 per target; both run in parallel
 #
 # Builds into build-fuzz/ (CC=clang -DSB_FUZZ=ON -DSB_SANITIZE=ON), seeds the
-# corpora from fixtures/**/*.txt (not *.expected.*) and ../shared/corpus/real/*.txt,
+# corpora from fixtures/**/*.txt (not *.expected.*), ../shared/corpus/real/*.txt
+# and tests/fuzz/regressions/,
 # keeps the grown corpora in build-fuzz/corpus/TARGET/ (reused by later runs),
 # and stores each crash/leak/timeout/OOM input in tests/fuzz/crashes/.
 # Exits non-zero when any target found something.
 #
 # Environment: FUZZ_BUILD_DIR (default build-fuzz), FUZZ_TARGETS (default
-# "parser pipeline"), FUZZ_PIPELINE_MAX_LEN (default 262144), CC (default clang),
+# "parser pipeline"), FUZZ_PARSER_MAX_LEN (default 1048576), FUZZ_PIPELINE_MAX_LEN
+# (default 262144; smaller lengths run many more inputs per second), CC (default clang),
 # FUZZ_NO_SANITIZE (UBSan checks to turn off to fuzz past a known finding,
 # e.g. nonnull-attribute; empty by default).
 set -uo pipefail
@@ -36,6 +38,8 @@ if ! grep -qE '^[[:space:]]*add_subdirectory\([[:space:]]*fuzz' "$root/tests/CMa
 cmake_language(DEFER DIRECTORY "\${CMAKE_SOURCE_DIR}" CALL include "$here/CMakeLists.txt")
 EOF
   hook_args=(-DCMAKE_PROJECT_INCLUDE="$build/fuzz-hook.cmake")
+else
+  hook_args=(-UCMAKE_PROJECT_INCLUDE) # the hook exists: drop an injection cached earlier
 fi
 
 echo "== fuzz: build in $build"
@@ -52,7 +56,8 @@ cmake --build "$build" -j"$(nproc)" "${build_targets[@]}" >/dev/null || {
 seeds=()
 while IFS= read -r f; do seeds+=("$f"); done < <(
   find "$root/fixtures" -name '*.txt' ! -name '*.expected.*' ! -path '*/gen/*' 2>/dev/null
-  find "$root/../shared/corpus/real" -maxdepth 1 -name '*.txt' 2>/dev/null)
+  find "$root/../shared/corpus/real" -maxdepth 1 -name '*.txt' 2>/dev/null
+  find "$here/regressions" -type f ! -name '*.md' 2>/dev/null)
 echo "== fuzz: ${#seeds[@]} seed files"
 
 mkdir -p "$crashes"
@@ -74,7 +79,7 @@ for t in $targets; do
       find "$corpus" -name "piece-$b-*" ! -name "piece-$b-00*" ! -name "piece-$b-01[0-5]" -delete
     fi
   done
-  max_len=1048576
+  max_len=${FUZZ_PARSER_MAX_LEN:-1048576}
   [ "$t" = pipeline ] && max_len=${FUZZ_PIPELINE_MAX_LEN:-262144}
   log=$build/fuzz-$t.log
   logs+=("$log")
