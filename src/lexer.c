@@ -491,6 +491,21 @@ size_t sb_args_split(sb_span args, sb_arg *out, size_t max)
     return count;
 }
 
+sb_span sb_args_first_text(sb_span args)
+{
+    int depth = 0;
+    for (size_t i = 0; i < args.n; i++) {
+        char c = args.p[i];
+        if (c == '{')
+            depth++;
+        else if (c == '}' && depth > 0)
+            depth--;
+        else if (c == ',' && depth == 0)
+            return sb_span_make(args.p, i);
+    }
+    return args;
+}
+
 bool sb_args_first_word(sb_span args, uint64_t *value)
 {
     sb_arg a;

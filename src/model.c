@@ -1,5 +1,6 @@
 /* model.c: the dump model's storage and accessors; see model.h. */
 #include "stackblame/model.h"
+#include "stackblame/lexer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -52,16 +53,23 @@ const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id)
     return &m->stack_info[stack_id];
 }
 
-/* A goroutine keeps the arguments of its method frames (receivers, lock
- * addresses); for the other frames its stack's first goroutine speaks. */
+/* A goroutine keeps the first argument of its method frames (receivers,
+ * lock addresses); where that differs from its stack's first goroutine's,
+ * it is what the goroutine shows, else the stack's whole argument list. */
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
 {
-    size_t n = sb_intern_len(&m->argvecs, g->args) / sizeof(uint32_t);
-    const uint32_t *v = sb_intern_data(&m->argvecs, g->args);
-    if (i < n && v[i])
-        return v[i];
     const sb_stack *st = sb_stack_get(m, g->stack);
-    n = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
-    v = sb_intern_data(&m->argvecs, st->rep_args);
-    return i < n ? v[i] : 0;
+    size_t n = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
+    const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
+    uint32_t whole = i < n ? rep[i] : 0;
+    size_t mn = sb_intern_len(&m->argvecs, g->args) / sizeof(uint32_t);
+    const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
+    if (i >= mn || !mine[i])
+        return whole;
+    size_t wl, ml;
+    const char *w = sb_str(m, whole, &wl), *f = sb_str(m, mine[i], &ml);
+    sb_span first = sb_args_first_text(sb_span_make(w, wl));
+    if (first.n == ml && memcmp(first.p, f, ml) == 0)
+        return whole;
+    return mine[i];
 }

@@ -274,14 +274,14 @@ static bool func_is_method(sb_parser *p, uint32_t func)
 }
 
 /* A frame's arguments: interned for methods, set aside for the others. */
+/* A frame's arguments. Per goroutine only the first argument of a method
+ * is kept (what the analysis reads: receivers, lock addresses), so memory
+ * follows distinct objects, not input size; the whole text waits in
+ * argtext in case the stack is new (its first goroutine's arguments are
+ * the stack's). */
 static void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
 {
-    f->text = f->tlen = 0;
-    if (func_is_method(p, f->func)) {
-        f->args = memo_intern(p, mm, args);
-        return;
-    }
-    f->args = 0;
+    f->args = func_is_method(p, f->func) ? memo_intern(p, mm, sb_args_first_text(args)) : 0;
     p->argtext = sb_grow(p->argtext, &p->argtext_cap, p->argtext_len + args.n, 1);
     if (args.n)
         memcpy(p->argtext + p->argtext_len, args.p, args.n);
@@ -391,10 +391,9 @@ static void finish_goroutine(sb_parser *p)
         /* A new stack: its first goroutine's arguments, all of them, are
          * the ones reports show for it. */
         for (size_t i = 0; i < p->nfr; i++)
-            if (!p->args_scratch[i])
-                p->args_scratch[i] = intern_span(
-                    p, p->fr[i].tlen ? sb_span_make(p->argtext + p->fr[i].text, p->fr[i].tlen)
-                                     : sb_span_make("", 0));
+            p->args_scratch[i] = intern_span(
+                p, p->fr[i].tlen ? sb_span_make(p->argtext + p->fr[i].text, p->fr[i].tlen)
+                                 : sb_span_make("", 0));
         m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
         st->nframes = (uint32_t)p->nfr;

@@ -151,16 +151,16 @@ static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
     }
     fprintf(out, ",\"stack\":%u", g->stack);
     const sb_stack *st = sb_stack_get(m, g->stack);
-    /* Only method frames' arguments are kept per goroutine (receivers, lock
-     * addresses); list those that differ from the stack's. */
-    const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
+    /* Per goroutine only the first argument of method frames is kept
+     * (receivers, lock addresses); list those that differ from the stack's. */
     const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
     bool first = true;
-    for (uint32_t i = 0; g->args != st->rep_args && i < st->nframes; i++) {
-        if (!mine[i] || mine[i] == rep[i])
+    for (uint32_t i = 0; i < st->nframes; i++) {
+        uint32_t mine = sb_goroutine_arg(m, g, i);
+        if (mine == rep[i])
             continue;
-        fprintf(out, "%s{\"frame\":%u,\"args\":", first ? ",\"args\":[" : ",", i);
-        jstr(out, m, mine[i]);
+        fprintf(out, "%s{\"frame\":%u,\"first\":", first ? ",\"args\":[" : ",", i);
+        jstr(out, m, mine);
         fputc('}', out);
         first = false;
     }

@@ -94,6 +94,9 @@ typedef struct sb_arg {
  * were found (which can exceed max: only max are stored). A lone `...` yields
  * zero values. */
 size_t sb_args_split(sb_span args, sb_arg *out, size_t max);
+/* The first argument as printed, up to the first top-level comma
+ * ("0xc000123", "0x0?", "{0x1, 0x2}"): a method's receiver, a lock's address. */
+sb_span sb_args_first_text(sb_span args);
 /* First argument as a number (e.g. a receiver or lock address), when it is
  * a plain hex or decimal word printed without `?`. */
 bool sb_args_first_word(sb_span args, uint64_t *value);
