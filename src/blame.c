@@ -43,8 +43,7 @@ static int cmp_chains(const void *pa, const void *pb)
     return a->links[a->nlinks - 1] < b->links[b->nlinks - 1] ? -1 : 1;
 }
 
-void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, const bool *start,
-                  sb_blame *out)
+void sb_blame_run(const sb_model *m, const sb_graph *g, const bool *start, sb_blame *out)
 {
     memset(out, 0, sizeof(*out));
     size_t n = m->ngoroutines;
@@ -183,7 +182,6 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
     free(blocked);
     free(deepest);
     free(maxwait);
-    (void)c;
 }
 
 void sb_blame_free(sb_blame *b)

@@ -327,14 +327,9 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
     /* 3. Each lock: its suspected holder. */
     for (uint32_t l = 0; l < nlocks; l++) {
         sb_lock *L = &locks[l];
-        int tl, sl;
-        const char *ts = L->type ? sstr(m, L->type, &tl) : "", *ss = "";
-        if (!L->type)
-            tl = 0;
-        if (L->site_func)
-            ss = fshort(m, L->site_func, &sl);
-        else
-            sl = 0;
+        int tl = 0, sl = 0; /* the owner's type and the lock site, for the evidence */
+        const char *ts = L->type ? sstr(m, L->type, &tl) : "";
+        const char *ss = L->site_func ? fshort(m, L->site_func, &sl) : "";
         const char *kn = sb_wait_kind_name(L->kind);
         L->target = L->addr ? new_target(b, L->kind, L->dump, "%s 0x%llx", kn, (unsigned long long)L->addr)
                             : new_target(b, L->kind, L->dump, "%s at %.*s", kn, sl, ss);

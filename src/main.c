@@ -127,7 +127,7 @@ int main(int argc, char **argv)
                 status = 2;
             }
             sb_blame blame;
-            sb_blame_run(&m, &classes, &graph, start, &blame);
+            sb_blame_run(&m, &graph, start, &blame);
             free(start);
             sb_groups groups;
             sb_groups_build(&m, &groups);

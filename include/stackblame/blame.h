@@ -33,8 +33,7 @@ typedef struct sb_blame {
 } sb_blame;
 
 /* start: per goroutine, whether a chain may start there (--from); NULL = any. */
-void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, const bool *start,
-                  sb_blame *out);
+void sb_blame_run(const sb_model *m, const sb_graph *g, const bool *start, sb_blame *out);
 void sb_blame_free(sb_blame *b);
 /* Marks the goroutines whose stack has a function matching the PCRE2 regex.
  * Returns NULL and writes err when the regex does not compile. */

@@ -107,7 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             abort();
     }
     sb_blame blame;
-    sb_blame_run(&m, &classes, &graph, start, &blame);
+    sb_blame_run(&m, &graph, start, &blame);
     free(start);
     sb_groups groups;
     sb_groups_build(&m, &groups);
