@@ -196,7 +196,7 @@ void sb_blame_free(sb_blame *b)
     memset(b, 0, sizeof(*b));
 }
 
-bool *sb_blame_select(const sb_model *m, const char *regex, char *err, size_t errlen)
+static pcre2_code *compile(const char *regex, char *err, size_t errlen)
 {
     int ec;
     PCRE2_SIZE off;
@@ -205,8 +205,22 @@ bool *sb_blame_select(const sb_model *m, const char *regex, char *err, size_t er
         PCRE2_UCHAR msg[200];
         pcre2_get_error_message(ec, msg, sizeof(msg));
         snprintf(err, errlen, "bad regex at offset %zu: %s", (size_t)off, (char *)msg);
-        return NULL;
     }
+    return re;
+}
+
+bool sb_blame_check_regex(const char *regex, char *err, size_t errlen)
+{
+    pcre2_code *re = compile(regex, err, errlen);
+    pcre2_code_free(re);
+    return re != NULL;
+}
+
+bool *sb_blame_select(const sb_model *m, const char *regex, char *err, size_t errlen)
+{
+    pcre2_code *re = compile(regex, err, errlen);
+    if (!re)
+        return NULL;
     (void)pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
     pcre2_match_data *md = pcre2_match_data_create_from_pattern(re, NULL);
     size_t nstacks = sb_intern_count(&m->stacks);

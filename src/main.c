@@ -1,22 +1,18 @@
-/* main.c: wires the stages: options -> input -> prefix -> parser -> group
- * -> report. No analysis happens here. */
+/* main.c: wires the stages: options -> input -> prefix -> parser ->
+ * analysis -> report. No analysis happens here. */
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
-#include "stackblame/blame.h"
-#include "stackblame/classify.h"
-#include "stackblame/graph.h"
-#include "stackblame/group.h"
+#include "stackblame/analysis.h"
 #include "stackblame/input.h"
 #include "stackblame/options.h"
 #include "stackblame/parser.h"
 #include "stackblame/prefix.h"
 #include "stackblame/report.h"
 #include "stackblame/rules.h"
-#include "stackblame/series.h"
 #include "stackblame/version.h"
 
 static double now_seconds(void)
@@ -59,6 +55,11 @@ int main(int argc, char **argv)
     sb_prefix *px = sb_prefix_new(opt.strip_prefix, err, sizeof(err));
     if (!px) {
         fprintf(stderr, "stackblame: --strip-prefix: %s\n", err);
+        return 2;
+    }
+    if (opt.from && !sb_blame_check_regex(opt.from, err, sizeof(err))) {
+        fprintf(stderr, "stackblame: --from: %s\n", err);
+        sb_prefix_free(px);
         return 2;
     }
     sb_rules *rules = sb_rules_load(opt.rules, err, sizeof(err));
@@ -115,45 +116,14 @@ int main(int argc, char **argv)
         } else {
             static char obuf[1 << 16];
             setvbuf(out, obuf, _IOFBF, sizeof(obuf));
-            sb_series series;
-            sb_series_build(&m, &series);
-            sb_classes classes;
-            sb_classify(&m, rules, &classes);
-            sb_graph graph;
-            sb_graph_build(&m, &classes, &graph);
-            bool *start = NULL;
-            if (opt.from && !(start = sb_blame_select(&m, opt.from, err, sizeof(err)))) {
-                fprintf(stderr, "stackblame: --from: %s\n", err);
-                status = 2;
-            }
-            sb_blame blame;
-            sb_blame_run(&m, &graph, start, &blame);
-            free(start);
-            sb_groups groups;
-            sb_groups_build(&m, &groups);
-            sb_report r = {&m, &groups, &opt, &classes, &graph, &blame, &series, false};
+            sb_analysis an;
+            sb_analyze(&m, rules, opt.from, &an);
+            sb_report r = {&m, &an.groups, &opt, &an.classes, &an.graph, &an.blame, &an.series, false};
             r.color = opt.color == SB_COLOR_ALWAYS ||
                       (opt.color == SB_COLOR_AUTO && !opt.output && isatty(1));
-            if (status != 0)
-                ; /* a bad --from: nothing to report */
-            else if (opt.format == SB_OUT_JSON)
-                sb_report_json(out, &r);
-            else if (opt.format == SB_OUT_MARKDOWN)
-                sb_report_markdown(out, &r);
-            else if (opt.format == SB_OUT_DOT)
-                sb_report_dot(out, &r);
-            else
-                sb_report_text(out, &r);
-            if (status == 0 && opt.fail_deadlock && blame.ncycles)
-                status = 1;
-            for (size_t c = 0; status == 0 && opt.fail_blocked && c < blame.nchains; c++)
-                if (!blame.chains[c].transient && blame.chains[c].blocked >= (uint64_t)opt.fail_blocked)
-                    status = 1; /* passing contention (no wait times) never fails a build */
-            sb_groups_free(&groups);
-            sb_blame_free(&blame);
-            sb_graph_free(&graph);
-            sb_classes_free(&classes);
-            sb_series_free(&series);
+            sb_report_write(out, &r, opt.format);
+            status = sb_analysis_findings(&an, opt.fail_deadlock, opt.fail_blocked);
+            sb_analysis_free(&an);
             if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
                 fprintf(stderr, "stackblame: %s: write error: %s\n",
                         opt.output ? opt.output : "<stdout>", strerror(errno));

@@ -41,3 +41,21 @@ void sb_put_count(FILE *out, uint64_t n)
         fputc(buf[i], out);
     }
 }
+
+void sb_report_write(FILE *out, const sb_report *r, enum sb_format format)
+{
+    switch (format) {
+    case SB_OUT_JSON:
+        sb_report_json(out, r);
+        break;
+    case SB_OUT_MARKDOWN:
+        sb_report_markdown(out, r);
+        break;
+    case SB_OUT_DOT:
+        sb_report_dot(out, r);
+        break;
+    default:
+        sb_report_text(out, r);
+        break;
+    }
+}

@@ -38,6 +38,8 @@ void sb_blame_free(sb_blame *b);
 /* Marks the goroutines whose stack has a function matching the PCRE2 regex.
  * Returns NULL and writes err when the regex does not compile. */
 bool *sb_blame_select(const sb_model *m, const char *regex, char *err, size_t errlen);
+/* Whether --from's regex compiles; the reason in err when not. */
+bool sb_blame_check_regex(const char *regex, char *err, size_t errlen);
 /* The function a link shows: the first frame outside the runtime and the
  * libraries (the lock site), else the innermost frame. SB_NONE if no frames. */
 uint32_t sb_link_frame(const sb_model *m, const sb_classes *c, uint32_t gi);

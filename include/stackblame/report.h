@@ -41,6 +41,8 @@ void sb_report_text(FILE *out, const sb_report *r);
 void sb_report_json(FILE *out, const sb_report *r);
 void sb_report_markdown(FILE *out, const sb_report *r);
 void sb_report_dot(FILE *out, const sb_report *r);
+/* The report in the given format. */
+void sb_report_write(FILE *out, const sb_report *r, enum sb_format format);
 
 /* Shared helpers for the reporters. */
 const char *sb_dump_format_name(enum sb_dump_format f);

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "fuzz_common.h"
+#include "stackblame/analysis.h"
 #include "stackblame/blame.h"
 #include "stackblame/classify.h"
 #include "stackblame/graph.h"
@@ -94,32 +95,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.max_groups = (mode & 4) ? 1 : 20;
     opt.color = SB_COLOR_NEVER;
 
-    sb_series series;
-    sb_series_build(&m, &series);
-    sb_classes classes;
-    sb_classify(&m, rules, &classes);
-    sb_graph graph;
-    sb_graph_build(&m, &classes, &graph);
-    bool *start = NULL;
-    if (mode & 1) {
-        start = sb_blame_select(&m, "main\\.", err, sizeof(err));
-        if (!start)
-            abort();
-    }
-    sb_blame blame;
-    sb_blame_run(&m, &graph, start, &blame);
-    free(start);
-    sb_groups groups;
-    sb_groups_build(&m, &groups);
+    sb_analysis an; /* the same stages, in the same order, as the CLI */
+    sb_analyze(&m, rules, (mode & 1) ? "main\\." : NULL, &an);
     sb_report r;
     memset(&r, 0, sizeof(r));
     r.m = &m;
-    r.groups = &groups;
+    r.groups = &an.groups;
     r.opt = &opt;
-    r.classes = &classes;
-    r.graph = &graph;
-    r.blame = &blame;
-    r.series = &series;
+    r.classes = &an.classes;
+    r.graph = &an.graph;
+    r.blame = &an.blame;
+    r.series = &an.series;
     r.color = (mode & 2) != 0;
 
     size_t n;
@@ -136,11 +122,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_check_markdown(out, n);
     free(out);
 
-    sb_groups_free(&groups);
-    sb_blame_free(&blame);
-    sb_graph_free(&graph);
-    sb_classes_free(&classes);
-    sb_series_free(&series);
+    sb_analysis_free(&an);
     sb_parser_free(p);
     sb_prefix_free(px);
     sb_rules_free(rules);
