@@ -41,11 +41,11 @@ typedef struct sb_idset {
     size_t cap, count;
 } sb_idset;
 
-struct sb_parser {
-    sb_model *m;
-    sb_prefix *px;
-    uint32_t source;        /* string id of the input name */
-    uint32_t default_label; /* string id: --label or the input name */
+/* What one process's lines are in the middle of. Lines of two processes
+ * may interleave in one log (two dumps written at once); each label keeps
+ * its own open dump and goroutine. */
+typedef struct sb_pctx {
+    uint32_t label;         /* string id of the process label, 0 = none */
     enum sb_pstate state;
     long dump;              /* index of the open dump, -1 when none */
     sb_idset ids;
@@ -53,7 +53,6 @@ struct sb_parser {
     enum sb_dump_origin pending_origin;
     uint32_t pending_headline;
     uint64_t pending_line;
-    uint32_t line_label; /* label of the current line's prefix, 0 = none */
     /* The goroutine being read. */
     sb_goroutine g;
     sb_pframe *fr;
@@ -65,14 +64,26 @@ struct sb_parser {
     uint32_t created_func;
     sb_pframe created;
     bool in_ancestor;
+    /* Argument text of the goroutine's frames: interned only if its stack
+     * turns out to be new (a stack's first goroutine shows its arguments). */
+    char *argtext;
+    size_t argtext_len, argtext_cap;
+} sb_pctx;
+
+#define SB_MAX_CONTEXTS 256 /* processes interleaved in one input, beyond: shared */
+
+struct sb_parser {
+    sb_model *m;
+    sb_prefix *px;
+    uint32_t source;        /* string id of the input name */
+    uint32_t default_label; /* string id: --label or the input name */
+    uint32_t line_label; /* label of the current line's prefix, 0 = none */
+    sb_pctx c;           /* the context of the current line's process */
+    sb_pctx *saved;      /* the other processes' contexts */
+    size_t nsaved, saved_cap;
     /* Scratch vectors for interning. */
     uint32_t *ids_scratch, *args_scratch;
     size_t scratch_cap;
-    /* Argument text of the goroutine's plain-function frames: kept only if
-     * its stack turns out to be new (a stack's first goroutine shows its
-     * arguments); per goroutine only method frames keep theirs. */
-    char *argtext;
-    size_t argtext_len, argtext_cap;
     uint8_t *is_method; /* per string id: 0 unknown, 1 plain function, 2 method */
     size_t is_method_cap;
     /* Memos of the previous goroutine (see sb_memo). */
@@ -127,13 +138,51 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     sb_parser *p = sb_xcalloc(1, sizeof(*p));
     p->m = m;
     p->px = prefix;
-    p->dump = -1;
+    p->c.dump = -1;
     return p;
 }
 
 static void memo_free(sb_memo *mm)
 {
     free(mm->text);
+}
+
+static void ctx_free(sb_pctx *c)
+{
+    free(c->argtext);
+    free(c->ids.slot);
+    free(c->fr);
+}
+
+static void ctx_init(sb_pctx *c, uint32_t label)
+{
+    memset(c, 0, sizeof(*c));
+    c->label = label;
+    c->dump = -1;
+    c->state = P_OUTSIDE;
+}
+
+/* Makes the context of `label` the current one (see sb_pctx). */
+static void use_context(sb_parser *p, uint32_t label)
+{
+    if (label == p->c.label)
+        return;
+    if (p->c.label == 0 && p->c.dump < 0) {
+        p->c.label = label; /* lines before the prefix was known: the same process */
+        return;
+    }
+    size_t i = 0;
+    while (i < p->nsaved && p->saved[i].label != label)
+        i++;
+    if (i == p->nsaved) {
+        if (p->nsaved >= SB_MAX_CONTEXTS)
+            return; /* a flood of labels: they share the current context */
+        p->saved = sb_grow(p->saved, &p->saved_cap, p->nsaved, sizeof(*p->saved));
+        ctx_init(&p->saved[p->nsaved++], label);
+    }
+    sb_pctx cur = p->c;
+    p->c = p->saved[i];
+    p->saved[i] = cur;
 }
 
 void sb_parser_free(sb_parser *p)
@@ -150,10 +199,11 @@ void sb_parser_free(sb_parser *p)
     memo_free(&p->created_file);
     free(p->prev_ids);
     free(p->prev_args);
-    free(p->argtext);
     free(p->is_method);
-    free(p->ids.slot);
-    free(p->fr);
+    ctx_free(&p->c);
+    for (size_t i = 0; i < p->nsaved; i++)
+        ctx_free(&p->saved[i]);
+    free(p->saved);
     free(p->ids_scratch);
     free(p->args_scratch);
     free(p);
@@ -203,10 +253,11 @@ void sb_parser_begin(sb_parser *p, const char *source, const char *label)
         p->default_label = sb_intern_put(&p->m->strings, label, strlen(label));
     else
         p->default_label = sb_intern_put(&p->m->strings, base, n);
-    p->state = P_OUTSIDE;
-    p->dump = -1;
-    p->pending_origin = SB_ORIGIN_PLAIN;
-    p->pending_headline = 0;
+    p->c.state = P_OUTSIDE;
+    p->c.dump = -1;
+    p->c.pending_origin = SB_ORIGIN_PLAIN;
+    p->c.pending_headline = 0;
+    p->c.label = 0;
     p->line_label = 0;
     if (p->px)
         sb_prefix_reset(p->px);
@@ -214,13 +265,13 @@ void sb_parser_begin(sb_parser *p, const char *source, const char *label)
 
 static sb_dump *cur_dump(sb_parser *p)
 {
-    return p->dump >= 0 ? &p->m->dumps[p->dump] : NULL;
+    return p->c.dump >= 0 ? &p->m->dumps[p->c.dump] : NULL;
 }
 
 static void close_dump(sb_parser *p)
 {
-    p->dump = -1;
-    sb_idset_clear(&p->ids);
+    p->c.dump = -1;
+    sb_idset_clear(&p->c.ids);
 }
 
 static void open_dump(sb_parser *p, enum sb_dump_format fmt, uint64_t line_no)
@@ -230,17 +281,17 @@ static void open_dump(sb_parser *p, enum sb_dump_format fmt, uint64_t line_no)
     m->dumps = sb_grow(m->dumps, &m->dumps_cap, m->ndumps, sizeof(*m->dumps));
     sb_dump *d = &m->dumps[m->ndumps];
     memset(d, 0, sizeof(*d));
-    d->label = p->line_label ? p->line_label : p->default_label;
+    d->label = p->c.label ? p->c.label : p->default_label;
     d->source = p->source;
     d->format = fmt;
-    d->origin = p->pending_origin;
-    d->headline = p->pending_headline;
+    d->origin = p->c.pending_origin;
+    d->headline = p->c.pending_headline;
     d->first = (uint32_t)m->ngoroutines;
-    d->line_no = p->pending_headline ? p->pending_line : line_no;
+    d->line_no = p->c.pending_headline ? p->c.pending_line : line_no;
     d->series = SB_NONE;
-    p->dump = (long)m->ndumps++;
-    p->pending_origin = SB_ORIGIN_PLAIN;
-    p->pending_headline = 0;
+    p->c.dump = (long)m->ndumps++;
+    p->c.pending_origin = SB_ORIGIN_PLAIN;
+    p->c.pending_headline = 0;
 }
 
 /* A preamble line (signal, panic, fatal error) announces the next dump. */
@@ -249,10 +300,10 @@ static void announce_dump(sb_parser *p, enum sb_dump_origin origin, sb_span text
     sb_dump *d = cur_dump(p);
     if (d && d->ngoroutines > 0)
         close_dump(p);
-    if (!p->pending_headline) {
-        p->pending_origin = origin;
-        p->pending_headline = intern_span(p, text);
-        p->pending_line = line_no;
+    if (!p->c.pending_headline) {
+        p->c.pending_origin = origin;
+        p->c.pending_headline = intern_span(p, text);
+        p->c.pending_line = line_no;
     }
 }
 
@@ -282,32 +333,32 @@ static bool func_is_method(sb_parser *p, uint32_t func)
 static void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
 {
     f->args = func_is_method(p, f->func) ? memo_intern(p, mm, sb_args_first_text(args)) : 0;
-    p->argtext = sb_grow(p->argtext, &p->argtext_cap, p->argtext_len + args.n, 1);
+    p->c.argtext = sb_grow(p->c.argtext, &p->c.argtext_cap, p->c.argtext_len + args.n, 1);
     if (args.n)
-        memcpy(p->argtext + p->argtext_len, args.p, args.n);
-    f->text = (uint32_t)p->argtext_len;
+        memcpy(p->c.argtext + p->c.argtext_len, args.p, args.n);
+    f->text = (uint32_t)p->c.argtext_len;
     f->tlen = (uint32_t)args.n;
-    p->argtext_len += args.n;
+    p->c.argtext_len += args.n;
 }
 
 static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
 {
-    if (p->nfr >= SB_MAX_FRAMES) {
-        p->frames_cut++;
-        p->g.flags |= SB_G_FRAMES_CUT;
-        p->want_file = false;
-        p->cut_file = true; /* its file line belongs to the cut frame, not to the skipped */
+    if (p->c.nfr >= SB_MAX_FRAMES) {
+        p->c.frames_cut++;
+        p->c.g.flags |= SB_G_FRAMES_CUT;
+        p->c.want_file = false;
+        p->c.cut_file = true; /* its file line belongs to the cut frame, not to the skipped */
         return;
     }
-    p->cut_file = false;
-    p->fr = sb_grow(p->fr, &p->frcap, p->nfr, sizeof(*p->fr));
-    sb_pframe *f = &p->fr[p->nfr++];
+    p->c.cut_file = false;
+    p->c.fr = sb_grow(p->c.fr, &p->c.frcap, p->c.nfr, sizeof(*p->c.fr));
+    sb_pframe *f = &p->c.fr[p->c.nfr++];
     f->func = func;
     f->args = args;
     f->text = f->tlen = 0;
     f->file = 0;
     f->line = 0;
-    p->want_file = true;
+    p->c.want_file = true;
 }
 
 static uint32_t intern_frame(sb_parser *p, const sb_pframe *f)
@@ -318,48 +369,48 @@ static uint32_t intern_frame(sb_parser *p, const sb_pframe *f)
 
 static void begin_goroutine(sb_parser *p, const sb_token *t, uint64_t line_no)
 {
-    memset(&p->g, 0, sizeof(p->g));
-    p->g.id = t->u.header.id;
-    p->g.dump = (uint32_t)p->dump;
-    p->g.state = intern_span(p, t->u.header.state);
-    p->g.wait_minutes = t->u.header.minutes;
-    p->g.created_by = SB_NONE;
-    p->g.count = 1;
-    p->g.line_no = line_no;
+    memset(&p->c.g, 0, sizeof(p->c.g));
+    p->c.g.id = t->u.header.id;
+    p->c.g.dump = (uint32_t)p->c.dump;
+    p->c.g.state = intern_span(p, t->u.header.state);
+    p->c.g.wait_minutes = t->u.header.minutes;
+    p->c.g.created_by = SB_NONE;
+    p->c.g.count = 1;
+    p->c.g.line_no = line_no;
     if (t->u.header.locked)
-        p->g.flags |= SB_G_LOCKED;
+        p->c.g.flags |= SB_G_LOCKED;
     if (t->u.header.scan)
-        p->g.flags |= SB_G_SCAN;
+        p->c.g.flags |= SB_G_SCAN;
     if (t->u.header.leaked)
-        p->g.flags |= SB_G_LEAKED;
+        p->c.g.flags |= SB_G_LEAKED;
     if (t->u.header.id_overflow)
-        p->g.flags |= SB_G_ID_OVERFLOW;
+        p->c.g.flags |= SB_G_ID_OVERFLOW;
     if (t->u.header.labels.n)
-        p->g.labels = intern_span(p, t->u.header.labels);
-    p->nfr = 0;
-    p->want_file = p->want_created_file = p->in_ancestor = false;
-    p->created_func = 0;
-    p->state = P_GOROUTINE;
+        p->c.g.labels = intern_span(p, t->u.header.labels);
+    p->c.nfr = 0;
+    p->c.want_file = p->c.want_created_file = p->c.in_ancestor = false;
+    p->c.created_func = 0;
+    p->c.state = P_GOROUTINE;
 }
 
 /* Interns the goroutine's frames and stack and appends it to the model. */
 static void finish_goroutine(sb_parser *p)
 {
     sb_model *m = p->m;
-    sb_goroutine *g = &p->g;
-    if (p->state != P_GOROUTINE && p->state != P_PROFILE)
+    sb_goroutine *g = &p->c.g;
+    if (p->c.state != P_GOROUTINE && p->c.state != P_PROFILE)
         return;
-    bool record = p->state == P_PROFILE;
-    if (record && g->count == 0 && p->nfr == 0)
+    bool record = p->c.state == P_PROFILE;
+    if (record && g->count == 0 && p->c.nfr == 0)
         return; /* no record open */
-    if (!record && ((p->nfr == 0 && !(g->flags & SB_G_OTHER_THREAD)) || p->want_file ||
-                    p->want_created_file))
+    if (!record && ((p->c.nfr == 0 && !(g->flags & SB_G_OTHER_THREAD)) || p->c.want_file ||
+                    p->c.want_created_file))
         g->flags |= SB_G_TRUNCATED;
-    p->ids_scratch = sb_grow(p->ids_scratch, &p->scratch_cap, p->nfr, sizeof(uint32_t));
+    p->ids_scratch = sb_grow(p->ids_scratch, &p->scratch_cap, p->c.nfr, sizeof(uint32_t));
     p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
-    for (size_t i = 0; i < p->nfr; i++) {
+    for (size_t i = 0; i < p->c.nfr; i++) {
         sb_frame_memo *fm = memo_at(p, i);
-        const sb_pframe *f = &p->fr[i];
+        const sb_pframe *f = &p->c.fr[i];
         if (!fm->frame_id || fm->frame.func != f->func || fm->frame.file != f->file ||
             fm->frame.line != f->line) {
             fm->frame_id = intern_frame(p, f);
@@ -369,8 +420,8 @@ static void finish_goroutine(sb_parser *p)
         p->args_scratch[i] = f->args;
     }
     size_t before = sb_intern_count(&m->stacks);
-    size_t bytes = p->nfr * sizeof(uint32_t);
-    bool same_len = p->prev_valid && p->prev_n == p->nfr;
+    size_t bytes = p->c.nfr * sizeof(uint32_t);
+    bool same_len = p->prev_valid && p->prev_n == p->c.nfr;
     if (same_len && memcmp(p->prev_ids, p->ids_scratch, bytes) == 0)
         g->stack = p->prev_stack;
     else
@@ -379,30 +430,30 @@ static void finish_goroutine(sb_parser *p)
         g->args = p->prev_argvec;
     else
         g->args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
-    p->prev_ids = sb_grow(p->prev_ids, &p->prev_cap, p->nfr, sizeof(uint32_t));
+    p->prev_ids = sb_grow(p->prev_ids, &p->prev_cap, p->c.nfr, sizeof(uint32_t));
     p->prev_args = sb_xrealloc(p->prev_args, p->prev_cap * sizeof(uint32_t));
     memcpy(p->prev_ids, p->ids_scratch, bytes);
     memcpy(p->prev_args, p->args_scratch, bytes);
-    p->prev_n = p->nfr;
+    p->prev_n = p->c.nfr;
     p->prev_stack = g->stack;
     p->prev_argvec = g->args;
     p->prev_valid = true;
     if (sb_intern_count(&m->stacks) > before) {
         /* A new stack: its first goroutine's arguments, all of them, are
          * the ones reports show for it. */
-        for (size_t i = 0; i < p->nfr; i++)
+        for (size_t i = 0; i < p->c.nfr; i++)
             p->args_scratch[i] = intern_span(
-                p, p->fr[i].tlen ? sb_span_make(p->argtext + p->fr[i].text, p->fr[i].tlen)
+                p, p->c.fr[i].tlen ? sb_span_make(p->c.argtext + p->c.fr[i].text, p->c.fr[i].tlen)
                                  : sb_span_make("", 0));
         m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
-        st->nframes = (uint32_t)p->nfr;
+        st->nframes = (uint32_t)p->c.nfr;
         st->frames = sb_intern_data(&m->stacks, g->stack);
         st->rep_args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
     }
-    p->argtext_len = 0;
-    if (p->created_func)
-        g->created_by = intern_frame(p, &p->created);
+    p->c.argtext_len = 0;
+    if (p->c.created_func)
+        g->created_by = intern_frame(p, &p->c.created);
     m->goroutines = sb_grow(m->goroutines, &m->goroutines_cap, m->ngoroutines, sizeof(*g));
     m->goroutines[m->ngoroutines++] = *g;
     sb_dump *d = cur_dump(p);
@@ -411,14 +462,14 @@ static void finish_goroutine(sb_parser *p)
         d->goroutines += g->count;
     }
     m->stats.goroutines += g->count;
-    m->stats.frames += p->nfr + p->frames_cut;
-    m->stats.frames_cut += p->frames_cut;
+    m->stats.frames += p->c.nfr + p->c.frames_cut;
+    m->stats.frames_cut += p->c.frames_cut;
     if (g->flags & SB_G_TRUNCATED)
         m->stats.truncated++;
-    p->frames_cut = 0;
-    p->nfr = 0;
-    p->want_file = p->want_created_file = false;
-    p->state = record ? P_PROFILE : P_OUTSIDE;
+    p->c.frames_cut = 0;
+    p->c.nfr = 0;
+    p->c.want_file = p->c.want_created_file = false;
+    p->c.state = record ? P_PROFILE : P_OUTSIDE;
     memset(g, 0, sizeof(*g));
 }
 
@@ -426,13 +477,13 @@ static void on_header(sb_parser *p, const sb_token *t, uint64_t line_no)
 {
     finish_goroutine(p);
     sb_dump *d = cur_dump(p);
-    uint32_t label = p->line_label ? p->line_label : p->default_label;
+    uint32_t label = p->c.label ? p->c.label : p->default_label;
     /* A new dump starts where ids start over, where another process's lines
      * begin, or after a debug=1 profile. */
-    if (!d || d->format != SB_FMT_TRACEBACK || (p->line_label && d->label != label) ||
-        !sb_idset_add(&p->ids, t->u.header.id)) {
+    if (!d || d->format != SB_FMT_TRACEBACK || (p->c.label && d->label != label) ||
+        !sb_idset_add(&p->c.ids, t->u.header.id)) {
         open_dump(p, SB_FMT_TRACEBACK, line_no);
-        sb_idset_add(&p->ids, t->u.header.id);
+        sb_idset_add(&p->c.ids, t->u.header.id);
     }
     begin_goroutine(p, t, line_no);
 }
@@ -440,15 +491,15 @@ static void on_header(sb_parser *p, const sb_token *t, uint64_t line_no)
 static void begin_record(sb_parser *p, const sb_token *t, uint64_t line_no)
 {
     finish_goroutine(p);
-    memset(&p->g, 0, sizeof(p->g));
-    p->g.dump = (uint32_t)p->dump;
-    p->g.wait_minutes = -1;
-    p->g.created_by = SB_NONE;
-    p->g.count = t->u.record.count > UINT32_MAX ? UINT32_MAX : (uint32_t)t->u.record.count;
-    if (p->g.count == 0)
-        p->g.count = 1; /* keep the record visible; a zero count never occurs in real profiles */
-    p->g.line_no = line_no;
-    p->nfr = 0;
+    memset(&p->c.g, 0, sizeof(p->c.g));
+    p->c.g.dump = (uint32_t)p->c.dump;
+    p->c.g.wait_minutes = -1;
+    p->c.g.created_by = SB_NONE;
+    p->c.g.count = t->u.record.count > UINT32_MAX ? UINT32_MAX : (uint32_t)t->u.record.count;
+    if (p->c.g.count == 0)
+        p->c.g.count = 1; /* keep the record visible; a zero count never occurs in real profiles */
+    p->c.g.line_no = line_no;
+    p->c.nfr = 0;
 }
 
 /* Lines of a debug=1 profile. Returns false when the line is not one. */
@@ -459,19 +510,19 @@ static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
         begin_record(p, t, line_no);
         return true;
     case SB_TOK_RECORD_FRAME:
-        if (p->g.count == 0)
+        if (p->c.g.count == 0)
             return false;
         push_frame(p, intern_span(p, t->u.rframe.func), 0);
-        if (p->nfr) {
-            p->fr[p->nfr - 1].file = intern_span(p, t->u.rframe.file);
-            p->fr[p->nfr - 1].line = t->u.rframe.line;
+        if (p->c.nfr) {
+            p->c.fr[p->c.nfr - 1].file = intern_span(p, t->u.rframe.file);
+            p->c.fr[p->c.nfr - 1].line = t->u.rframe.line;
         }
-        p->want_file = false;
+        p->c.want_file = false;
         return true;
     case SB_TOK_RECORD_LABELS:
-        if (p->g.count == 0)
+        if (p->c.g.count == 0)
             return false;
-        p->g.labels = intern_span(p, sb_span_make(t->text.p + 10, t->text.n - 10));
+        p->c.g.labels = intern_span(p, sb_span_make(t->text.p + 10, t->text.n - 10));
         return true;
     case SB_TOK_BLANK:
         finish_goroutine(p);
@@ -486,52 +537,52 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
     sb_model *m = p->m;
     switch (t->kind) {
     case SB_TOK_FRAME:
-        if (p->in_ancestor)
+        if (p->c.in_ancestor)
             return;
-        if (p->nfr < SB_MAX_FRAMES) {
-            sb_frame_memo *fm = memo_at(p, p->nfr);
+        if (p->c.nfr < SB_MAX_FRAMES) {
+            sb_frame_memo *fm = memo_at(p, p->c.nfr);
             push_frame(p, memo_intern(p, &fm->func, t->u.frame.func), 0);
-            frame_args(p, &p->fr[p->nfr - 1], &fm->args, t->u.frame.args);
+            frame_args(p, &p->c.fr[p->c.nfr - 1], &fm->args, t->u.frame.args);
         } else {
             push_frame(p, 0, 0); /* counted as cut */
         }
         return;
     case SB_TOK_FILE:
-        if (p->want_created_file) {
-            p->created.file = memo_intern(p, &p->created_file, t->u.file.file);
-            p->created.line = t->u.file.line;
-            p->want_created_file = false;
-        } else if (p->want_file && p->nfr) {
-            p->fr[p->nfr - 1].file = memo_intern(p, &memo_at(p, p->nfr - 1)->file, t->u.file.file);
-            p->fr[p->nfr - 1].line = t->u.file.line;
-            p->want_file = false;
-        } else if (p->cut_file) {
-            p->cut_file = false;
-        } else if (!p->in_ancestor) {
+        if (p->c.want_created_file) {
+            p->c.created.file = memo_intern(p, &p->created_file, t->u.file.file);
+            p->c.created.line = t->u.file.line;
+            p->c.want_created_file = false;
+        } else if (p->c.want_file && p->c.nfr) {
+            p->c.fr[p->c.nfr - 1].file = memo_intern(p, &memo_at(p, p->c.nfr - 1)->file, t->u.file.file);
+            p->c.fr[p->c.nfr - 1].line = t->u.file.line;
+            p->c.want_file = false;
+        } else if (p->c.cut_file) {
+            p->c.cut_file = false;
+        } else if (!p->c.in_ancestor) {
             m->stats.skipped_lines++;
         }
         return;
     case SB_TOK_CREATED_BY:
-        if (p->in_ancestor)
+        if (p->c.in_ancestor)
             return;
-        p->created_func = memo_intern(p, &p->created_func_memo, t->u.created.func);
-        p->created.func = p->created_func;
-        p->created.file = p->created.line = 0;
-        p->created.args = 0;
-        p->g.parent = t->u.created.parent;
-        p->want_created_file = true;
-        p->want_file = false;
+        p->c.created_func = memo_intern(p, &p->created_func_memo, t->u.created.func);
+        p->c.created.func = p->c.created_func;
+        p->c.created.file = p->c.created.line = 0;
+        p->c.created.args = 0;
+        p->c.g.parent = t->u.created.parent;
+        p->c.want_created_file = true;
+        p->c.want_file = false;
         return;
     case SB_TOK_ELIDED:
-        p->g.flags |= SB_G_ELIDED;
-        p->g.elided += t->u.elided.count;
+        p->c.g.flags |= SB_G_ELIDED;
+        p->c.g.elided += t->u.elided.count;
         return;
     case SB_TOK_OTHER_THREAD:
-        p->g.flags |= SB_G_OTHER_THREAD;
+        p->c.g.flags |= SB_G_OTHER_THREAD;
         return;
     case SB_TOK_ANCESTOR:
-        p->g.flags |= SB_G_ANCESTORS;
-        p->in_ancestor = true;
+        p->c.g.flags |= SB_G_ANCESTORS;
+        p->c.in_ancestor = true;
         return;
     case SB_TOK_NONGO:
         return; /* cgo: a frame without Go symbols; nothing to intern */
@@ -552,16 +603,16 @@ static bool starts_dump(enum sb_tok k)
 static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
 {
     sb_model *m = p->m;
-    if (p->state == P_RACE) {
+    if (p->c.state == P_RACE) {
         if (!starts_dump(t->kind)) {
             m->stats.known_lines++;
             if (t->kind == SB_TOK_RACE_RULE)
-                p->state = P_OUTSIDE;
+                p->c.state = P_OUTSIDE;
             return;
         }
-        p->state = P_OUTSIDE; /* a race report cut short: the next dump begins */
+        p->c.state = P_OUTSIDE; /* a race report cut short: the next dump begins */
     }
-    if (p->state == P_PROFILE) {
+    if (p->c.state == P_PROFILE) {
         if (on_profile_line(p, t, line_no))
             return;
         finish_goroutine(p);
@@ -569,7 +620,7 @@ static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
             m->stats.skipped_lines++;
             return;
         }
-        p->state = P_OUTSIDE;
+        p->c.state = P_OUTSIDE;
     }
     switch (t->kind) {
     case SB_TOK_HEADER:
@@ -577,8 +628,8 @@ static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
         return;
     case SB_TOK_BLANK:
         finish_goroutine(p);
-        if (p->state == P_RUNTIME_STACK)
-            p->state = P_OUTSIDE;
+        if (p->c.state == P_RUNTIME_STACK)
+            p->c.state = P_OUTSIDE;
         return;
     case SB_TOK_FRAME:
     case SB_TOK_FILE:
@@ -588,9 +639,9 @@ static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
     case SB_TOK_ANCESTOR:
     case SB_TOK_NONGO:
     case SB_TOK_OTHER:
-        if (p->state == P_GOROUTINE)
+        if (p->c.state == P_GOROUTINE)
             on_goroutine_line(p, t);
-        else if (p->state == P_RUNTIME_STACK && t->kind != SB_TOK_OTHER)
+        else if (p->c.state == P_RUNTIME_STACK && t->kind != SB_TOK_OTHER)
             m->stats.known_lines++;
         else
             m->stats.skipped_lines++;
@@ -613,19 +664,19 @@ static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
         break;
     case SB_TOK_PROFILE:
         close_dump(p);
-        p->pending_origin = SB_ORIGIN_PROFILE;
-        p->pending_headline = intern_span(p, t->text);
-        p->pending_line = line_no;
+        p->c.pending_origin = SB_ORIGIN_PROFILE;
+        p->c.pending_headline = intern_span(p, t->text);
+        p->c.pending_line = line_no;
         open_dump(p, SB_FMT_DEBUG1, line_no);
-        m->dumps[p->dump].declared_total = t->u.record.count;
-        p->state = P_PROFILE;
-        p->g.count = 0;
+        m->dumps[p->c.dump].declared_total = t->u.record.count;
+        p->c.state = P_PROFILE;
+        p->c.g.count = 0;
         break;
     case SB_TOK_RUNTIME_STACK:
-        p->state = P_RUNTIME_STACK;
+        p->c.state = P_RUNTIME_STACK;
         break;
     case SB_TOK_RACE_BEGIN:
-        p->state = P_RACE;
+        p->c.state = P_RACE;
         m->stats.race_reports++;
         break;
     default: /* registers, separators, exit status, PC=, [signal ...] */
@@ -644,8 +695,10 @@ static void feed_piece(sb_parser *p, sb_span piece, uint64_t line_no)
         if (at > 0) {
             sb_span label = {0};
             if (p->px && sb_prefix_detect(p->px, sb_span_make(piece.p, (size_t)at), &label) &&
-                label.n)
+                label.n) {
                 p->line_label = intern_span(p, label);
+                use_context(p, p->line_label);
+            }
             sb_lex(sb_span_make(piece.p + at, piece.n - (size_t)at), &t);
         }
     }
@@ -657,7 +710,7 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
     p->m->stats.lines++;
     sb_span label = {0};
     bool stripped = p->px && sb_prefix_strip(p->px, &line, &label);
-    if (!stripped && p->state != P_GOROUTINE && p->px) {
+    if (!stripped && p->c.state != P_GOROUTINE && p->px) {
         /* Outside a goroutine a header may hide behind a prefix we have not
          * seen yet; finding it there is how the prefix gets detected. */
         long at = sb_lex_find_header(line);
@@ -681,8 +734,11 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
             }
         }
     }
-    if (stripped)
+    if (stripped) {
         p->line_label = label.n ? intern_span(p, label) : 0;
+        if (p->line_label)
+            use_context(p, p->line_label);
+    }
     sb_span rest = line, piece;
     if (rest.n == 0) {
         feed_piece(p, rest, line_no);
@@ -692,11 +748,49 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
         feed_piece(p, piece, line_no);
 }
 
+/* Interleaved processes append their goroutines in turns: put each dump's
+ * goroutines together again (a stable counting sort by dump). */
+static void regroup_goroutines(sb_model *m)
+{
+    bool sorted = true;
+    for (size_t i = 1; i < m->ngoroutines && sorted; i++)
+        sorted = m->goroutines[i].dump >= m->goroutines[i - 1].dump;
+    if (sorted)
+        return;
+    uint32_t *next = sb_xcalloc(m->ndumps + 1, sizeof(uint32_t));
+    for (size_t i = 0; i < m->ngoroutines; i++)
+        next[m->goroutines[i].dump + 1]++;
+    for (size_t d = 0; d < m->ndumps; d++) {
+        next[d + 1] += next[d];
+        m->dumps[d].first = next[d];
+    }
+    sb_goroutine *v = sb_xmalloc(m->ngoroutines * sizeof(*v));
+    for (size_t i = 0; i < m->ngoroutines; i++)
+        v[next[m->goroutines[i].dump]++] = m->goroutines[i];
+    free(m->goroutines);
+    m->goroutines = v;
+    m->goroutines_cap = m->ngoroutines;
+    free(next);
+}
+
 void sb_parser_end(sb_parser *p)
 {
-    finish_goroutine(p); /* flags a goroutine cut short as truncated */
-    close_dump(p);
-    p->state = P_OUTSIDE;
+    /* Every process's context: the current one, then each saved one. */
+    for (size_t i = 0; i <= p->nsaved; i++) {
+        if (i > 0) {
+            sb_pctx done = p->c;
+            p->c = p->saved[i - 1];
+            p->saved[i - 1] = done;
+        }
+        finish_goroutine(p); /* flags a goroutine cut short as truncated */
+        close_dump(p);
+        p->c.state = P_OUTSIDE;
+    }
+    for (size_t i = 0; i < p->nsaved; i++)
+        ctx_free(&p->saved[i]);
+    p->nsaved = 0;
+    p->c.label = 0;
+    regroup_goroutines(p->m);
 }
 
 bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, size_t errlen)

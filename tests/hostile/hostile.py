@@ -669,7 +669,6 @@ CASES = [
 # HOSTILE_STRICT=1. Remove a name once its case passes.
 KNOWN = {
     "names-1m": "memory grows with distinct function names (~300 bytes each)",
-    "interleaved": "lines of two processes interleaved: one open dump per parser, not per label",
 }
 STRICT = os.environ.get("HOSTILE_STRICT") == "1"
 

@@ -224,6 +224,36 @@ static void test_journald_two_processes(void **state)
     assert_true(m->stats.truncated == 0);
 }
 
+/* Two processes writing into one journal at once: lines alternate, each
+ * label keeps its own goroutine (hand-written minimal case). */
+static void test_journald_interleaved_processes(void **state)
+{
+    sb_model *m = *state;
+    parse(m, "Dec 21 14:33:55 node1 kubelet[1]: goroutine 1 [running]:\n"
+             "Dec 21 14:33:55 node1 terwayd[2]: goroutine 1 [select]:\n"
+             "Dec 21 14:33:55 node1 kubelet[1]: main.main()\n"
+             "Dec 21 14:33:55 node1 terwayd[2]: main.loop()\n"
+             "Dec 21 14:33:55 node1 kubelet[1]: \t/k/main.go:5 +0x1d\n"
+             "Dec 21 14:33:55 node1 terwayd[2]: \t/t/main.go:7 +0x1d\n"
+             "Dec 21 14:33:55 node1 kubelet[1]: \n"
+             "Dec 21 14:33:55 node1 terwayd[2]: \n"
+             "Dec 21 14:33:55 node1 kubelet[1]: goroutine 2 [chan receive]:\n"
+             "Dec 21 14:33:55 node1 kubelet[1]: main.f()\n"
+             "Dec 21 14:33:55 node1 kubelet[1]: \t/k/main.go:9 +0x1d\n");
+    assert_int_equal(m->ndumps, 2);
+    assert_string_equal(str(m, m->dumps[0].label), "kubelet");
+    assert_string_equal(str(m, m->dumps[1].label), "terwayd");
+    assert_int_equal(m->dumps[0].ngoroutines, 2);
+    assert_int_equal(m->dumps[1].ngoroutines, 1);
+    /* regrouped: each dump's goroutines are contiguous again */
+    assert_int_equal(m->dumps[0].first, 0);
+    assert_int_equal(m->dumps[1].first, 2);
+    assert_string_equal(str(m, frame(m, gor(m, 1), 0)->file), "/k/main.go");
+    assert_string_equal(str(m, frame(m, gor(m, 2), 0)->file), "/t/main.go");
+    assert_true(m->stats.skipped_lines == 0);
+    assert_true(m->stats.truncated == 0);
+}
+
 static void test_cri_prefix_keeps_file_label(void **state)
 {
     sb_model *m = *state;
@@ -754,6 +784,7 @@ int main(void)
         T(test_fatal_error_with_runtime_stack),
         T(test_fatal_deadlock),
         T(test_journald_two_processes),
+        T(test_journald_interleaved_processes),
         T(test_cri_prefix_keeps_file_label),
         T(test_plain_tag_glued_frames),
         T(test_text_glued_before_header),
