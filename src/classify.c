@@ -372,8 +372,19 @@ static void classify_stack(sb_ctx *c, uint32_t sid, sb_stack_class *sc)
     sc->kind = kind < 0 ? SB_WAIT_UNKNOWN : (uint8_t)kind;
     if (end < n) {
         sc->site_frame = end;
-        sc->site_type = finfo(c, st->frames[end])->type;
+    } else {
+        /* Only library frames (a sync.Once.Do waiting for the goroutine that
+         * runs the function): the outermost one outside the runtime stands
+         * for the site. */
+        for (uint32_t i = n; i-- > 0 && sc->site_frame == SB_NONE;) {
+            size_t fl;
+            const char *fn = sb_str(m, sb_frame_get(m, st->frames[i])->func, &fl);
+            if (!(fl > 8 && memcmp(fn, "runtime.", 8) == 0))
+                sc->site_frame = i;
+        }
     }
+    if (sc->site_frame != SB_NONE)
+        sc->site_type = finfo(c, st->frames[sc->site_frame])->type;
     bool all_runtime = n > 0;
     for (uint32_t i = 0; i < n; i++) {
         const sb_finfo *f = finfo(c, st->frames[i]);

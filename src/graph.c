@@ -172,6 +172,19 @@ static bool ranks_above(const sb_model *m, uint32_t a, int tier_a, uint32_t b, i
 
 /* Goroutines that never hold anything up: the runtime's own, the one
  * writing the dump, and those of a snapshot that a later one supersedes. */
+/* How evidence names a goroutine: by id, or a debug=1 record, which has
+ * none, by its input line. */
+static const char *gname(const sb_model *m, uint32_t gi, char buf[64])
+{
+    const sb_goroutine *g = &m->goroutines[gi];
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        snprintf(buf, 64, "the record at line %llu (%u goroutine%s)", (unsigned long long)g->line_no,
+                 g->count, g->count == 1 ? "" : "s");
+    else
+        snprintf(buf, 64, "goroutine %llu", (unsigned long long)g->id);
+    return buf;
+}
+
 static bool excluded(const sb_gb *b, uint32_t gi)
 {
     const sb_goroutine *g = &b->m->goroutines[gi];
@@ -204,6 +217,7 @@ typedef struct sb_lock {
 
 static void lock_pass(sb_gb *b, uint32_t *lock_of)
 {
+    char nb[64];
     sb_model *m = b->m;
     const sb_classes *c = b->c;
     sb_arena arena;
@@ -353,8 +367,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                 uint32_t w = writers.e[e].g;
                 T->holder = w;
                 T->conf = L->recv ? SB_CONF_HIGH : SB_CONF_MEDIUM;
-                ev(b, T, "goroutine %llu waits to write-lock a %.*s RWMutex; new readers queue behind a "
-                   "pending writer", (unsigned long long)m->goroutines[w].id, tl, ts);
+                ev(b, T, "%s waits to write-lock a %.*s RWMutex; new readers queue behind a "
+                   "pending writer", gname(m, w, nb), tl, ts);
                 continue;
             }
         }
@@ -398,8 +412,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             const char *hs = fshort(m, sb_frame_get(m, sb_stack_get(m, h->stack)->frames[best_frame])->func, &hl);
             T->holder = best;
             T->conf = best_tier / 2 == 3 ? SB_CONF_HIGH : SB_CONF_MEDIUM;
-            ev(b, T, "goroutine %llu is inside %.*s, past its Lock call, not waiting on this lock",
-               (unsigned long long)h->id, hl, hs);
+            ev(b, T, "%s is inside %.*s, past its Lock call, not waiting on this lock",
+               gname(m, best, nb), hl, hs);
             if (best_tier / 2 == 3)
                 ev(b, T, "receiver 0x%llx matches the waiters'", (unsigned long long)L->recv);
             if (h->wait_minutes >= 0)
@@ -421,8 +435,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             T->conf = SB_CONF_LOW;
             ev(b, T, "no goroutine is inside %s%.*s: by the rule of thumb the longest waiter "
                "outside this lock holds it", tl ? "a method of " : "", tl ? tl : sl, tl ? ts : ss);
-            ev(b, T, "goroutine %llu has waited %d min (waiters: up to %d min)",
-               (unsigned long long)h->id, h->wait_minutes, L->max_wait);
+            ev(b, T, "%s has waited %d min (waiters: up to %d min)", gname(m, t[k], nb),
+               h->wait_minutes, L->max_wait);
             if (h->flags & SB_G_LOCKED)
                 ev(b, T, "locked to thread");
             break;
@@ -482,6 +496,7 @@ static uint32_t best_handler(const sb_gb *b, const sb_index *servers, sb_key k, 
 
 static void rpc_pass(sb_gb *b)
 {
+    char nb[64];
     sb_model *m = b->m;
     const sb_classes *c = b->c;
     sb_index servers, targets;
@@ -534,12 +549,12 @@ static void rpc_pass(sb_gb *b)
                 T->conf = by_method ? (n == 1 ? SB_CONF_HIGH : SB_CONF_MEDIUM)
                                     : (!local && ndumps == 1 ? SB_CONF_MEDIUM : SB_CONF_LOW);
                 if (by_method)
-                    ev(b, T, "goroutine %llu serves %.*s in %s%.*s (%u handler%s running)",
-                       (unsigned long long)h->id, dl, ds, local ? "the same process" : "process ",
+                    ev(b, T, "%s serves %.*s in %s%.*s (%u handler%s running)",
+                       gname(m, best, nb), dl, ds, local ? "the same process" : "process ",
                        local ? 0 : ll, ls, n, n == 1 ? "" : "s");
                 else
-                    ev(b, T, "the client's stack does not name the method; goroutine %llu in %s%.*s "
-                       "is the longest-stuck %.*s handler of %u%s", (unsigned long long)h->id,
+                    ev(b, T, "the client's stack does not name the method; %s in %s%.*s "
+                       "is the longest-stuck %.*s handler of %u%s", gname(m, best, nb),
                        local ? "the same process" : "process ", local ? 0 : ll, ls, pl, ps, n,
                        !local && ndumps == 1 ? ", and the only process in the input serving it" : "");
             } else {
@@ -561,6 +576,7 @@ static void rpc_pass(sb_gb *b)
 
 static void children_pass(sb_gb *b)
 {
+    char nb[64];
     sb_model *m = b->m;
     const sb_classes *c = b->c;
     sb_index creators;
@@ -617,11 +633,10 @@ static void children_pass(sb_gb *b)
         ev(b, T, "waits (%s) inside %.*s, which started %u live goroutine%s", sb_wait_kind_name(kind),
            fl, fs, n, n == 1 ? "" : "s");
         if (by_parent)
-            ev(b, T, "goroutine %llu was created by this goroutine (created by ... in goroutine %llu)",
-               (unsigned long long)m->goroutines[best].id, (unsigned long long)g->id);
+            ev(b, T, "%s was created by this goroutine (created by ... in goroutine %llu)",
+               gname(m, best, nb), (unsigned long long)g->id);
         else
-            ev(b, T, "goroutine %llu was created by %.*s", (unsigned long long)m->goroutines[best].id,
-               fl, fs);
+            ev(b, T, "%s was created by %.*s", gname(m, best, nb), fl, fs);
         b->g->target_of[i] = ti;
     }
     idx_free(&creators);
@@ -784,8 +799,9 @@ static void unmoved_pass(sb_gb *b)
         if (d->series == SB_NONE || h->seen < d->snapshot + 1)
             continue;
         char line[160];
-        snprintf(line, sizeof(line), "goroutine %llu did not move: same stack in all %u snapshots",
-                 (unsigned long long)h->id, h->seen);
+        char nb[64];
+        snprintf(line, sizeof(line), "%s did not move: same stack in all %u snapshots",
+                 gname(b->m, T->holder, nb), h->seen);
         ev_late(b, T, line);
         if (T->conf < SB_CONF_HIGH)
             T->conf++;

@@ -236,8 +236,13 @@ static void put_chains(FILE *out, const sb_report *r)
     for (size_t i = 0; b && i < b->ncycles; i++) {
         const sb_cycle *cy = &b->cycles[i];
         fprintf(out, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
-        for (uint32_t k = 0; k < cy->n; k++)
-            fprintf(out, "%s%" PRIu64, k ? "," : "", r->m->goroutines[cy->members[k]].id);
+        for (uint32_t k = 0; k < cy->n; k++) {
+            const sb_goroutine *g = &r->m->goroutines[cy->members[k]];
+            if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1) /* records have no id */
+                fprintf(out, "%snull", k ? "," : "");
+            else
+                fprintf(out, "%s%" PRIu64, k ? "," : "", g->id);
+        }
         fputs("],\"evidence\":[", out);
         bool first = true;
         for (uint32_t k = 0; k < cy->n; k++) {

@@ -150,7 +150,11 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
     const char *who = sb_wait_is_lock((enum sb_wait_kind)t->kind) ? "suspected holder"
                       : t->kind == SB_WAIT_RPC                     ? "served by"
                                                                    : "started";
-    if (t->holder != SB_NONE)
+    if (t->holder != SB_NONE && m->dumps[m->goroutines[t->holder].dump].format == SB_FMT_DEBUG1)
+        fprintf(out, ": %s the record at line %llu (confidence %s)\n", who,
+                (unsigned long long)m->goroutines[t->holder].line_no,
+                sb_conf_name((enum sb_conf)t->conf));
+    else if (t->holder != SB_NONE)
         fprintf(out, ": %s g %llu (confidence %s)\n", who,
                 (unsigned long long)m->goroutines[t->holder].id, sb_conf_name((enum sb_conf)t->conf));
     else if (sb_wait_is_lock((enum sb_wait_kind)t->kind))
@@ -194,9 +198,14 @@ static void put_cycles(FILE *out, const sb_report *r)
         color(out, r, C_RED);
         fputs("\nDeadlock: ", out);
         color(out, r, C_RESET);
-        for (uint32_t k = 0; k <= cy->n; k++)
-            fprintf(out, k ? " -> g %llu" : "g %llu",
-                    (unsigned long long)m->goroutines[cy->members[k % cy->n]].id);
+        for (uint32_t k = 0; k <= cy->n; k++) {
+            const sb_goroutine *g = &m->goroutines[cy->members[k % cy->n]];
+            fputs(k ? " -> " : "", out);
+            if (m->dumps[g->dump].format == SB_FMT_DEBUG1) /* records have no id */
+                fprintf(out, "record at line %llu", (unsigned long long)g->line_no);
+            else
+                fprintf(out, "g %llu", (unsigned long long)g->id);
+        }
         fputs(" in ", out);
         put_dump_name(out, r, cy->dump);
         fputc('\n', out);
