@@ -135,7 +135,8 @@ void sb_blame_run(const sb_model *m, const sb_graph *g, const bool *start, sb_bl
     for (size_t r = 0; r < n; r++) {
         uint32_t t = g->target_of[r];
         if (root[r] == r && !in_cycle[r] && deepest[r] == SB_NONE && t != SB_NONE &&
-            g->targets[t].holder == SB_NONE && (!start || start[r]))
+            g->targets[t].holder == SB_NONE && (!start || start[r]) &&
+            m->goroutines[r].wait_minutes >= 1) /* a call out that is not stuck is no finding */
             deepest[r] = (uint32_t)r;
     }
     for (size_t r = 0; r < n; r++) {

@@ -262,7 +262,10 @@ static void put_summary(FILE *out, const sb_report *r)
         color(out, r, C_BOLD);
         fputs("\nSuspected root: ", out);
         put_dump_name(out, r, g->dump);
-        fprintf(out, " goroutine %llu ", (unsigned long long)g->id);
+        if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1)
+            fprintf(out, " record at line %llu ", (unsigned long long)g->line_no);
+        else
+            fprintf(out, " goroutine %llu ", (unsigned long long)g->id);
         color(out, r, C_RESET);
         put_state(out, r, g);
         fputs("\n  ", out);

@@ -73,7 +73,7 @@ static const char sb_builtin_rules[] =
     "runtime - ^os/signal\\.signal_recv$\n"
     "runtime - ^runtime\\.(?:bgsweep|bgscavenge|forcegchelper|runfinq|gcBgMarkWorker|timerproc"
     "|runCleanups|unique_runtime_registerUniqueMapCleanup\\.func\\d+)$\n"
-    "dumper - ^runtime/pprof\\.writeGoroutineStacks$\n"
+    "dumper - ^runtime/pprof\\.\n"
     "dumper - ^runtime\\.Stack$\n"
     "dumper - ^runtime/debug\\.Stack$\n"
     "\n"
