@@ -12,9 +12,16 @@ static bool is_digit(char c)
     return c >= '0' && c <= '9';
 }
 
+/* A table: the fp= sp= pc= tails of every file line are scanned byte by byte. */
+static const bool sb_hex_digit[256] = {
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
+    ['A'] = 1, ['B'] = 1, ['C'] = 1, ['D'] = 1, ['E'] = 1, ['F'] = 1,
+};
+
 static bool is_hex(char c)
 {
-    return is_digit(c) || (c >= 'a' && c <= 'f') || (c >= 'A' && c <= 'F');
+    return sb_hex_digit[(unsigned char)c];
 }
 
 /* Parses decimal digits at s[*i]; saturates and flags overflow past 64 bits. */
@@ -161,11 +168,8 @@ static bool lex_frame(sb_span s, sb_token *t)
             return false;
         j--;
     }
-    if (j == 0)
-        return false;
-    for (size_t k = 0; k < j; k++)
-        if (s.p[k] == ' ' || s.p[k] == '\t')
-            return false; /* prose that happens to end in ')' */
+    if (j == 0 || memchr(s.p, ' ', j) || memchr(s.p, '\t', j))
+        return false; /* prose that happens to end in ')' */
     t->kind = SB_TOK_FRAME;
     t->u.frame.func = sb_span_make(s.p, j);
     t->u.frame.args = sb_span_make(s.p + j + 1, s.n - j - 2);
