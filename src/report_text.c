@@ -195,8 +195,9 @@ static void put_cycles(FILE *out, const sb_report *r)
     const sb_model *m = r->m;
     for (size_t i = 0; i < r->blame->ncycles; i++) {
         const sb_cycle *cy = &r->blame->cycles[i];
+        fputc('\n', out);
         color(out, r, C_RED);
-        fputs("\nDeadlock: ", out);
+        fputs("Deadlock: ", out);
         color(out, r, C_RESET);
         for (uint32_t k = 0; k <= cy->n; k++) {
             const sb_goroutine *g = &m->goroutines[cy->members[k % cy->n]];
@@ -259,8 +260,9 @@ static void put_summary(FILE *out, const sb_report *r)
         sb_link l;
         sb_link_get(r, ch->links[ch->nlinks - 1], true, &l);
         const sb_goroutine *g = &r->m->goroutines[l.g];
+        fputc('\n', out);
         color(out, r, C_BOLD);
-        fputs("\nSuspected root: ", out);
+        fputs("Suspected root: ", out);
         put_dump_name(out, r, g->dump);
         if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1)
             fprintf(out, " record at line %llu ", (unsigned long long)g->line_no);
