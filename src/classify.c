@@ -199,7 +199,7 @@ typedef struct sb_finfo {
     uint32_t method;  /* "Svc/Method" from a method rule, 0 none */
     uint32_t sysname; /* syscall name, 0 none */
     uint32_t name;    /* human name, 0 none */
-    uint32_t type;    /* receiver type, 0 none */
+    uint32_t type_off, type_len; /* receiver type: bytes of the function name, len 0 = none */
 } sb_finfo;
 
 typedef struct sb_ctx {
@@ -260,9 +260,13 @@ static const sb_finfo *finfo(sb_ctx *c, uint32_t frame_id)
         n -= (size_t)(v + 8 - name);
         name = v + 8;
     }
+    /* The type is not interned here: a dump with a million methods would
+     * keep a million type strings; only lock sites' types are (type_id). */
     size_t tl;
-    if (sb_func_type(name, n, &tl))
-        f->type = put_str(m, name, tl);
+    if (sb_func_type(name, n, &tl)) {
+        f->type_off = (uint32_t)(name - sb_str(m, sb_frame_get(m, frame_id)->func, NULL));
+        f->type_len = (uint32_t)tl;
+    }
     for (size_t i = 0; i < r->n; i++) {
         const sb_rule *rule = &r->v[i];
         switch (rule->role) {
@@ -337,6 +341,17 @@ static uint32_t method_name(sb_model *m, uint32_t func)
     return put_str(m, buf, k);
 }
 
+/* The interned receiver type of a frame's function, 0 when not a method. */
+static uint32_t type_id(sb_ctx *c, uint32_t frame_id)
+{
+    const sb_finfo *f = finfo(c, frame_id);
+    if (!f->type_len)
+        return 0;
+    size_t n;
+    const char *func = sb_str(c->m, sb_frame_get(c->m, frame_id)->func, &n);
+    return put_str(c->m, func + f->type_off, f->type_len);
+}
+
 static void classify_stack(sb_ctx *c, uint32_t sid, sb_stack_class *sc)
 {
     sb_model *m = c->m;
@@ -384,7 +399,7 @@ static void classify_stack(sb_ctx *c, uint32_t sid, sb_stack_class *sc)
         }
     }
     if (sc->site_frame != SB_NONE)
-        sc->site_type = finfo(c, st->frames[sc->site_frame])->type;
+        sc->site_type = type_id(c, st->frames[sc->site_frame]);
     bool all_runtime = n > 0;
     for (uint32_t i = 0; i < n; i++) {
         const sb_finfo *f = finfo(c, st->frames[i]);
@@ -488,12 +503,13 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
         }
     }
     out->nframes = nframes;
-    out->frame_type = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
+    out->frame_type = sb_xcalloc(nframes ? nframes : 1, sizeof(*out->frame_type));
     out->frame_skip = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
     for (size_t f = 0; f < nframes; f++) {
         if (!c.fi[f].done)
             finfo(&c, (uint32_t)f);
-        out->frame_type[f] = c.fi[f].type;
+        out->frame_type[f].off = c.fi[f].type_off;
+        out->frame_type[f].len = c.fi[f].type_len;
         out->frame_skip[f] = c.fi[f].skip || c.fi[f].wait >= 0;
     }
     free(c.fi);

@@ -292,7 +292,15 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             if (f == skip_site)
                 continue;
             uint32_t fid = st->frames[f];
-            uint32_t t = c->frame_type[fid];
+            uint32_t func = sb_frame_get(m, fid)->func;
+            uint32_t t = 0;
+            if (c->frame_type[fid].len) { /* types are interned only for lock sites */
+                size_t fl;
+                const char *fn = sb_str(m, func, &fl);
+                t = sb_intern_find(&m->strings, fn + c->frame_type[fid].off, c->frame_type[fid].len);
+                if (t == UINT32_MAX)
+                    t = 0;
+            }
             if (t && t != last_type && sb_intern_find(&types, &t, sizeof(t)) != UINT32_MAX) {
                 sb_key k1 = key(g->dump, K_TYPE_RECV, t, frame_recv(m, g, f));
                 sb_key k2 = key(g->dump, K_TYPE_ANY, t, 0);
@@ -300,7 +308,6 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                 idx_add(&inside, &k2, sizeof(k2), i, f);
                 last_type = t;
             }
-            uint32_t func = sb_frame_get(m, fid)->func;
             if (sb_intern_find(&sites, &func, sizeof(func)) != UINT32_MAX) {
                 sb_key k3 = key(g->dump, K_SITE_FUNC, func, 0);
                 idx_add(&inside, &k3, sizeof(k3), i, f);

@@ -66,7 +66,9 @@ typedef struct sb_classes {
     sb_stack_class *stacks; /* indexed by stack id */
     size_t nstacks;
     sb_gclass *g;           /* indexed like model.goroutines */
-    uint32_t *frame_type;   /* per frame id: receiver type string id, 0 = not a method */
+    struct {
+        uint32_t off, len;  /* the receiver type within the function name, len 0 = none */
+    } *frame_type;          /* per frame id */
     uint32_t *frame_skip;   /* per frame id: 1 when a library frame (skip or wait rule) */
     size_t nframes;
 } sb_classes;
