@@ -55,7 +55,8 @@ void sb_blame_run(const sb_model *m, const sb_graph *g, const bool *start, sb_bl
         next[i] = sb_graph_next(g, (uint32_t)i);
         uint32_t t = g->target_of[i];
         if (next[i] == SB_NONE && t != SB_NONE && g->targets[t].holder == SB_NONE &&
-            sb_wait_is_lock((enum sb_wait_kind)g->targets[t].kind) && g->targets[t].first_waiter != i)
+            sb_wait_is_lock((enum sb_wait_kind)g->targets[t].kind) &&
+            g->targets[t].first_waiter != i)
             next[i] = g->targets[t].first_waiter;
     }
     uint8_t *color = sb_xcalloc(alloc, 1);
@@ -126,7 +127,8 @@ void sb_blame_run(const sb_model *m, const sb_graph *g, const bool *start, sb_bl
         if (start && !start[i])
             continue;
         uint32_t d = deepest[r];
-        if (d == SB_NONE || depth[i] > depth[d] || (depth[i] == depth[d] && older(m, (uint32_t)i, d)))
+        if (d == SB_NONE || depth[i] > depth[d] ||
+            (depth[i] == depth[d] && older(m, (uint32_t)i, d)))
             deepest[r] = (uint32_t)i;
     }
     size_t cap = 0;
@@ -164,8 +166,9 @@ void sb_blame_run(const sb_model *m, const sb_graph *g, const bool *start, sb_bl
         }
         /* In a traceback dump without wait times, contention may be passing. */
         const sb_dump *d = &m->dumps[m->goroutines[r].dump];
-        int32_t longest = ch->max_wait > m->goroutines[r].wait_minutes ? ch->max_wait
-                                                                         : m->goroutines[r].wait_minutes;
+        int32_t longest = ch->max_wait > m->goroutines[r].wait_minutes
+                              ? ch->max_wait
+                              : m->goroutines[r].wait_minutes;
         if (longest < 1 && d->format == SB_FMT_TRACEBACK) {
             ch->transient = true;
             if (ch->conf > SB_CONF_LOW)

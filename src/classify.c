@@ -190,15 +190,15 @@ bool sb_func_type(const char *func, size_t n, size_t *type_len)
 
 typedef struct sb_finfo {
     bool done;
-    int8_t wait;  /* kind, -1 none */
+    int8_t wait; /* kind, -1 none */
     bool skip, runtime, dumper;
-    uint32_t proto;   /* wait rpc: protocol string id */
-    int server;       /* rule index, -1 none */
+    uint32_t proto;         /* wait rpc: protocol string id */
+    int server;             /* rule index, -1 none */
     uint32_t server_detail; /* "Svc/Method" when the rule captured it */
     uint32_t server_proto;
-    uint32_t method;  /* "Svc/Method" from a method rule, 0 none */
-    uint32_t sysname; /* syscall name, 0 none */
-    uint32_t name;    /* human name, 0 none */
+    uint32_t method;             /* "Svc/Method" from a method rule, 0 none */
+    uint32_t sysname;            /* syscall name, 0 none */
+    uint32_t name;               /* human name, 0 none */
     uint32_t type_off, type_len; /* receiver type: bytes of the function name, len 0 = none */
 } sb_finfo;
 

@@ -155,8 +155,23 @@ void sb_put_html(FILE *out, const char *str, size_t n)
 static bool sb_md_special(unsigned char c)
 {
     switch (c) {
-    case '\\': case '`': case '*': case '_': case '[': case ']': case '(': case ')':
-    case '#': case '|': case '!': case '~': case '{': case '}': case '<': case '>': case '&':
+    case '\\':
+    case '`':
+    case '*':
+    case '_':
+    case '[':
+    case ']':
+    case '(':
+    case ')':
+    case '#':
+    case '|':
+    case '!':
+    case '~':
+    case '{':
+    case '}':
+    case '<':
+    case '>':
+    case '&':
         return true;
     default:
         return false;

@@ -65,8 +65,21 @@ typedef struct sb_key {
     uint64_t a, b;
 } sb_key;
 
-enum { K_LOCK_ADDR = 1, K_LOCK_SITE, K_TYPE_RECV, K_TYPE_ANY, K_SITE_FUNC, K_WRITER_RECV,
-       K_WRITER_ANY, K_SERVES, K_PROTO, K_CREATOR, K_RPC_TARGET, K_EXEC_TARGET, K_DUMP_NAME };
+enum {
+    K_LOCK_ADDR = 1,
+    K_LOCK_SITE,
+    K_TYPE_RECV,
+    K_TYPE_ANY,
+    K_SITE_FUNC,
+    K_WRITER_RECV,
+    K_WRITER_ANY,
+    K_SERVES,
+    K_PROTO,
+    K_CREATOR,
+    K_RPC_TARGET,
+    K_EXEC_TARGET,
+    K_DUMP_NAME
+};
 
 static sb_key key(uint32_t dump, uint32_t tag, uint64_t a, uint64_t b)
 {
@@ -178,8 +191,8 @@ static const char *gname(const sb_model *m, uint32_t gi, char buf[64])
 {
     const sb_goroutine *g = &m->goroutines[gi];
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        snprintf(buf, 64, "the record at line %llu (%u goroutine%s)", (unsigned long long)g->line_no,
-                 g->count, g->count == 1 ? "" : "s");
+        snprintf(buf, 64, "the record at line %llu (%u goroutine%s)",
+                 (unsigned long long)g->line_no, g->count, g->count == 1 ? "" : "s");
     else
         snprintf(buf, 64, "goroutine %llu", (unsigned long long)g->id);
     return buf;
@@ -209,7 +222,7 @@ typedef struct sb_lock {
     uint8_t kind;
     uint32_t dump, type, site_func;
     uint64_t addr, recv;
-    uint32_t best; /* oldest waiter */
+    uint32_t best;   /* oldest waiter */
     bool many_sites; /* waiters lock it in different functions */
     uint32_t nwaiters;
     int32_t min_wait, max_wait;
@@ -238,9 +251,11 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &c->stacks[g->stack];
         const sb_stack *st = sb_stack_get(m, g->stack);
-        uint32_t site_func = sc->site_frame != SB_NONE ? sb_frame_get(m, st->frames[sc->site_frame])->func : 0;
-        sb_key k = gc->has_addr ? key(g->dump, K_LOCK_ADDR, gc->addr, gc->kind == SB_WAIT_RWMUTEX_READ)
-                                : key(g->dump, K_LOCK_SITE, site_func, gc->has_recv ? gc->recv : 0);
+        uint32_t site_func =
+            sc->site_frame != SB_NONE ? sb_frame_get(m, st->frames[sc->site_frame])->func : 0;
+        sb_key k = gc->has_addr
+                       ? key(g->dump, K_LOCK_ADDR, gc->addr, gc->kind == SB_WAIT_RWMUTEX_READ)
+                       : key(g->dump, K_LOCK_SITE, site_func, gc->has_recv ? gc->recv : 0);
         size_t before = sb_intern_count(&lockkeys);
         uint32_t id = sb_intern_put(&lockkeys, &k, sizeof(k)) - 1;
         if (sb_intern_count(&lockkeys) > before) {
@@ -297,7 +312,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             if (c->frame_type[fid].len) { /* types are interned only for lock sites */
                 size_t fl;
                 const char *fn = sb_str(m, func, &fl);
-                t = sb_intern_find(&m->strings, fn + c->frame_type[fid].off, c->frame_type[fid].len);
+                t = sb_intern_find(&m->strings, fn + c->frame_type[fid].off,
+                                   c->frame_type[fid].len);
                 if (t == UINT32_MAX)
                     t = 0;
             }
@@ -352,8 +368,9 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         const char *ts = L->type ? sstr(m, L->type, &tl) : "";
         const char *ss = L->site_func ? fshort(m, L->site_func, &sl) : "";
         const char *kn = sb_wait_kind_name(L->kind);
-        L->target = L->addr ? new_target(b, L->kind, L->dump, "%s 0x%llx", kn, (unsigned long long)L->addr)
-                            : new_target(b, L->kind, L->dump, "%s at %.*s", kn, sl, ss);
+        L->target =
+            L->addr ? new_target(b, L->kind, L->dump, "%s 0x%llx", kn, (unsigned long long)L->addr)
+                    : new_target(b, L->kind, L->dump, "%s at %.*s", kn, sl, ss);
         sb_target *T = &b->g->targets[L->target];
         T->waiters = L->nwaiters;
         T->first_waiter = L->best;
@@ -374,8 +391,10 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                 uint32_t w = writers.e[e].g;
                 T->holder = w;
                 T->conf = L->recv ? SB_CONF_HIGH : SB_CONF_MEDIUM;
-                ev(b, T, "%s waits to write-lock a %.*s RWMutex; new readers queue behind a "
-                   "pending writer", gname(m, w, nb), tl, ts);
+                ev(b, T,
+                   "%s waits to write-lock a %.*s RWMutex; new readers queue behind a "
+                   "pending writer",
+                   gname(m, w, nb), tl, ts);
                 continue;
             }
         }
@@ -404,7 +423,9 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                  * in a goroutine the lock holder started. */
                 const sb_goroutine *cg = &m->goroutines[cand];
                 size_t fl;
-                const char *fn = sb_str(m, sb_frame_get(m, sb_stack_get(m, cg->stack)->frames[inside.e[e].frame])->func, &fl);
+                const char *fn = sb_str(
+                    m, sb_frame_get(m, sb_stack_get(m, cg->stack)->frames[inside.e[e].frame])->func,
+                    &fl);
                 int tier = tiers[k] * 2 + !sb_func_is_closure(fn, fl);
                 if (ranks_above(m, cand, tier, best, best_tier)) {
                     best = cand;
@@ -416,7 +437,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         if (best != SB_NONE) {
             const sb_goroutine *h = &m->goroutines[best];
             int hl;
-            const char *hs = fshort(m, sb_frame_get(m, sb_stack_get(m, h->stack)->frames[best_frame])->func, &hl);
+            const char *hs = fshort(
+                m, sb_frame_get(m, sb_stack_get(m, h->stack)->frames[best_frame])->func, &hl);
             T->holder = best;
             T->conf = best_tier / 2 == 3 ? SB_CONF_HIGH : SB_CONF_MEDIUM;
             ev(b, T, "%s is inside %.*s, past its Lock call, not waiting on this lock",
@@ -440,8 +462,10 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
                 break; /* younger than the waiters: cannot have held it all along */
             T->holder = t[k];
             T->conf = SB_CONF_LOW;
-            ev(b, T, "no goroutine is inside %s%.*s: by the rule of thumb the longest waiter "
-               "outside this lock holds it", tl ? "a method of " : "", tl ? tl : sl, tl ? ts : ss);
+            ev(b, T,
+               "no goroutine is inside %s%.*s: by the rule of thumb the longest waiter "
+               "outside this lock holds it",
+               tl ? "a method of " : "", tl ? tl : sl, tl ? ts : ss);
             ev(b, T, "%s has waited %d min (waiters: up to %d min)", gname(m, t[k], nb),
                h->wait_minutes, L->max_wait);
             if (h->flags & SB_G_LOCKED)
@@ -449,7 +473,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             break;
         }
         if (T->holder == SB_NONE)
-            ev(b, T, "no holder found in this dump: the lock may be leaked (locked on a path "
+            ev(b, T,
+               "no holder found in this dump: the lock may be leaked (locked on a path "
                "that never unlocks) or held by a goroutine not in the dump");
     }
     for (uint32_t i = 0; i < m->ngoroutines; i++)
@@ -472,7 +497,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
 static int handler_tier(const sb_gb *b, uint32_t h)
 {
     uint8_t k = b->c->g[h].kind;
-    return sb_wait_is_lock((enum sb_wait_kind)k) ? 2 : k != SB_WAIT_RUNNING && k != SB_WAIT_RUNNABLE;
+    return sb_wait_is_lock((enum sb_wait_kind)k) ? 2
+                                                 : k != SB_WAIT_RUNNING && k != SB_WAIT_RUNNABLE;
 }
 
 /* The handler to blame among those indexed under key: busy ones (not
@@ -495,7 +521,8 @@ static uint32_t best_handler(const sb_gb *b, const sb_index *servers, sb_key k, 
         } else if (m->goroutines[h].dump != first_dump) {
             *ndumps = 2; /* more than one: all the caller needs to know */
         }
-        if (ranks_above(m, h, handler_tier(b, h), best, best == SB_NONE ? 0 : handler_tier(b, best)))
+        if (ranks_above(m, h, handler_tier(b, h), best,
+                        best == SB_NONE ? 0 : handler_tier(b, best)))
             best = h;
     }
     return best;
@@ -516,8 +543,9 @@ static void rpc_pass(sb_gb *b)
         const sb_stack_class *sc = &c->stacks[g->stack];
         if (!sc->serves || excluded(b, i))
             continue;
-        sb_key ks[4] = {key(g->dump, K_SERVES, sc->serves, 0), key(g->dump, K_PROTO, sc->serves_proto, 0),
-                        key(SB_NONE, K_SERVES, sc->serves, 0), key(SB_NONE, K_PROTO, sc->serves_proto, 0)};
+        sb_key ks[4] = {
+            key(g->dump, K_SERVES, sc->serves, 0), key(g->dump, K_PROTO, sc->serves_proto, 0),
+            key(SB_NONE, K_SERVES, sc->serves, 0), key(SB_NONE, K_PROTO, sc->serves_proto, 0)};
         for (int k = 0; k < 4; k++)
             idx_add(&servers, &ks[k], sizeof(ks[k]), i, 0);
     }
@@ -556,17 +584,21 @@ static void rpc_pass(sb_gb *b)
                 T->conf = by_method ? (n == 1 ? SB_CONF_HIGH : SB_CONF_MEDIUM)
                                     : (!local && ndumps == 1 ? SB_CONF_MEDIUM : SB_CONF_LOW);
                 if (by_method)
-                    ev(b, T, "%s serves %.*s in %s%.*s (%u handler%s running)",
-                       gname(m, best, nb), dl, ds, local ? "the same process" : "process ",
-                       local ? 0 : ll, ls, n, n == 1 ? "" : "s");
+                    ev(b, T, "%s serves %.*s in %s%.*s (%u handler%s running)", gname(m, best, nb),
+                       dl, ds, local ? "the same process" : "process ", local ? 0 : ll, ls, n,
+                       n == 1 ? "" : "s");
                 else
-                    ev(b, T, "the client's stack does not name the method; %s in %s%.*s "
-                       "is the longest-stuck %.*s handler of %u%s", gname(m, best, nb),
-                       local ? "the same process" : "process ", local ? 0 : ll, ls, pl, ps, n,
-                       !local && ndumps == 1 ? ", and the only process in the input serving it" : "");
+                    ev(b, T,
+                       "the client's stack does not name the method; %s in %s%.*s "
+                       "is the longest-stuck %.*s handler of %u%s",
+                       gname(m, best, nb), local ? "the same process" : "process ", local ? 0 : ll,
+                       ls, pl, ps, n,
+                       !local && ndumps == 1 ? ", and the only process in the input serving it"
+                                             : "");
             } else {
                 T->conf = SB_CONF_MEDIUM;
-                ev(b, T, "no handler of this call in the input: the server is another process; "
+                ev(b, T,
+                   "no handler of this call in the input: the server is another process; "
                    "dump it to continue the chain");
             }
         }
@@ -614,15 +646,19 @@ static void children_pass(sb_gb *b)
         sb_key k = key(g->dump, K_CREATOR, func, 0);
         uint32_t best = SB_NONE, n = 0;
         bool by_parent = false;
-        for (uint32_t e = idx_first(&creators, &k, sizeof(k)); e != SB_NONE; e = creators.e[e].next) {
+        for (uint32_t e = idx_first(&creators, &k, sizeof(k)); e != SB_NONE;
+             e = creators.e[e].next) {
             uint32_t ch = creators.e[e].g;
             const sb_goroutine *cg = &m->goroutines[ch];
-            if (ch == i || (cg->parent && g->id && cg->parent != g->id) || (need_parent && !cg->parent))
+            if (ch == i || (cg->parent && g->id && cg->parent != g->id) ||
+                (need_parent && !cg->parent))
                 continue;
             n++;
             int tier = c->g[ch].kind != SB_WAIT_RUNNABLE && c->g[ch].kind != SB_WAIT_RUNNING;
             if (ranks_above(m, ch, tier, best,
-                            best == SB_NONE ? 0 : c->g[best].kind != SB_WAIT_RUNNABLE && c->g[best].kind != SB_WAIT_RUNNING)) {
+                            best == SB_NONE ? 0
+                                            : c->g[best].kind != SB_WAIT_RUNNABLE &&
+                                                  c->g[best].kind != SB_WAIT_RUNNING)) {
                 best = ch;
                 by_parent = cg->parent != 0;
             }
@@ -636,9 +672,11 @@ static void children_pass(sb_gb *b)
         T->holder = best;
         T->waiters = g->count;
         T->first_waiter = i;
-        T->conf = by_parent ? SB_CONF_HIGH : kind == SB_WAIT_WAITGROUP ? SB_CONF_MEDIUM : SB_CONF_LOW;
-        ev(b, T, "waits (%s) inside %.*s, which started %u live goroutine%s", sb_wait_kind_name(kind),
-           fl, fs, n, n == 1 ? "" : "s");
+        T->conf = by_parent                   ? SB_CONF_HIGH
+                  : kind == SB_WAIT_WAITGROUP ? SB_CONF_MEDIUM
+                                              : SB_CONF_LOW;
+        ev(b, T, "waits (%s) inside %.*s, which started %u live goroutine%s",
+           sb_wait_kind_name(kind), fl, fs, n, n == 1 ? "" : "s");
         if (by_parent)
             ev(b, T, "%s was created by this goroutine (created by ... in goroutine %llu)",
                gname(m, best, nb), (unsigned long long)g->id);
@@ -733,7 +771,8 @@ static void exec_pass(sb_gb *b)
             if (child != SB_NONE) {
                 int cl;
                 const char *cs = sstr(m, m->dumps[child].label, &cl);
-                ev(b, T, "process %.*s runs a %.*s too: its dump continues the chain", cl, cs, dl, ds);
+                ev(b, T, "process %.*s runs a %.*s too: its dump continues the chain", cl, cs, dl,
+                   ds);
             } else {
                 /* 2. the only process dump that nothing else explains */
                 uint32_t only = SB_NONE, count = 0;
@@ -749,8 +788,10 @@ static void exec_pass(sb_gb *b)
                     const char *cs = sstr(m, m->dumps[only].label, &cl);
                     child = only;
                     T->conf = SB_CONF_LOW;
-                    ev(b, T, "the child's dump is not in the input; %.*s is the only other "
-                       "process that no edge explains, taken as what the child waits on", cl, cs);
+                    ev(b, T,
+                       "the child's dump is not in the input; %.*s is the only other "
+                       "process that no edge explains, taken as what the child waits on",
+                       cl, cs);
                 }
             }
             if (child != SB_NONE) {
@@ -760,7 +801,8 @@ static void exec_pass(sb_gb *b)
             }
             if (T->holder == SB_NONE) {
                 T->conf = SB_CONF_MEDIUM;
-                ev(b, T, "the child's own stacks continue the chain: dump that process (SIGQUIT) "
+                ev(b, T,
+                   "the child's own stacks continue the chain: dump that process (SIGQUIT) "
                    "and pass both dumps");
             }
         } else {

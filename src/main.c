@@ -96,9 +96,10 @@ int main(int argc, char **argv)
                 fprintf(stderr, "stackblame: %s: %llu lines skipped (not part of a goroutine)\n",
                         shown, (unsigned long long)(m.stats.skipped_lines - skipped));
             if (m.stats.frames_cut > cut)
-                fprintf(stderr, "stackblame: %s: %llu frames past the limit of %u per goroutine were "
-                        "cut (counted, not kept)\n", shown,
-                        (unsigned long long)(m.stats.frames_cut - cut), SB_MAX_FRAMES);
+                fprintf(stderr,
+                        "stackblame: %s: %llu frames past the limit of %u per goroutine were "
+                        "cut (counted, not kept)\n",
+                        shown, (unsigned long long)(m.stats.frames_cut - cut), SB_MAX_FRAMES);
             if (m.stats.truncated > truncated)
                 fprintf(stderr, "stackblame: %s: %llu goroutines cut short (truncated input)\n",
                         shown, (unsigned long long)(m.stats.truncated - truncated));
@@ -110,7 +111,8 @@ int main(int argc, char **argv)
     }
     if (status == 0) {
         FILE *out = stdout;
-        if (opt.output && !(out = fopen(opt.output, "w"))) { /* after the input: no half-written file */
+        if (opt.output &&
+            !(out = fopen(opt.output, "w"))) { /* after the input: no half-written file */
             fprintf(stderr, "stackblame: %s: cannot write: %s\n", opt.output, strerror(errno));
             status = 2;
         } else {
@@ -118,7 +120,8 @@ int main(int argc, char **argv)
             setvbuf(out, obuf, _IOFBF, sizeof(obuf));
             sb_analysis an;
             sb_analyze(&m, rules, opt.from, &an);
-            sb_report r = {&m, &an.groups, &opt, &an.classes, &an.graph, &an.blame, &an.series, false};
+            sb_report r = {&m,        &an.groups, &opt,       &an.classes,
+                           &an.graph, &an.blame,  &an.series, false};
             r.color = opt.color == SB_COLOR_ALWAYS ||
                       (opt.color == SB_COLOR_AUTO && !opt.output && isatty(1));
             sb_report_write(out, &r, opt.format);

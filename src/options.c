@@ -9,46 +9,57 @@ static char *sb_stdin_only[] = {"-", NULL};
 
 void sb_options_usage(FILE *out)
 {
-    fputs("Usage: stackblame [OPTIONS] [FILE...]\n"
-          "Reads Go goroutine dumps (SIGQUIT/SIGABRT, panic, pprof debug=2 and debug=1),\n"
-          "and prints goroutines grouped by identical stack. FILE '-' or none reads stdin.\n"
-          "\n"
-          "Output:\n"
-          "  -f, --format=FMT        text (default), json, markdown (for incident tickets),\n"
-          "                          or dot (the waits-for graph, for Graphviz)\n"
-          "  -o, --output=FILE       write the report to FILE instead of stdout\n"
-          "      --groups=N          text: show the N largest groups per dump (default 20, 0 = all)\n"
-          "      --color=WHEN        auto (default: only on a terminal), always, never;\n"
-          "                          NO_COLOR in the environment means never\n"
-          "      --stats             print input size, goroutines, frames, time and memory on stderr\n"
-          "\n"
-          "Analysis:\n"
-          "      --from=REGEX        start chains at goroutines with a function matching REGEX\n"
-          "      --rules=FILE        extra classification rules, tried before the built-in ones\n"
-          "                          (format in stackblame(1))\n"
-          "      --fail-deadlock     exit 1 when a deadlock cycle is found\n"
-          "      --fail-blocked=N    exit 1 when a chain blocks at least N goroutines\n"
-          "\n"
-          "Input:\n"
-          "      --label=NAME        label for dumps whose lines carry no process name\n"
-          "                          (default: the file name)\n"
-          "      --strip-prefix=RE   PCRE2 pattern stripped from the start of every line, instead\n"
-          "                          of detecting journald/klog/CRI/timestamp/tag prefixes; a\n"
-          "                          group named 'label' (or group 1) names the process\n"
-          "\n"
-          "  -h, --help              show this help\n"
-          "  -V, --version           show the version\n"
-          "\n"
-          "Exit status: 0 analysed, no finding asked for by --fail-*; 1 such a finding;\n"
-          "2 usage error, unreadable input, or no goroutine found.\n"
-          "See stackblame(1) for the JSON schema.\n",
-          out);
+    fputs(
+        "Usage: stackblame [OPTIONS] [FILE...]\n"
+        "Reads Go goroutine dumps (SIGQUIT/SIGABRT, panic, pprof debug=2 and debug=1),\n"
+        "and prints goroutines grouped by identical stack. FILE '-' or none reads stdin.\n"
+        "\n"
+        "Output:\n"
+        "  -f, --format=FMT        text (default), json, markdown (for incident tickets),\n"
+        "                          or dot (the waits-for graph, for Graphviz)\n"
+        "  -o, --output=FILE       write the report to FILE instead of stdout\n"
+        "      --groups=N          text: show the N largest groups per dump (default 20, 0 = all)\n"
+        "      --color=WHEN        auto (default: only on a terminal), always, never;\n"
+        "                          NO_COLOR in the environment means never\n"
+        "      --stats             print input size, goroutines, frames, time and memory on "
+        "stderr\n"
+        "\n"
+        "Analysis:\n"
+        "      --from=REGEX        start chains at goroutines with a function matching REGEX\n"
+        "      --rules=FILE        extra classification rules, tried before the built-in ones\n"
+        "                          (format in stackblame(1))\n"
+        "      --fail-deadlock     exit 1 when a deadlock cycle is found\n"
+        "      --fail-blocked=N    exit 1 when a chain blocks at least N goroutines\n"
+        "\n"
+        "Input:\n"
+        "      --label=NAME        label for dumps whose lines carry no process name\n"
+        "                          (default: the file name)\n"
+        "      --strip-prefix=RE   PCRE2 pattern stripped from the start of every line, instead\n"
+        "                          of detecting journald/klog/CRI/timestamp/tag prefixes; a\n"
+        "                          group named 'label' (or group 1) names the process\n"
+        "\n"
+        "  -h, --help              show this help\n"
+        "  -V, --version           show the version\n"
+        "\n"
+        "Exit status: 0 analysed, no finding asked for by --fail-*; 1 such a finding;\n"
+        "2 usage error, unreadable input, or no goroutine found.\n"
+        "See stackblame(1) for the JSON schema.\n",
+        out);
 }
 
 int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t errlen)
 {
-    enum { OPT_COLOR = 256, OPT_LABEL, OPT_STRIP, OPT_STATS, OPT_GROUPS, OPT_RULES, OPT_FROM,
-           OPT_FAIL_DEADLOCK, OPT_FAIL_BLOCKED };
+    enum {
+        OPT_COLOR = 256,
+        OPT_LABEL,
+        OPT_STRIP,
+        OPT_STATS,
+        OPT_GROUPS,
+        OPT_RULES,
+        OPT_FROM,
+        OPT_FAIL_DEADLOCK,
+        OPT_FAIL_BLOCKED
+    };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
         {"output", required_argument, NULL, 'o'},

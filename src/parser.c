@@ -31,7 +31,7 @@ typedef struct sb_memo {
 
 typedef struct sb_frame_memo {
     sb_memo func, args, file;
-    sb_pframe frame; /* the frame interned last at this position ... */
+    sb_pframe frame;   /* the frame interned last at this position ... */
     uint32_t frame_id; /* ... and its id */
 } sb_frame_memo;
 
@@ -45,9 +45,9 @@ typedef struct sb_idset {
  * may interleave in one log (two dumps written at once); each label keeps
  * its own open dump and goroutine. */
 typedef struct sb_pctx {
-    uint32_t label;         /* string id of the process label, 0 = none */
+    uint32_t label; /* string id of the process label, 0 = none */
     enum sb_pstate state;
-    long dump;              /* index of the open dump, -1 when none */
+    long dump; /* index of the open dump, -1 when none */
     sb_idset ids;
     /* What the next dump will be, from the preamble lines seen before it. */
     enum sb_dump_origin pending_origin;
@@ -77,9 +77,9 @@ struct sb_parser {
     sb_prefix *px;
     uint32_t source;        /* string id of the input name */
     uint32_t default_label; /* string id: --label or the input name */
-    uint32_t line_label; /* label of the current line's prefix, 0 = none */
-    sb_pctx c;           /* the context of the current line's process */
-    sb_pctx *saved;      /* the other processes' contexts */
+    uint32_t line_label;    /* label of the current line's prefix, 0 = none */
+    sb_pctx c;              /* the context of the current line's process */
+    sb_pctx *saved;         /* the other processes' contexts */
     size_t nsaved, saved_cap;
     /* Scratch vectors for interning. */
     uint32_t *ids_scratch, *args_scratch;
@@ -444,8 +444,9 @@ static void finish_goroutine(sb_parser *p)
         for (size_t i = 0; i < p->c.nfr; i++)
             p->args_scratch[i] = intern_span(
                 p, p->c.fr[i].tlen ? sb_span_make(p->c.argtext + p->c.fr[i].text, p->c.fr[i].tlen)
-                                 : sb_span_make("", 0));
-        m->stack_info = sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
+                                   : sb_span_make("", 0));
+        m->stack_info =
+            sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
         st->nframes = (uint32_t)p->c.nfr;
         st->frames = sb_intern_data(&m->stacks, g->stack);
@@ -553,7 +554,8 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
             p->c.created.line = t->u.file.line;
             p->c.want_created_file = false;
         } else if (p->c.want_file && p->c.nfr) {
-            p->c.fr[p->c.nfr - 1].file = memo_intern(p, &memo_at(p, p->c.nfr - 1)->file, t->u.file.file);
+            p->c.fr[p->c.nfr - 1].file =
+                memo_intern(p, &memo_at(p, p->c.nfr - 1)->file, t->u.file.file);
             p->c.fr[p->c.nfr - 1].line = t->u.file.line;
             p->c.want_file = false;
         } else if (p->c.cut_file) {

@@ -31,8 +31,8 @@ static const struct {
     /* a plain tag: `kubelet: ` or `kubelet[6934]: ` */
     {"tag", "(?<label>[A-Za-z_][\\w.\\-]*)(?:\\[\\d+\\])?: "},
 };
-#define SB_NPREFIX (sizeof(sb_prefix_table) / sizeof(sb_prefix_table[0]))
-#define SB_TAG_INDEX (SB_NPREFIX - 1)
+#define SB_NPREFIX    (sizeof(sb_prefix_table) / sizeof(sb_prefix_table[0]))
+#define SB_TAG_INDEX  (SB_NPREFIX - 1)
 #define SB_USER_INDEX SB_NPREFIX
 
 typedef struct sb_regex {
@@ -52,8 +52,8 @@ static bool sb_regex_compile(sb_regex *r, const char *pattern, char *err, size_t
 {
     int ec;
     PCRE2_SIZE off;
-    r->code = pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED, &ec, &off,
-                            NULL);
+    r->code =
+        pcre2_compile((PCRE2_SPTR)pattern, PCRE2_ZERO_TERMINATED, PCRE2_ANCHORED, &ec, &off, NULL);
     if (!r->code) {
         PCRE2_UCHAR msg[256];
         pcre2_get_error_message(ec, msg, sizeof(msg));
@@ -175,8 +175,8 @@ bool sb_prefix_detect(sb_prefix *px, sb_span before, sb_span *label)
             continue;
         /* The prefix must be all that stands before the header, except for
          * a tag glued in front of every piece: "tag: SIGQUIT: quit tag: goroutine". */
-        bool glued = i == SB_TAG_INDEX && before.n > (size_t)m &&
-                     before.n >= (size_t)m + 1 && before.p[before.n - (size_t)m - 1] == ' ' &&
+        bool glued = i == SB_TAG_INDEX && before.n > (size_t)m && before.n >= (size_t)m + 1 &&
+                     before.p[before.n - (size_t)m - 1] == ' ' &&
                      memcmp(before.p + before.n - (size_t)m, before.p, (size_t)m) == 0;
         if ((size_t)m != before.n && !glued)
             continue;

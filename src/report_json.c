@@ -28,12 +28,10 @@ static void put_stats(FILE *out, const sb_model *m)
     fprintf(out,
             "\"stats\":{\"dumps\":%zu,\"goroutines\":%" PRIu64 ",\"frames\":%" PRIu64
             ",\"skipped_lines\":%" PRIu64 ",\"known_lines\":%" PRIu64 ",\"truncated\":%" PRIu64
-            ",\"lines\":%" PRIu64
-            ",\"bytes\":%" PRIu64 ",\"long_lines\":%" PRIu64 ",\"frames_cut\":%" PRIu64
-            ",\"race_reports\":%" PRIu64 "}",
-            m->ndumps, s->goroutines, s->frames, s->skipped_lines, s->known_lines, s->truncated, s->lines,
-            s->bytes,
-            s->long_lines, s->frames_cut, s->race_reports);
+            ",\"lines\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"long_lines\":%" PRIu64
+            ",\"frames_cut\":%" PRIu64 ",\"race_reports\":%" PRIu64 "}",
+            m->ndumps, s->goroutines, s->frames, s->skipped_lines, s->known_lines, s->truncated,
+            s->lines, s->bytes, s->long_lines, s->frames_cut, s->race_reports);
 }
 
 static void put_dumps(FILE *out, const sb_model *m)
@@ -97,7 +95,8 @@ static void put_stacks(FILE *out, const sb_model *m)
 }
 
 /* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
-static void put_goroutine_head(FILE *out, const sb_model *m, const sb_goroutine *g, const char *idkey)
+static void put_goroutine_head(FILE *out, const sb_model *m, const sb_goroutine *g,
+                               const char *idkey)
 {
     fprintf(out, "{\"dump\":%u,\"%s\":", g->dump, idkey);
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
@@ -169,7 +168,6 @@ static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
     fputc('}', out);
 }
 
-
 static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
 {
     const sb_model *m = r->m;
@@ -186,7 +184,8 @@ static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
         fputs("null", out);
     fputs(",\"name\":", out);
     jstr_or_null(out, m, l.name);
-    fprintf(out, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":", sb_wait_kind_name((enum sb_wait_kind)l.kind));
+    fprintf(out, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":",
+            sb_wait_kind_name((enum sb_wait_kind)l.kind));
     const sb_target *t = l.target != SB_NONE ? &r->graph->targets[l.target] : NULL;
     if (t && (!root || t->holder == SB_NONE))
         jstr(out, m, t->what);
@@ -199,8 +198,8 @@ static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
                     m->goroutines[t->holder].id);
         else
             fputs("null", out);
-        fprintf(out, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64, sb_conf_name((enum sb_conf)t->conf),
-                t->waiters);
+        fprintf(out, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64,
+                sb_conf_name((enum sb_conf)t->conf), t->waiters);
     }
     fputs(",\"evidence\":[", out);
     for (uint32_t k = 0; t && k < t->nev; k++) {
@@ -217,7 +216,9 @@ static void put_chains(FILE *out, const sb_report *r)
     fputs(",\"chains\":[", out);
     for (size_t i = 0; b && i < b->nchains; i++) {
         const sb_chain *ch = &b->chains[i];
-        fprintf(out, "%s{\"blocked\":%" PRIu64 ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
+        fprintf(out,
+                "%s{\"blocked\":%" PRIu64
+                ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
                 i ? "," : "", ch->blocked, sb_conf_name((enum sb_conf)ch->conf),
                 ch->transient ? "true" : "false");
         if (ch->max_wait >= 0)

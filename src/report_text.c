@@ -4,10 +4,10 @@
 #include "stackblame/escape.h"
 #include "stackblame/report.h"
 
-#define C_BOLD "\033[1m"
-#define C_DIM "\033[2m"
+#define C_BOLD   "\033[1m"
+#define C_DIM    "\033[2m"
 #define C_YELLOW "\033[33m"
-#define C_RESET "\033[0m"
+#define C_RESET  "\033[0m"
 
 static void put_str(FILE *out, const sb_model *m, uint32_t id)
 {
@@ -45,9 +45,8 @@ static void put_dump_name(FILE *out, const sb_report *r, uint32_t di)
     put_str(out, r->m, d->label);
 }
 
-
-#define C_RED "\033[1;31m"
-#define C_CYAN "\033[36m"
+#define C_RED            "\033[1;31m"
+#define C_CYAN           "\033[36m"
 #define MAX_CHAINS_SHOWN 3
 
 /* "[syscall, 1595 min, locked to thread]" */
@@ -148,15 +147,16 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
         fputs(" waiters)", out);
     }
     const char *who = sb_wait_is_lock((enum sb_wait_kind)t->kind) ? "suspected holder"
-                      : t->kind == SB_WAIT_RPC                     ? "served by"
-                                                                   : "started";
+                      : t->kind == SB_WAIT_RPC                    ? "served by"
+                                                                  : "started";
     if (t->holder != SB_NONE && m->dumps[m->goroutines[t->holder].dump].format == SB_FMT_DEBUG1)
         fprintf(out, ": %s the record at line %llu (confidence %s)\n", who,
                 (unsigned long long)m->goroutines[t->holder].line_no,
                 sb_conf_name((enum sb_conf)t->conf));
     else if (t->holder != SB_NONE)
         fprintf(out, ": %s g %llu (confidence %s)\n", who,
-                (unsigned long long)m->goroutines[t->holder].id, sb_conf_name((enum sb_conf)t->conf));
+                (unsigned long long)m->goroutines[t->holder].id,
+                sb_conf_name((enum sb_conf)t->conf));
     else if (sb_wait_is_lock((enum sb_wait_kind)t->kind))
         fputs(": holder not found; the waiters queue behind the oldest one\n", out);
     else
@@ -248,7 +248,8 @@ static void put_summary(FILE *out, const sb_report *r)
     if (!b)
         return;
     if (b->nchains == 0 && b->ncycles == 0) {
-        fputs("\nNo goroutine blocks others: no lock, call or child wait leads to a holder.\n", out);
+        fputs("\nNo goroutine blocks others: no lock, call or child wait leads to a holder.\n",
+              out);
         return;
     }
     if (b->nchains && b->chains[0].transient) {
@@ -284,12 +285,14 @@ static void put_summary(FILE *out, const sb_report *r)
     for (size_t i = 0; i < b->nchains && i < MAX_CHAINS_SHOWN; i++)
         put_chain(out, r, &b->chains[i], i);
     if (b->nchains > MAX_CHAINS_SHOWN)
-        fprintf(out, "\n... %zu more chains (--format json lists all)\n", b->nchains - MAX_CHAINS_SHOWN);
+        fprintf(out, "\n... %zu more chains (--format json lists all)\n",
+                b->nchains - MAX_CHAINS_SHOWN);
     put_cycles(out, r);
     put_leaks(out, r);
 }
 
-static void put_frame(FILE *out, const sb_report *r, uint32_t frame_id, uint32_t args, const char *lead)
+static void put_frame(FILE *out, const sb_report *r, uint32_t frame_id, uint32_t args,
+                      const char *lead)
 {
     const sb_model *m = r->m;
     const sb_frame *f = sb_frame_get(m, frame_id);

@@ -93,9 +93,9 @@ static const struct {
     const char *name;
     enum sb_rule_role role;
 } sb_roles[] = {
-    {"wait", SB_ROLE_WAIT},       {"skip", SB_ROLE_SKIP},       {"server", SB_ROLE_SERVER},
-    {"method", SB_ROLE_METHOD},   {"syscall", SB_ROLE_SYSCALL}, {"runtime", SB_ROLE_RUNTIME},
-    {"dumper", SB_ROLE_DUMPER},   {"name", SB_ROLE_NAME},
+    {"wait", SB_ROLE_WAIT},     {"skip", SB_ROLE_SKIP},       {"server", SB_ROLE_SERVER},
+    {"method", SB_ROLE_METHOD}, {"syscall", SB_ROLE_SYSCALL}, {"runtime", SB_ROLE_RUNTIME},
+    {"dumper", SB_ROLE_DUMPER}, {"name", SB_ROLE_NAME},
 };
 
 /* Parses rule text; returns false with "SOURCE:LINE: problem" in err. */
@@ -157,8 +157,10 @@ static bool parse_rules(sb_rules *r, const char *text, const char *source, char 
             if (strcmp(role, sb_roles[k].name) == 0)
                 break;
         if (k == sizeof(sb_roles) / sizeof(sb_roles[0])) {
-            snprintf(err, errlen, "%s:%u: unknown role '%s' (wait, skip, server, method, syscall, "
-                     "runtime, dumper, name)", source, lineno, role);
+            snprintf(err, errlen,
+                     "%s:%u: unknown role '%s' (wait, skip, server, method, syscall, "
+                     "runtime, dumper, name)",
+                     source, lineno, role);
             return false;
         }
         rule.role = sb_roles[k].role;
@@ -184,8 +186,8 @@ static bool parse_rules(sb_rules *r, const char *text, const char *source, char 
         if (!rule.re) {
             PCRE2_UCHAR msg[200];
             pcre2_get_error_message(ec, msg, sizeof(msg));
-            snprintf(err, errlen, "%s:%u: bad regex at offset %zu: %s", source, lineno,
-                     (size_t)off, (char *)msg);
+            snprintf(err, errlen, "%s:%u: bad regex at offset %zu: %s", source, lineno, (size_t)off,
+                     (char *)msg);
             return false;
         }
         (void)pcre2_jit_compile(rule.re, PCRE2_JIT_COMPLETE);

@@ -10,7 +10,7 @@
 #include "stackblame/model.h"
 
 typedef struct sb_chain {
-    uint32_t *links;  /* goroutine indexes, from a blocked goroutine to the root */
+    uint32_t *links; /* goroutine indexes, from a blocked goroutine to the root */
     uint32_t nlinks;
     uint64_t blocked; /* goroutines waiting on the root directly or transitively */
     uint8_t conf;     /* enum sb_conf: the weakest edge of the chain */

@@ -31,17 +31,17 @@ enum sb_wait_kind {
 
 /* Per stack: what every goroutine with this stack waits on. */
 typedef struct sb_stack_class {
-    uint8_t kind;        /* enum sb_wait_kind */
-    bool dumper;         /* the goroutine writing the dump (runtime/pprof) */
-    uint32_t wait_frame; /* frame holding the lock address / the wait call, SB_NONE */
-    uint32_t site_frame; /* first caller outside the libraries: the lock site, SB_NONE */
-    uint32_t site_type;  /* string id of the site's receiver type "pkg.(*T)", 0 = not a method */
-    uint32_t detail;     /* string id: syscall name, RPC method, child process ... */
-    uint32_t serves;     /* string id: "Service/Method" this goroutine serves, 0 = none */
+    uint8_t kind;          /* enum sb_wait_kind */
+    bool dumper;           /* the goroutine writing the dump (runtime/pprof) */
+    uint32_t wait_frame;   /* frame holding the lock address / the wait call, SB_NONE */
+    uint32_t site_frame;   /* first caller outside the libraries: the lock site, SB_NONE */
+    uint32_t site_type;    /* string id of the site's receiver type "pkg.(*T)", 0 = not a method */
+    uint32_t detail;       /* string id: syscall name, RPC method, child process ... */
+    uint32_t serves;       /* string id: "Service/Method" this goroutine serves, 0 = none */
     uint32_t serves_frame; /* frame of the handler, SB_NONE */
     uint32_t serves_proto; /* string id: "grpc", "net/rpc", "http" */
     uint32_t proto;        /* string id: protocol of an RPC client wait */
-    uint32_t name;       /* string id: human name of a well-known loop, 0 = none */
+    uint32_t name;         /* string id: human name of a well-known loop, 0 = none */
     uint32_t name_frame;
 } sb_stack_class;
 
@@ -65,11 +65,11 @@ const char *sb_rules_builtin(void);
 typedef struct sb_classes {
     sb_stack_class *stacks; /* indexed by stack id */
     size_t nstacks;
-    sb_gclass *g;           /* indexed like model.goroutines */
+    sb_gclass *g; /* indexed like model.goroutines */
     struct {
-        uint32_t off, len;  /* the receiver type within the function name, len 0 = none */
-    } *frame_type;          /* per frame id */
-    uint32_t *frame_skip;   /* per frame id: 1 when a library frame (skip or wait rule) */
+        uint32_t off, len; /* the receiver type within the function name, len 0 = none */
+    } * frame_type;        /* per frame id */
+    uint32_t *frame_skip;  /* per frame id: 1 when a library frame (skip or wait rule) */
     size_t nframes;
 } sb_classes;
 

@@ -12,14 +12,14 @@
 enum sb_conf { SB_CONF_NONE, SB_CONF_LOW, SB_CONF_MEDIUM, SB_CONF_HIGH };
 
 typedef struct sb_target {
-    uint8_t kind;        /* enum sb_wait_kind of its waiters */
-    uint8_t conf;        /* enum sb_conf of the holder */
+    uint8_t kind; /* enum sb_wait_kind of its waiters */
+    uint8_t conf; /* enum sb_conf of the holder */
     uint32_t dump;
-    uint32_t holder;     /* goroutine index, SB_NONE = not in the input (dangling) */
-    uint32_t what;       /* string id: "mutex 0xc4201e0a08", "RPC RuntimeService/PodSandboxStatus" */
+    uint32_t holder; /* goroutine index, SB_NONE = not in the input (dangling) */
+    uint32_t what;   /* string id: "mutex 0xc4201e0a08", "RPC RuntimeService/PodSandboxStatus" */
     uint32_t ev_first, nev; /* evidence: string ids in graph.evidence */
-    uint64_t waiters;    /* goroutines waiting on it (debug=1 counts included) */
-    uint32_t first_waiter; /* goroutine index of the oldest waiter */
+    uint64_t waiters;       /* goroutines waiting on it (debug=1 counts included) */
+    uint32_t first_waiter;  /* goroutine index of the oldest waiter */
 } sb_target;
 
 typedef struct sb_graph {

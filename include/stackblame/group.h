@@ -8,12 +8,12 @@
 
 typedef struct sb_group {
     uint32_t dump, stack, state;
-    uint64_t count;         /* goroutines (debug=1 counts included) */
-    uint32_t first;         /* index of the first member in model.goroutines */
-    uint32_t members;       /* number of member records */
+    uint64_t count;             /* goroutines (debug=1 counts included) */
+    uint32_t first;             /* index of the first member in model.goroutines */
+    uint32_t members;           /* number of member records */
     int32_t min_wait, max_wait; /* -1 when no member printed minutes */
-    uint32_t locked;        /* members locked to thread */
-    uint32_t truncated;     /* members cut short */
+    uint32_t locked;            /* members locked to thread */
+    uint32_t truncated;         /* members cut short */
 } sb_group;
 
 typedef struct sb_groups {

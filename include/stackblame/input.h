@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include "stackblame/span.h"
 
-#define SB_INPUT_CHUNK (1u << 20)    /* bytes per read() */
+#define SB_INPUT_CHUNK    (1u << 20) /* bytes per read() */
 #define SB_INPUT_MAX_LINE (1u << 20) /* longer lines are cut to this */
 
 typedef struct sb_input {
@@ -19,13 +19,13 @@ typedef struct sb_input {
     char *buf;
     size_t cap, start, end;
     bool eof;
-    bool discarding; /* inside the tail of an over-long line */
-    int read_errno;  /* errno of a failed read(), 0 otherwise */
+    bool discarding;   /* inside the tail of an over-long line */
+    int read_errno;    /* errno of a failed read(), 0 otherwise */
     const char *error; /* what went wrong when not a read(): "corrupt gzip data" */
     bool first_read_done;
     struct sb_gunzip *gz; /* set when the input is gzip-compressed */
     uint64_t line_no;
-    uint64_t bytes;   /* bytes of (decompressed) text */
+    uint64_t bytes; /* bytes of (decompressed) text */
     uint64_t long_lines;
 } sb_input;
 

@@ -10,29 +10,29 @@
 
 enum sb_tok {
     SB_TOK_BLANK,
-    SB_TOK_HEADER,       /* goroutine N [state...]: */
-    SB_TOK_FRAME,        /* pkg.Func(args) */
-    SB_TOK_FILE,         /* /path/file.go:123 +0x1f */
-    SB_TOK_CREATED_BY,   /* created by pkg.Func[ in goroutine N] */
-    SB_TOK_ELIDED,       /* ...additional frames elided... / ...N frames elided... */
-    SB_TOK_OTHER_THREAD, /* goroutine running on other thread; stack unavailable */
-    SB_TOK_ANCESTOR,     /* [originating from goroutine N]: */
-    SB_TOK_NONGO,        /* non-Go function at pc=0x.. (cgo) */
-    SB_TOK_SIGNAL,       /* SIGQUIT: quit */
-    SB_TOK_PANIC,        /* panic: ... (not indented) */
-    SB_TOK_PANIC_NESTED, /* \tpanic: ... (a panic during a panic) */
-    SB_TOK_FATAL,        /* fatal error: ... */
-    SB_TOK_PREAMBLE,     /* PC=, [signal ...], runtime: ..., traceback: ..., [recovered] */
-    SB_TOK_RUNTIME_STACK,/* runtime stack: (system stack of a fatal error) */
-    SB_TOK_REGISTER,     /* rax    0x0 */
-    SB_TOK_SEPARATOR,    /* ----- between M sections under GOTRACEBACK=crash */
-    SB_TOK_EXIT_STATUS,  /* exit status 2 */
-    SB_TOK_RACE_BEGIN,   /* WARNING: DATA RACE */
-    SB_TOK_RACE_RULE,    /* ================== */
-    SB_TOK_PROFILE,      /* goroutine profile: total N (pprof debug=1) */
-    SB_TOK_RECORD,       /* COUNT @ 0xPC 0xPC ... */
-    SB_TOK_RECORD_FRAME, /* #	0xPC	pkg.F+0xOFF	/file.go:LINE */
-    SB_TOK_RECORD_LABELS,/* # labels: {...} */
+    SB_TOK_HEADER,        /* goroutine N [state...]: */
+    SB_TOK_FRAME,         /* pkg.Func(args) */
+    SB_TOK_FILE,          /* /path/file.go:123 +0x1f */
+    SB_TOK_CREATED_BY,    /* created by pkg.Func[ in goroutine N] */
+    SB_TOK_ELIDED,        /* ...additional frames elided... / ...N frames elided... */
+    SB_TOK_OTHER_THREAD,  /* goroutine running on other thread; stack unavailable */
+    SB_TOK_ANCESTOR,      /* [originating from goroutine N]: */
+    SB_TOK_NONGO,         /* non-Go function at pc=0x.. (cgo) */
+    SB_TOK_SIGNAL,        /* SIGQUIT: quit */
+    SB_TOK_PANIC,         /* panic: ... (not indented) */
+    SB_TOK_PANIC_NESTED,  /* \tpanic: ... (a panic during a panic) */
+    SB_TOK_FATAL,         /* fatal error: ... */
+    SB_TOK_PREAMBLE,      /* PC=, [signal ...], runtime: ..., traceback: ..., [recovered] */
+    SB_TOK_RUNTIME_STACK, /* runtime stack: (system stack of a fatal error) */
+    SB_TOK_REGISTER,      /* rax    0x0 */
+    SB_TOK_SEPARATOR,     /* ----- between M sections under GOTRACEBACK=crash */
+    SB_TOK_EXIT_STATUS,   /* exit status 2 */
+    SB_TOK_RACE_BEGIN,    /* WARNING: DATA RACE */
+    SB_TOK_RACE_RULE,     /* ================== */
+    SB_TOK_PROFILE,       /* goroutine profile: total N (pprof debug=1) */
+    SB_TOK_RECORD,        /* COUNT @ 0xPC 0xPC ... */
+    SB_TOK_RECORD_FRAME,  /* #	0xPC	pkg.F+0xOFF	/file.go:LINE */
+    SB_TOK_RECORD_LABELS, /* # labels: {...} */
     SB_TOK_OTHER
 };
 
@@ -46,7 +46,7 @@ typedef struct sb_token {
             sb_span state;   /* wait reason / status without (scan)/(leaked) */
             int32_t minutes; /* -1 when absent; saturated at INT32_MAX */
             bool locked, scan, leaked;
-            sb_span labels;  /* Go 1.26 header labels, n = 0 when none */
+            sb_span labels; /* Go 1.26 header labels, n = 0 when none */
         } header;
         struct {
             sb_span func;
@@ -85,9 +85,9 @@ long sb_lex_find_header(sb_span line);
  * argument from 1.17 with `?` for "may be wrong", `{...}` aggregates and
  * `...` when cut. */
 typedef struct sb_arg {
-    sb_span text;    /* the value, without the `?` */
-    bool uncertain;  /* printed with `?` */
-    bool aggregate;  /* a {...} group */
+    sb_span text;   /* the value, without the `?` */
+    bool uncertain; /* printed with `?` */
+    bool aggregate; /* a {...} group */
 } sb_arg;
 
 /* Splits args at top-level commas into at most max values; returns how many

@@ -50,21 +50,21 @@ typedef struct sb_stack {
 } sb_stack;
 
 typedef struct sb_goroutine {
-    uint64_t id;         /* 0 for debug=1 records (they carry no id) */
-    uint64_t parent;     /* created by ... in goroutine N; 0 = not printed */
-    uint32_t dump;       /* index into model.dumps */
-    uint32_t state;      /* string id of the wait reason/status, without (scan) etc. */
+    uint64_t id;          /* 0 for debug=1 records (they carry no id) */
+    uint64_t parent;      /* created by ... in goroutine N; 0 = not printed */
+    uint32_t dump;        /* index into model.dumps */
+    uint32_t state;       /* string id of the wait reason/status, without (scan) etc. */
     int32_t wait_minutes; /* -1 when not printed */
-    uint32_t stack;      /* stack id */
-    uint32_t args;       /* argument vector id: a string id per method frame, 0 for the
-                          * others (their arguments: the stack's rep_args) */
-    uint32_t created_by; /* frame id of the created-by function, SB_NONE if absent */
-    uint32_t count;      /* 1, or the record count of a debug=1 record */
-    uint32_t labels;     /* string id of pprof labels, 0 when none */
-    uint32_t flags;      /* enum sb_goroutine_flags */
-    uint32_t elided;     /* frames the runtime elided (N, or 0 when unknown) */
-    uint64_t line_no;    /* input line of the header, for messages */
-    uint32_t seen;       /* in a series: snapshots showing this id with this stack, else 0 */
+    uint32_t stack;       /* stack id */
+    uint32_t args;        /* argument vector id: a string id per method frame, 0 for the
+                           * others (their arguments: the stack's rep_args) */
+    uint32_t created_by;  /* frame id of the created-by function, SB_NONE if absent */
+    uint32_t count;       /* 1, or the record count of a debug=1 record */
+    uint32_t labels;      /* string id of pprof labels, 0 when none */
+    uint32_t flags;       /* enum sb_goroutine_flags */
+    uint32_t elided;      /* frames the runtime elided (N, or 0 when unknown) */
+    uint64_t line_no;     /* input line of the header, for messages */
+    uint32_t seen;        /* in a series: snapshots showing this id with this stack, else 0 */
 } sb_goroutine;
 
 typedef struct sb_dump {
@@ -72,14 +72,14 @@ typedef struct sb_dump {
     uint32_t source; /* string id: file name the dump came from */
     enum sb_dump_format format;
     enum sb_dump_origin origin;
-    uint32_t headline;     /* string id: "panic: ...", "SIGQUIT: quit", "fatal error: ..." or 0 */
+    uint32_t headline; /* string id: "panic: ...", "SIGQUIT: quit", "fatal error: ..." or 0 */
     uint32_t first, ngoroutines; /* range of model.goroutines */
-    uint64_t goroutines;   /* goroutines counted (sum of debug=1 counts) */
-    uint64_t declared_total; /* debug=1 "total N", 0 when absent */
-    uint64_t line_no;      /* input line where the dump starts */
-    uint32_t series;       /* series index (snapshots of one process), SB_NONE when alone */
-    uint32_t snapshot;     /* position in its series, 0 first */
-    bool superseded;       /* a later snapshot of the same process exists: not analysed */
+    uint64_t goroutines;         /* goroutines counted (sum of debug=1 counts) */
+    uint64_t declared_total;     /* debug=1 "total N", 0 when absent */
+    uint64_t line_no;            /* input line where the dump starts */
+    uint32_t series;             /* series index (snapshots of one process), SB_NONE when alone */
+    uint32_t snapshot;           /* position in its series, 0 first */
+    bool superseded;             /* a later snapshot of the same process exists: not analysed */
 } sb_dump;
 
 typedef struct sb_stats {
@@ -87,20 +87,20 @@ typedef struct sb_stats {
     uint64_t lines;
     uint64_t goroutines;
     uint64_t frames;
-    uint64_t skipped_lines;  /* lines that were neither goroutines nor known preamble */
-    uint64_t known_lines;    /* preamble, postamble, registers, race reports, separators */
-    uint64_t truncated;      /* goroutines cut short */
-    uint64_t long_lines;     /* lines longer than the line limit, cut */
-    uint64_t frames_cut;     /* frames past SB_MAX_FRAMES in one goroutine: counted, not kept */
+    uint64_t skipped_lines; /* lines that were neither goroutines nor known preamble */
+    uint64_t known_lines;   /* preamble, postamble, registers, race reports, separators */
+    uint64_t truncated;     /* goroutines cut short */
+    uint64_t long_lines;    /* lines longer than the line limit, cut */
+    uint64_t frames_cut;    /* frames past SB_MAX_FRAMES in one goroutine: counted, not kept */
     uint64_t race_reports;
 } sb_stats;
 
 typedef struct sb_model {
     sb_arena arena;
-    sb_intern strings; /* function names, files, args, states, labels */
-    sb_intern frames;  /* sb_frame blobs */
-    sb_intern stacks;  /* frame-id vectors */
-    sb_intern argvecs; /* arg-string-id vectors */
+    sb_intern strings;    /* function names, files, args, states, labels */
+    sb_intern frames;     /* sb_frame blobs */
+    sb_intern stacks;     /* frame-id vectors */
+    sb_intern argvecs;    /* arg-string-id vectors */
     sb_stack *stack_info; /* indexed by stack id */
     size_t stack_info_cap;
     sb_goroutine *goroutines;

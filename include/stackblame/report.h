@@ -26,13 +26,13 @@ typedef struct sb_report {
 
 /* What a report says of one link of a chain. */
 typedef struct sb_link {
-    uint32_t g;        /* goroutine index */
-    uint8_t kind;      /* enum sb_wait_kind */
-    uint32_t frame;    /* frame id shown for it (lock site / innermost user frame), SB_NONE */
-    uint32_t name;     /* human name of a well-known place, 0 */
-    uint32_t detail;   /* syscall name, RPC method, child ..., 0 */
-    uint32_t target;   /* graph target, SB_NONE */
-    bool root;         /* the last link */
+    uint32_t g;      /* goroutine index */
+    uint8_t kind;    /* enum sb_wait_kind */
+    uint32_t frame;  /* frame id shown for it (lock site / innermost user frame), SB_NONE */
+    uint32_t name;   /* human name of a well-known place, 0 */
+    uint32_t detail; /* syscall name, RPC method, child ..., 0 */
+    uint32_t target; /* graph target, SB_NONE */
+    bool root;       /* the last link */
 } sb_link;
 
 void sb_link_get(const sb_report *r, uint32_t gi, bool root, sb_link *out);

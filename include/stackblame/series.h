@@ -13,7 +13,7 @@ typedef struct sb_leak {
     uint32_t last_dump; /* the series' last snapshot */
     uint32_t stack;
     uint32_t first_goroutine; /* a member in the last snapshot */
-    uint64_t *counts;   /* one per snapshot */
+    uint64_t *counts;         /* one per snapshot */
 } sb_leak;
 
 typedef struct sb_series {

@@ -34,8 +34,8 @@ static inline void sb_check_span(sb_span got, const char *want, const char *file
     size_t wn = strlen(want);
     if (got.n == wn && (wn == 0 || memcmp(got.p, want, wn) == 0))
         return;
-    print_error("span mismatch: got \"%.*s\" (%zu bytes), want \"%s\" (%zu bytes)\n",
-                (int)got.n, got.p ? got.p : "", got.n, want, wn);
+    print_error("span mismatch: got \"%.*s\" (%zu bytes), want \"%s\" (%zu bytes)\n", (int)got.n,
+                got.p ? got.p : "", got.n, want, wn);
     _fail(file, line);
 }
 #define assert_span_equal(got, want) sb_check_span((got), (want), __FILE__, __LINE__)
@@ -52,7 +52,6 @@ static inline char *sb_capture(sb_put_fn fn, const char *s, size_t n)
     assert_int_equal(fclose(f), 0);
     return buf;
 }
-
 
 /* Shared fixtures of the parser, input and regression tests. */
 static inline int setup_model(void **state)

@@ -119,16 +119,28 @@ static void test_text_escapes_esc_and_c0(void **state)
 static void test_text_escapes_del_and_c1(void **state)
 {
     (void)state;
-    EXPECT(sb_put_text, "a\x7f" "b", "a\\x7fb");
-    EXPECT(sb_put_text, "a\xc2\x85" "b", "a\\u{0085}b"); /* NEL */
-    EXPECT(sb_put_text, "\xc2\x9b" "31m", "\\u{009b}31m"); /* 8-bit CSI */
+    EXPECT(sb_put_text,
+           "a\x7f"
+           "b",
+           "a\\x7fb");
+    EXPECT(sb_put_text,
+           "a\xc2\x85"
+           "b",
+           "a\\u{0085}b"); /* NEL */
+    EXPECT(sb_put_text,
+           "\xc2\x9b"
+           "31m",
+           "\\u{009b}31m"); /* 8-bit CSI */
 }
 
 static void test_text_escapes_bidi(void **state)
 {
     (void)state;
     /* Trojan Source: U+202E RIGHT-TO-LEFT OVERRIDE, U+2066 LRI */
-    EXPECT(sb_put_text, "main.\xe2\x80\xae" "evil", "main.\\u{202e}evil");
+    EXPECT(sb_put_text,
+           "main.\xe2\x80\xae"
+           "evil",
+           "main.\\u{202e}evil");
     EXPECT(sb_put_text, "\xe2\x81\xa6x", "\\u{2066}x");
     EXPECT(sb_put_text, "\xef\xbb\xbfx", "\\u{feff}x");
 }
@@ -136,19 +148,26 @@ static void test_text_escapes_bidi(void **state)
 static void test_text_escapes_invalid_utf8(void **state)
 {
     (void)state;
-    EXPECT(sb_put_text, "a\xff" "b", "a\\xffb");
-    EXPECT(sb_put_text, "\xc0\xaf", "\\xc0\\xaf");       /* overlong '/' */
+    EXPECT(sb_put_text,
+           "a\xff"
+           "b",
+           "a\\xffb");
+    EXPECT(sb_put_text, "\xc0\xaf", "\\xc0\\xaf");          /* overlong '/' */
     EXPECT(sb_put_text, "\xed\xa0\x80", "\\xed\\xa0\\x80"); /* surrogate */
-    EXPECT(sb_put_text, "x\xe6\x97", "x\\xe6\\x97");     /* cut sequence at the end */
+    EXPECT(sb_put_text, "x\xe6\x97", "x\\xe6\\x97");        /* cut sequence at the end */
 }
 
 static void test_text_keeps_valid_utf8(void **state)
 {
     (void)state;
-    EXPECT(sb_put_text, "caf\xc3\xa9", "caf\xc3\xa9");          /* é */
+    EXPECT(sb_put_text, "caf\xc3\xa9", "caf\xc3\xa9");                           /* é */
     EXPECT(sb_put_text, "\xe6\x97\xa5\xe6\x9c\xac", "\xe6\x97\xa5\xe6\x9c\xac"); /* 日本 */
-    EXPECT(sb_put_text, "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"); /* U+1F600 */
-    EXPECT(sb_put_text, "main.func\xc2\xb7" "001", "main.func\xc2\xb7" "001"); /* Go 1.3 middle dot */
+    EXPECT(sb_put_text, "\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80");                 /* U+1F600 */
+    EXPECT(sb_put_text,
+           "main.func\xc2\xb7"
+           "001",
+           "main.func\xc2\xb7"
+           "001"); /* Go 1.3 middle dot */
 }
 
 /* ------------------------------------------------------------ sb_put_json */
@@ -160,7 +179,10 @@ static void test_json_escapes(void **state)
     EXPECT(sb_put_json, "a\nb\tc", "a\\nb\\tc");
     EXPECT(sb_put_json, "\x1b[31m", "\\u001b[31m");
     EXPECT(sb_put_json, "\x01\x7f", "\\u0001\\u007f");
-    EXPECT(sb_put_json, "a\xff" "b", "a\\ufffdb");
+    EXPECT(sb_put_json,
+           "a\xff"
+           "b",
+           "a\\ufffdb");
     EXPECT(sb_put_json, "\xe2\x80\xae", "\\u202e");
     EXPECT(sb_put_json, "caf\xc3\xa9 \xe6\x97\xa5", "caf\xc3\xa9 \xe6\x97\xa5");
     expect_out(sb_put_json, "\0", 1, "\\u0000");
@@ -191,8 +213,8 @@ static void test_json_output_is_valid_for_every_byte(void **state)
             free(out);
         }
     }
-    const char *hostile[] = {"\"}],\"x\":1,\"y\":[{\"", "\\u0000\\", "\xf4\x90\x80\x80",
-                             "\xe2\x80\xa8\xe2\x80\xa9", "\xc3\x28", "\xe6\x97"};
+    const char *hostile[] = {"\"}],\"x\":1,\"y\":[{\"",  "\\u0000\\", "\xf4\x90\x80\x80",
+                             "\xe2\x80\xa8\xe2\x80\xa9", "\xc3\x28",  "\xe6\x97"};
     for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
         char *out = run(sb_put_json, hostile[i]);
         assert_true(valid_json_string_body(out));
@@ -205,7 +227,8 @@ static void test_json_output_is_valid_for_every_byte(void **state)
 static void test_markdown_html_becomes_entities(void **state)
 {
     (void)state;
-    EXPECT(sb_put_markdown, "<script>alert(1)</script>", "&lt;script&gt;alert\\(1\\)&lt;/script&gt;");
+    EXPECT(sb_put_markdown, "<script>alert(1)</script>",
+           "&lt;script&gt;alert\\(1\\)&lt;/script&gt;");
     EXPECT(sb_put_markdown, "a & b", "a &amp; b");
 }
 
@@ -221,7 +244,8 @@ static void test_markdown_link_is_escaped_text(void **state)
 static void test_markdown_still_escapes_controls(void **state)
 {
     (void)state;
-    char *out = run(sb_put_markdown, "a\x1b[2Jb\xe2\x80\xae" "c\xff");
+    char *out = run(sb_put_markdown, "a\x1b[2Jb\xe2\x80\xae"
+                                     "c\xff");
     assert_true(no_raw_controls(out));
     assert_null(strstr(out, "\xe2\x80\xae"));
     assert_non_null(strstr(out, "\\x1b"));
@@ -235,7 +259,10 @@ static void test_html(void **state)
     (void)state;
     EXPECT(sb_put_html, "<a href=\"x\">&`", "&lt;a href=\"x\"&gt;&amp;&#96;");
     EXPECT(sb_put_html, "a\tb", "a\tb"); /* tabs are fine in a code block */
-    EXPECT(sb_put_html, "a\x1b" "b", "a\\x1bb");
+    EXPECT(sb_put_html,
+           "a\x1b"
+           "b",
+           "a\\x1bb");
     EXPECT(sb_put_html, "\xe6\x97\xa5", "\xe6\x97\xa5");
 }
 

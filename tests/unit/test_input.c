@@ -12,7 +12,6 @@
 #include "stackblame/model.h"
 #include "stackblame/parser.h"
 
-
 static void remove_temp(char *path)
 {
     unlink(path);

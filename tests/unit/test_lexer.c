@@ -105,7 +105,8 @@ static void test_pre117_mutex_chain(void **state)
     assert_true(v == 0xc0000a6070ull);
     /* The inlined Lock has no values and no offset on its file line. */
     expect_frame("sync.(*Mutex).Lock(...)", "sync.(*Mutex).Lock", "...");
-    expect_file("\t/usr/local/go/src/sync/mutex.go:81", "/usr/local/go/src/sync/mutex.go", 81, false);
+    expect_file("\t/usr/local/go/src/sync/mutex.go:81", "/usr/local/go/src/sync/mutex.go", 81,
+                false);
     assert_false(sb_args_first_word(S("..."), &v));
 }
 
@@ -137,12 +138,17 @@ static void test_pre117_created_by_without_id(void **state)
 static void test_go13_c_files_and_middot_closures(void **state)
 {
     (void)state;
-    expect_frame("runtime.panic(0x4c4fa0, 0xc208000130)", "runtime.panic", "0x4c4fa0, 0xc208000130");
+    expect_frame("runtime.panic(0x4c4fa0, 0xc208000130)", "runtime.panic",
+                 "0x4c4fa0, 0xc208000130");
     expect_file("\t/usr/local/go/src/pkg/runtime/panic.c:279 +0xf5",
                 "/usr/local/go/src/pkg/runtime/panic.c", 279, true);
-    expect_frame("main.func\xc2\xb7" "001()", "main.func\xc2\xb7" "001", "");
-    expect_file("\t/usr/local/go/src/pkg/runtime/proc.c:1445", "/usr/local/go/src/pkg/runtime/proc.c",
-                1445, false);
+    expect_frame("main.func\xc2\xb7"
+                 "001()",
+                 "main.func\xc2\xb7"
+                 "001",
+                 "");
+    expect_file("\t/usr/local/go/src/pkg/runtime/proc.c:1445",
+                "/usr/local/go/src/pkg/runtime/proc.c", 1445, false);
     expect_header("goroutine 16 [running]:", 16, "running", -1);
 }
 
@@ -151,7 +157,8 @@ static void test_go13_c_files_and_middot_closures(void **state)
 static void test_go117_uncertain_and_aggregate_args(void **state)
 {
     (void)state;
-    expect_frame("main.f(0xc000012345?, {0x1, 0x2}, ...)", "main.f", "0xc000012345?, {0x1, 0x2}, ...");
+    expect_frame("main.f(0xc000012345?, {0x1, 0x2}, ...)", "main.f",
+                 "0xc000012345?, {0x1, 0x2}, ...");
     sb_arg a[4];
     memset(a, 0, sizeof(a));
     assert_int_equal(sb_args_split(S("0xc000012345?, {0x1, 0x2}, ..."), a, 4), 3);
@@ -208,7 +215,7 @@ static void test_go117_first_word_forms(void **state)
     assert_true(v == 0xabcdefull);
     assert_true(sb_args_first_word(S("0xffffffffffffffff"), &v));
     assert_true(v == UINT64_MAX);
-    assert_false(sb_args_first_word(S("0x1ffffffffffffffff"), &v)); /* 65 bits */
+    assert_false(sb_args_first_word(S("0x1ffffffffffffffff"), &v));  /* 65 bits */
     assert_false(sb_args_first_word(S("99999999999999999999"), &v)); /* > 2^64 */
     assert_false(sb_args_first_word(S("_"), &v));
     assert_false(sb_args_first_word(S("0x"), &v));
@@ -219,7 +226,13 @@ static void test_go117_first_word_forms(void **state)
 static void test_go117_dwrap_and_generics(void **state)
 {
     (void)state;
-    expect_frame("main.main.func1\xc2\xb7" "dwrap\xc2\xb7" "1()", "main.main.func1\xc2\xb7" "dwrap\xc2\xb7" "1", "");
+    expect_frame("main.main.func1\xc2\xb7"
+                 "dwrap\xc2\xb7"
+                 "1()",
+                 "main.main.func1\xc2\xb7"
+                 "dwrap\xc2\xb7"
+                 "1",
+                 "");
     expect_frame("main.F[...](...)", "main.F[...]", "...");
     expect_frame("main.(*List[...]).Push(0xc000010000, {0x1, 0x2})", "main.(*List[...]).Push",
                  "0xc000010000, {0x1, 0x2}");
@@ -263,11 +276,13 @@ static void test_go122_header_gp_m_mp(void **state)
 static void test_go122_file_with_fp_sp_pc(void **state)
 {
     (void)state;
-    expect_file("\t/usr/local/go/src/runtime/proc.go:402 +0xce fp=0xc000067f50 sp=0xc000067f30 pc=0x43c8ee",
-                "/usr/local/go/src/runtime/proc.go", 402, true);
+    expect_file(
+        "\t/usr/local/go/src/runtime/proc.go:402 +0xce fp=0xc000067f50 sp=0xc000067f30 pc=0x43c8ee",
+        "/usr/local/go/src/runtime/proc.go", 402, true);
     /* runtime.goexit without an offset, level 2 */
-    expect_file("\t/usr/local/go/src/runtime/asm_amd64.s:1695 fp=0xc0000067e8 sp=0xc0000067e0 pc=0x46e7c1",
-                "/usr/local/go/src/runtime/asm_amd64.s", 1695, false);
+    expect_file(
+        "\t/usr/local/go/src/runtime/asm_amd64.s:1695 fp=0xc0000067e8 sp=0xc0000067e0 pc=0x46e7c1",
+        "/usr/local/go/src/runtime/asm_amd64.s", 1695, false);
 }
 
 static void test_go122_goexit_empty_aggregate_and_wrappers(void **state)
@@ -311,7 +326,8 @@ static void test_go126_leaked(void **state)
 static void test_go126_header_labels(void **state)
 {
     (void)state;
-    sb_token t = expect_header("goroutine 10 [select, 3 minutes, labels:{\"a\":\"b\"}]:", 10, "select", 3);
+    sb_token t =
+        expect_header("goroutine 10 [select, 3 minutes, labels:{\"a\":\"b\"}]:", 10, "select", 3);
     assert_span_equal(t.u.header.labels, "labels:{\"a\":\"b\"}");
     /* A comma inside the braces does not split the item. */
     t = expect_header("goroutine 10 [select, {\"a\":\"b\", \"c\":\"d\"}]:", 10, "select", -1);
@@ -321,8 +337,9 @@ static void test_go126_header_labels(void **state)
 static void test_go126_durable_locked_synctest(void **state)
 {
     (void)state;
-    sb_token t = expect_header("goroutine 11 [chan receive (durable), locked to thread, synctest bubble 3]:",
-                               11, "chan receive (durable)", -1);
+    sb_token t = expect_header(
+        "goroutine 11 [chan receive (durable), locked to thread, synctest bubble 3]:", 11,
+        "chan receive (durable)", -1);
     assert_true(t.u.header.locked);
     assert_int_equal(t.u.header.labels.n, 0);
 }
@@ -332,7 +349,8 @@ static void test_go126_durable_locked_synctest(void **state)
 static void test_header_scan_and_locked(void **state)
 {
     (void)state;
-    sb_token t = expect_header("goroutine 5 [chan receive (scan), 5 minutes]:", 5, "chan receive", 5);
+    sb_token t =
+        expect_header("goroutine 5 [chan receive (scan), 5 minutes]:", 5, "chan receive", 5);
     assert_true(t.u.header.scan);
     assert_false(t.u.header.locked);
     t = expect_header("goroutine 11 [syscall, 2 minutes, locked to thread]:", 11, "syscall", 2);
@@ -352,7 +370,8 @@ static void test_header_minutes_saturate(void **state)
 static void test_header_id_overflow(void **state)
 {
     (void)state;
-    sb_token t = expect_header("goroutine 99999999999999999999999 [running]:", UINT64_MAX, "running", -1);
+    sb_token t =
+        expect_header("goroutine 99999999999999999999999 [running]:", UINT64_MAX, "running", -1);
     assert_true(t.u.header.id_overflow);
     t = expect_header("goroutine 18446744073709551615 [running]:", UINT64_MAX, "running", -1);
     assert_false(t.u.header.id_overflow);
@@ -395,10 +414,11 @@ static void test_func_name_shapes(void **state)
     expect_frame("main.glob..func1()", "main.glob..func1", "");
     expect_frame("main.(*T).Run-fm()", "main.(*T).Run-fm", "");
     expect_frame("main.init.0()", "main.init.0", "");
-    expect_frame("k8s.io/kubernetes/vendor/google.golang.org/grpc.invoke({0x4fb6a0, 0xc000010000}, ...)",
-                 "k8s.io/kubernetes/vendor/google.golang.org/grpc.invoke", "{0x4fb6a0, 0xc000010000}, ...");
-    expect_frame("9fans.net/go/acme.(*Win).ReadAll(0xc000010000)", "9fans.net/go/acme.(*Win).ReadAll",
-                 "0xc000010000");
+    expect_frame(
+        "k8s.io/kubernetes/vendor/google.golang.org/grpc.invoke({0x4fb6a0, 0xc000010000}, ...)",
+        "k8s.io/kubernetes/vendor/google.golang.org/grpc.invoke", "{0x4fb6a0, 0xc000010000}, ...");
+    expect_frame("9fans.net/go/acme.(*Win).ReadAll(0xc000010000)",
+                 "9fans.net/go/acme.(*Win).ReadAll", "0xc000010000");
     expect_frame("crypto/tls.(*Conn).Read(0xc000010000, {0xc000020000, 0x1000, 0x1000})",
                  "crypto/tls.(*Conn).Read", "0xc000010000, {0xc000020000, 0x1000, 0x1000}");
 }
@@ -425,7 +445,8 @@ static void test_signal_lines(void **state)
     expect_kind("SIGQUIT:quit", SB_TOK_OTHER);
     expect_kind("PC=0x46e7c1 m=0 sigcode=0", SB_TOK_PREAMBLE);
     expect_kind("PC=0x46e7c1 m=0 sigcode=1 addr=0x0", SB_TOK_PREAMBLE);
-    expect_kind("[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]", SB_TOK_PREAMBLE);
+    expect_kind("[signal SIGSEGV: segmentation violation code=0x1 addr=0x0 pc=0x1]",
+                SB_TOK_PREAMBLE);
 }
 
 static void test_panic_lines(void **state)

@@ -13,9 +13,8 @@
 #include "stackblame/parser.h"
 #include "stackblame/prefix.h"
 
-
-
-static void parse_named(sb_model *m, const char *name, const char *text, size_t len, const char *label)
+static void parse_named(sb_model *m, const char *name, const char *text, size_t len,
+                        const char *label)
 {
     char err[256] = "";
     sb_prefix *px = sb_prefix_new(NULL, err, sizeof(err));
@@ -302,15 +301,17 @@ static void test_text_glued_before_header(void **state)
 static void test_debug1_profile(void **state)
 {
     sb_model *m = *state;
-    parse(m, "goroutine profile: total 5\n"
-             "3 @ 0x43b5a5 0x466da5 0x47ebc5\n"
-             "#\t0x466da4\tsync.runtime_SemacquireMutex+0x24\t/usr/lib/go-1.19/src/runtime/sema.go:77\n"
-             "#\t0x47ebc4\tsync.(*Mutex).lockSlow+0x164\t\t/usr/lib/go-1.19/src/sync/mutex.go:171\n"
-             "\n"
-             "2 @ 0x43b5a5 0x46ad41\n"
-             "# labels: {\"k\":\"v\"}\n"
-             "#\t0x4a5b6c\tmain.f+0x1c\t/x/main.go:12\n"
-             "\n");
+    parse(
+        m,
+        "goroutine profile: total 5\n"
+        "3 @ 0x43b5a5 0x466da5 0x47ebc5\n"
+        "#\t0x466da4\tsync.runtime_SemacquireMutex+0x24\t/usr/lib/go-1.19/src/runtime/sema.go:77\n"
+        "#\t0x47ebc4\tsync.(*Mutex).lockSlow+0x164\t\t/usr/lib/go-1.19/src/sync/mutex.go:171\n"
+        "\n"
+        "2 @ 0x43b5a5 0x46ad41\n"
+        "# labels: {\"k\":\"v\"}\n"
+        "#\t0x4a5b6c\tmain.f+0x1c\t/x/main.go:12\n"
+        "\n");
     assert_int_equal(m->ndumps, 1);
     const sb_dump *d = &m->dumps[0];
     assert_int_equal(d->format, SB_FMT_DEBUG1);
@@ -677,15 +678,18 @@ static void test_go122_sigquit_level2(void **state)
              "\n"
              "goroutine 1 gp=0xc000002380 m=0 mp=0x5d1e80 [sleep]:\n"
              "time.Sleep(0x3b9aca00)\n"
-             "\t/usr/local/go/src/runtime/time.go:195 +0x125 fp=0xc000067f20 sp=0xc000067ee0 pc=0x469e05\n"
+             "\t/usr/local/go/src/runtime/time.go:195 +0x125 fp=0xc000067f20 sp=0xc000067ee0 "
+             "pc=0x469e05\n"
              "main.main()\n"
              "\t/x/main.go:9 +0x1d fp=0xc000067f50 sp=0xc000067f20 pc=0x48c93d\n"
              "runtime.goexit({})\n"
-             "\t/usr/local/go/src/runtime/asm_amd64.s:1695 +0x1 fp=0xc000067fe8 sp=0xc000067fe0 pc=0x46e7c1\n"
+             "\t/usr/local/go/src/runtime/asm_amd64.s:1695 +0x1 fp=0xc000067fe8 sp=0xc000067fe0 "
+             "pc=0x46e7c1\n"
              "\n"
              "goroutine 2 gp=0xc000002e00 m=nil [force gc (idle)]:\n"
              "runtime.gopark(0x0?, 0x0?, 0x0?, 0x0?, 0x0?)\n"
-             "\t/usr/local/go/src/runtime/proc.go:402 +0xce fp=0xc000056fa8 sp=0xc000056f88 pc=0x43c8ee\n"
+             "\t/usr/local/go/src/runtime/proc.go:402 +0xce fp=0xc000056fa8 sp=0xc000056f88 "
+             "pc=0x43c8ee\n"
              "created by runtime.init.6 in goroutine 1\n"
              "\t/usr/local/go/src/runtime/proc.go:314 +0x1a\n"
              "\n"
@@ -745,7 +749,8 @@ static void test_go13_dump(void **state)
              "goroutine 16 [running]:\n"
              "runtime.panic(0x4c4fa0, 0xc208000130)\n"
              "\t/usr/local/go/src/pkg/runtime/panic.c:279 +0xf5\n"
-             "main.func\xc2\xb7" "001()\n"
+             "main.func\xc2\xb7"
+             "001()\n"
              "\t/tmp/x.go:7 +0x61\n"
              "created by main.main\n"
              "\t/tmp/x.go:8 +0x2b\n"
@@ -757,8 +762,10 @@ static void test_go13_dump(void **state)
              "\t/usr/local/go/src/pkg/runtime/proc.c:1445\n");
     assert_int_equal(m->ndumps, 1);
     assert_int_equal(m->ngoroutines, 2);
-    assert_string_equal(func(m, gor(m, 0), 1), "main.func\xc2\xb7" "001");
-    assert_string_equal(str(m, frame(m, gor(m, 1), 1)->file), "/usr/local/go/src/pkg/runtime/proc.c");
+    assert_string_equal(func(m, gor(m, 0), 1), "main.func\xc2\xb7"
+                                               "001");
+    assert_string_equal(str(m, frame(m, gor(m, 1), 1)->file),
+                        "/usr/local/go/src/pkg/runtime/proc.c");
     assert_true(m->stats.truncated == 0);
 }
 

@@ -102,7 +102,8 @@ static void test_kubectl_timestamps(void **state)
     (void)state;
     sb_prefix *px = new_prefix(NULL);
     expect_detect(px, "2026-11-26T23:58:44.123456789Z ", "timestamp", "");
-    expect_strip(px, "2026-11-26T23:58:45.000000001Z \t/x/main.go:5 +0x1d", "\t/x/main.go:5 +0x1d", "");
+    expect_strip(px, "2026-11-26T23:58:45.000000001Z \t/x/main.go:5 +0x1d", "\t/x/main.go:5 +0x1d",
+                 "");
     sb_prefix_free(px);
 }
 
@@ -165,7 +166,8 @@ static void test_next_piece_splits_glued_frames(void **state)
     (void)state;
     sb_prefix *px = new_prefix(NULL);
     expect_detect(px, "kubelet: ", "tag", "kubelet");
-    sb_span rest = S("main.main() kubelet: \t/x/main.go:5 +0x1d kubelet: created by main.init"), piece;
+    sb_span rest = S("main.main() kubelet: \t/x/main.go:5 +0x1d kubelet: created by main.init"),
+            piece;
     assert_true(sb_prefix_next_piece(px, &rest, &piece));
     assert_span_equal(piece, "main.main()");
     assert_true(sb_prefix_next_piece(px, &rest, &piece));

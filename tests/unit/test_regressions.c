@@ -16,8 +16,6 @@
 #include "stackblame/parser.h"
 #include "stackblame/prefix.h"
 
-
-
 static void parse(sb_model *m, const char *text)
 {
     char err[256] = "";
@@ -32,7 +30,6 @@ static void parse(sb_model *m, const char *text)
     sb_prefix_free(px);
     assert_true(ok);
 }
-
 
 /* BUG (parser.c, sb_parser_end): a goroutine whose only body line is
  * "goroutine running on other thread; stack unavailable" is flagged
