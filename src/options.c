@@ -11,8 +11,10 @@ void sb_options_usage(FILE *out)
 {
     fputs(
         "Usage: stackblame [OPTIONS] [FILE...]\n"
-        "Reads Go goroutine dumps (SIGQUIT/SIGABRT, panic, pprof debug=2 and debug=1),\n"
-        "and prints goroutines grouped by identical stack. FILE '-' or none reads stdin.\n"
+        "Reads Go goroutine dumps (SIGQUIT/SIGABRT, panic, pprof debug=2 and debug=1, plain\n"
+        "or gzip, behind log prefixes) and names the goroutine most likely blocking the\n"
+        "others, with the chain of waits to it and the evidence; then the goroutines\n"
+        "grouped by identical stack. Several FILEs form one graph; '-' or none reads stdin.\n"
         "\n"
         "Output:\n"
         "  -f, --format=FMT        text (default), json, markdown (for incident tickets),\n"
