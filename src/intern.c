@@ -20,7 +20,13 @@ uint64_t sb_hash_bytes(const void *data, size_t len)
     }
     while (len--)
         h = (h ^ *p++) * 0x100000001b3ull;
-    h ^= h >> 32;
+    /* murmur3's finalizer: uthash picks buckets from the low bits, which
+     * the multiply loop above leaves poorly mixed. */
+    h ^= h >> 33;
+    h *= 0xff51afd7ed558ccdull;
+    h ^= h >> 33;
+    h *= 0xc4ceb9fe1a85ec53ull;
+    h ^= h >> 33;
     return h;
 }
 
@@ -70,11 +76,8 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
         data = "";
     uint64_t h = sb_hash_bytes(data, len);
     sb_intern_slot *slot = &t->cache[(h ^ (h >> 29)) & (SB_INTERN_CACHE - 1)];
-    if (slot->id && slot->hash == h) {
-        const sb_intern_entry *c = t->by_id[slot->id];
-        if (c->len == len && memcmp(c->data, data, len) == 0)
-            return slot->id;
-    }
+    if (slot->id && slot->hash == h && slot->len == len && memcmp(slot->data, data, len) == 0)
+        return slot->id;
     unsigned hashv = (unsigned)h;
     sb_intern_entry *e = NULL;
     HASH_FIND_BYHASHVALUE(hh, t->table, data, len, hashv, e);
@@ -84,11 +87,14 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
         e->len = len;
         e->id = (uint32_t)t->count;
         t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
-        t->by_id[t->count++] = e;
+        t->by_id[t->count].data = e->data;
+        t->by_id[t->count++].len = len;
         HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, e->data, e->len, hashv, e);
     }
-    if (e->id) {
+    if (e->id && len <= UINT32_MAX) {
         slot->hash = h;
+        slot->data = e->data;
+        slot->len = (uint32_t)len;
         slot->id = e->id;
     }
     return e->id;
@@ -96,10 +102,10 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
 
 const void *sb_intern_data(const sb_intern *t, uint32_t id)
 {
-    return id < t->count ? t->by_id[id]->data : "";
+    return id < t->count ? t->by_id[id].data : "";
 }
 
 size_t sb_intern_len(const sb_intern *t, uint32_t id)
 {
-    return id < t->count ? t->by_id[id]->len : 0;
+    return id < t->count ? t->by_id[id].len : 0;
 }

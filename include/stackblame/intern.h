@@ -15,15 +15,26 @@ typedef struct sb_intern_entry sb_intern_entry;
  * stay in the CPU cache, instead of through uthash's buckets. */
 #define SB_INTERN_CACHE 4096
 
+/* A slot holds what a hit needs (hash, length, where the bytes are), so a
+ * hit costs one load of the slot and one of the bytes. */
 typedef struct sb_intern_slot {
     uint64_t hash;
-    uint32_t id; /* 0 = empty (id 0 is the empty blob, never cached) */
+    const void *data;
+    uint32_t len; /* blobs longer than UINT32_MAX are never cached */
+    uint32_t id;  /* 0 = empty (id 0 is the empty blob, never cached) */
 } sb_intern_slot;
 
+/* Where an interned blob's bytes are: by_id holds these by value, so
+ * reading a blob by id costs one load, not a chase through its entry. */
+typedef struct sb_blob {
+    const void *data;
+    size_t len;
+} sb_blob;
+
 typedef struct sb_intern {
-    sb_intern_entry *table;  /* uthash head */
-    sb_intern_entry **by_id; /* id -> entry */
-    sb_intern_slot *cache;   /* SB_INTERN_CACHE slots */
+    sb_intern_entry *table; /* uthash head */
+    sb_blob *by_id;         /* id -> blob */
+    sb_intern_slot *cache;  /* SB_INTERN_CACHE slots */
     size_t count, cap;
     sb_arena *arena;
 } sb_intern;
