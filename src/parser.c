@@ -39,6 +39,7 @@ typedef struct sb_frame_memo {
 typedef struct sb_idset {
     uint64_t *slot; /* id + 1, 0 = empty */
     size_t cap, count;
+    bool has_max; /* id UINT64_MAX, which has no id + 1 */
 } sb_idset;
 
 /* What one process's lines are in the middle of. Lines of two processes
@@ -101,6 +102,7 @@ static void sb_idset_clear(sb_idset *s)
     if (s->slot)
         memset(s->slot, 0, s->cap * sizeof(*s->slot));
     s->count = 0;
+    s->has_max = false;
 }
 
 /* Adds id; returns false when it was already there. */
@@ -118,9 +120,12 @@ static bool sb_idset_add(sb_idset *s, uint64_t id)
                 sb_idset_add(s, old[i] - 1);
         free(old);
     }
-    uint64_t key = id + 1; /* ids saturate at UINT64_MAX on overflow: wraps to 0 */
-    if (key == 0)
-        key = UINT64_MAX;
+    if (id == UINT64_MAX) { /* its key, id + 1, would be 0: the empty slot */
+        bool fresh = !s->has_max;
+        s->has_max = true;
+        return fresh;
+    }
+    uint64_t key = id + 1;
     size_t mask = s->cap - 1;
     size_t i = (size_t)(key * 0x9e3779b97f4a7c15ull >> 17) & mask;
     while (s->slot[i]) {
@@ -480,11 +485,14 @@ static void on_header(sb_parser *p, const sb_token *t, uint64_t line_no)
     sb_dump *d = cur_dump(p);
     uint32_t label = p->c.label ? p->c.label : p->default_label;
     /* A new dump starts where ids start over, where another process's lines
-     * begin, or after a debug=1 profile. */
+     * begin, or after a debug=1 profile. An id past 64 bits saturates and
+     * names nothing: two of them are not a repeat. */
+    bool ovf = t->u.header.id_overflow;
     if (!d || d->format != SB_FMT_TRACEBACK || (p->c.label && d->label != label) ||
-        !sb_idset_add(&p->c.ids, t->u.header.id)) {
+        (!ovf && !sb_idset_add(&p->c.ids, t->u.header.id))) {
         open_dump(p, SB_FMT_TRACEBACK, line_no);
-        sb_idset_add(&p->c.ids, t->u.header.id);
+        if (!ovf)
+            sb_idset_add(&p->c.ids, t->u.header.id);
     }
     begin_goroutine(p, t, line_no);
 }
