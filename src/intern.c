@@ -100,6 +100,14 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
     return e->id;
 }
 
+uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len)
+{
+    t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
+    t->by_id[t->count].data = sb_arena_memdup(t->arena, len ? data : "", len);
+    t->by_id[t->count].len = len;
+    return (uint32_t)t->count++;
+}
+
 const void *sb_intern_data(const sb_intern *t, uint32_t id)
 {
     return id < t->count ? t->by_id[id].data : "";

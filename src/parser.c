@@ -434,7 +434,7 @@ static void finish_goroutine(sb_parser *p)
     if (same_len && memcmp(p->prev_args, p->args_scratch, bytes) == 0)
         g->args = p->prev_argvec;
     else
-        g->args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
+        g->args = sb_intern_append(&m->argvecs, p->args_scratch, bytes);
     p->prev_ids = sb_grow(p->prev_ids, &p->prev_cap, p->c.nfr, sizeof(uint32_t));
     p->prev_args = sb_xrealloc(p->prev_args, p->prev_cap * sizeof(uint32_t));
     memcpy(p->prev_ids, p->ids_scratch, bytes);

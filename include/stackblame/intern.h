@@ -43,6 +43,11 @@ void sb_intern_init(sb_intern *t, sb_arena *arena);
 void sb_intern_free(sb_intern *t);
 /* Returns the id of the blob, adding it when new. Id 0 is the empty blob. */
 uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len);
+/* Stores a blob under a new id without looking for an equal one, for
+ * blobs that seldom repeat (each goroutine's argument vector), where the
+ * lookup costs more than a copy. sb_intern_put and sb_intern_find never
+ * return such an id. */
+uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len);
 /* Looks a blob up without adding it; returns UINT32_MAX when absent. */
 uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len);
 const void *sb_intern_data(const sb_intern *t, uint32_t id);

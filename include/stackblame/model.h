@@ -100,7 +100,7 @@ typedef struct sb_model {
     sb_intern strings;    /* function names, files, args, states, labels */
     sb_intern frames;     /* sb_frame blobs */
     sb_intern stacks;     /* frame-id vectors */
-    sb_intern argvecs;    /* arg-string-id vectors */
+    sb_intern argvecs;    /* arg-string-id vectors: a stack's interned, a goroutine's appended */
     sb_stack *stack_info; /* indexed by stack id */
     size_t stack_info_cap;
     sb_goroutine *goroutines;
