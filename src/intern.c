@@ -90,6 +90,9 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
         t->by_id[t->count].data = e->data;
         t->by_id[t->count++].len = len;
         HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, e->data, e->len, hashv, e);
+        /* Cached only when seen again: most new blobs are one-offs
+         * (receiver addresses), which would evict the names that recur. */
+        return e->id;
     }
     if (e->id && len <= UINT32_MAX) {
         slot->hash = h;
