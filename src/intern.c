@@ -110,13 +110,3 @@ uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len)
     t->by_id[t->count].len = len;
     return (uint32_t)t->count++;
 }
-
-const void *sb_intern_data(const sb_intern *t, uint32_t id)
-{
-    return id < t->count ? t->by_id[id].data : "";
-}
-
-size_t sb_intern_len(const sb_intern *t, uint32_t id)
-{
-    return id < t->count ? t->by_id[id].len : 0;
-}

@@ -18,22 +18,29 @@ typedef struct sb_pframe {
     uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known */
 } sb_pframe;
 
-/* What the previous goroutine had at one frame position. Dumps print the
- * goroutines one code path created one after another, so the same lines
- * recur in runs; comparing with the previous line is far cheaper than a
- * hash lookup that misses the cache. */
-typedef struct sb_memo {
-    char *text;
-    size_t len, cap;
-    uint32_t id;
-    bool valid;
-} sb_memo;
+/* A memo: the string id a spot of the dump held last time (0 = none).
+ * The same lines recur in runs, and comparing a line with the interned
+ * bytes of a good guess is far cheaper than hashing it. */
+typedef uint32_t sb_memo;
 
+/* A frame interned last at some spot, and its id (0 = none). */
+typedef struct sb_frame_seen {
+    sb_frame frame;
+    uint32_t id;
+} sb_frame_seen;
+
+/* What the previous goroutine had at one frame position. */
 typedef struct sb_frame_memo {
-    sb_memo func, args, file;
-    sb_pframe frame;   /* the frame interned last at this position ... */
-    uint32_t frame_id; /* ... and its id */
+    sb_memo func, args;
+    sb_frame_seen frame;
 } sb_frame_memo;
+
+/* Memos keyed by a function's string id (low bits, direct-mapped): the
+ * function that called it last, and the file it is in. Goroutines of one
+ * code path differ in depth, so positions alone guess a function name a
+ * quarter of the time; the frame printed above it (its callee) guesses
+ * most of the rest, and a function's file never changes. */
+#define SB_FUNC_MEMO 4096
 
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump. */
 typedef struct sb_idset {
@@ -90,6 +97,9 @@ struct sb_parser {
     /* Memos of the previous goroutine (see sb_memo). */
     sb_frame_memo *memo;
     size_t memo_cap;
+    sb_memo caller_of[SB_FUNC_MEMO]; /* by the callee's function (0: a top frame) */
+    sb_memo file_of[SB_FUNC_MEMO];
+    sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function */
     sb_memo created_func_memo, created_file;
     uint32_t *prev_ids, *prev_args;
     size_t prev_n, prev_cap;
@@ -147,11 +157,6 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     return p;
 }
 
-static void memo_free(sb_memo *mm)
-{
-    free(mm->text);
-}
-
 static void ctx_free(sb_pctx *c)
 {
     free(c->argtext);
@@ -194,14 +199,7 @@ void sb_parser_free(sb_parser *p)
 {
     if (!p)
         return;
-    for (size_t i = 0; i < p->memo_cap; i++) {
-        memo_free(&p->memo[i].func);
-        memo_free(&p->memo[i].args);
-        memo_free(&p->memo[i].file);
-    }
     free(p->memo);
-    memo_free(&p->created_func_memo);
-    memo_free(&p->created_file);
     free(p->prev_ids);
     free(p->prev_args);
     free(p->is_method);
@@ -219,16 +217,29 @@ static uint32_t intern_span(sb_parser *p, sb_span s)
     return sb_intern_put(&p->m->strings, s.p, s.n);
 }
 
+/* Whether string id holds exactly s (id 0, the empty string, never does). */
+static bool memo_is(const sb_parser *p, sb_memo id, sb_span s)
+{
+    return id && sb_intern_len(&p->m->strings, id) == s.n &&
+           memcmp(sb_intern_data(&p->m->strings, id), s.p, s.n) == 0;
+}
+
 static uint32_t memo_intern(sb_parser *p, sb_memo *mm, sb_span s)
 {
-    if (mm->valid && mm->len == s.n && memcmp(mm->text, s.p, s.n) == 0)
-        return mm->id;
-    mm->id = intern_span(p, s);
-    mm->text = sb_grow(mm->text, &mm->cap, s.n, 1);
-    memcpy(mm->text, s.p, s.n);
-    mm->len = s.n;
-    mm->valid = true;
-    return mm->id;
+    if (!memo_is(p, *mm, s))
+        *mm = intern_span(p, s);
+    return *mm;
+}
+
+/* A frame's function: the previous goroutine's at this position, else the
+ * last caller of the frame above, else interned. */
+static uint32_t intern_func(sb_parser *p, sb_frame_memo *fm, sb_span s)
+{
+    uint32_t callee = p->c.nfr ? p->c.fr[p->c.nfr - 1].func : 0;
+    sb_memo *caller = &p->caller_of[callee % SB_FUNC_MEMO];
+    if (memo_is(p, fm->func, s))
+        return *caller = fm->func;
+    return fm->func = memo_intern(p, caller, s);
 }
 
 /* The memo of frame position i, grown on demand. */
@@ -366,6 +377,12 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
     p->c.want_file = true;
 }
 
+static bool frame_is(const sb_frame_seen *s, const sb_pframe *f)
+{
+    return s->id && s->frame.func == f->func && s->frame.file == f->file &&
+           s->frame.line == f->line;
+}
+
 static uint32_t intern_frame(sb_parser *p, const sb_pframe *f)
 {
     sb_frame fr = {f->func, f->file, f->line};
@@ -416,12 +433,16 @@ static void finish_goroutine(sb_parser *p)
     for (size_t i = 0; i < p->c.nfr; i++) {
         sb_frame_memo *fm = memo_at(p, i);
         const sb_pframe *f = &p->c.fr[i];
-        if (!fm->frame_id || fm->frame.func != f->func || fm->frame.file != f->file ||
-            fm->frame.line != f->line) {
-            fm->frame_id = intern_frame(p, f);
-            fm->frame = *f;
+        /* This position's frame last time, else this function's. */
+        if (!frame_is(&fm->frame, f)) {
+            sb_frame_seen *by_func = &p->frame_of[f->func % SB_FUNC_MEMO];
+            if (!frame_is(by_func, f)) {
+                by_func->frame = (sb_frame){f->func, f->file, f->line};
+                by_func->id = intern_frame(p, f);
+            }
+            fm->frame = *by_func;
         }
-        p->ids_scratch[i] = fm->frame_id;
+        p->ids_scratch[i] = fm->frame.id;
         p->args_scratch[i] = f->args;
     }
     size_t before = sb_intern_count(&m->stacks);
@@ -550,7 +571,7 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
             return;
         if (p->c.nfr < SB_MAX_FRAMES) {
             sb_frame_memo *fm = memo_at(p, p->c.nfr);
-            push_frame(p, memo_intern(p, &fm->func, t->u.frame.func), 0);
+            push_frame(p, intern_func(p, fm, t->u.frame.func), 0);
             frame_args(p, &p->c.fr[p->c.nfr - 1], &fm->args, t->u.frame.args);
         } else {
             push_frame(p, 0, 0); /* counted as cut */
@@ -562,9 +583,9 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
             p->c.created.line = t->u.file.line;
             p->c.want_created_file = false;
         } else if (p->c.want_file && p->c.nfr) {
-            p->c.fr[p->c.nfr - 1].file =
-                memo_intern(p, &memo_at(p, p->c.nfr - 1)->file, t->u.file.file);
-            p->c.fr[p->c.nfr - 1].line = t->u.file.line;
+            sb_pframe *f = &p->c.fr[p->c.nfr - 1];
+            f->file = memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
+            f->line = t->u.file.line;
             p->c.want_file = false;
         } else if (p->c.cut_file) {
             p->c.cut_file = false;

@@ -50,8 +50,15 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len);
 uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len);
 /* Looks a blob up without adding it; returns UINT32_MAX when absent. */
 uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len);
-const void *sb_intern_data(const sb_intern *t, uint32_t id);
-size_t sb_intern_len(const sb_intern *t, uint32_t id);
+/* A blob's bytes and length; an unknown id reads as the empty blob. */
+static inline const void *sb_intern_data(const sb_intern *t, uint32_t id)
+{
+    return id < t->count ? t->by_id[id].data : "";
+}
+static inline size_t sb_intern_len(const sb_intern *t, uint32_t id)
+{
+    return id < t->count ? t->by_id[id].len : 0;
+}
 static inline size_t sb_intern_count(const sb_intern *t)
 {
     return t->count;
