@@ -36,10 +36,9 @@ uint64_t sb_hash_bytes(const void *data, size_t len)
 #define HASH_BKT_CAPACITY_THRESH 3U
 #include <uthash.h>
 
+/* The blob's bytes and length are the handle's key and keylen. */
 struct sb_intern_entry {
     UT_hash_handle hh;
-    const void *data;
-    size_t len;
     uint32_t id;
 };
 
@@ -83,20 +82,19 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
     HASH_FIND_BYHASHVALUE(hh, t->table, data, len, hashv, e);
     if (!e) {
         e = sb_arena_alloc(t->arena, sizeof(*e));
-        e->data = sb_arena_memdup(t->arena, data, len);
-        e->len = len;
+        const void *copy = sb_arena_memdup(t->arena, data, len);
         e->id = (uint32_t)t->count;
         t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
-        t->by_id[t->count].data = e->data;
+        t->by_id[t->count].data = copy;
         t->by_id[t->count++].len = len;
-        HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, e->data, e->len, hashv, e);
+        HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, copy, len, hashv, e);
         /* Cached only when seen again: most new blobs are one-offs
          * (receiver addresses), which would evict the names that recur. */
         return e->id;
     }
     if (e->id && len <= UINT32_MAX) {
         slot->hash = h;
-        slot->data = e->data;
+        slot->data = e->hh.key;
         slot->len = (uint32_t)len;
         slot->id = e->id;
     }

@@ -16,7 +16,8 @@ typedef struct sb_arena {
 void sb_arena_init(sb_arena *a);
 void sb_arena_free(sb_arena *a);
 /* Never returns NULL: exits with a message when memory runs out. */
-void *sb_arena_alloc(sb_arena *a, size_t n);
+void *sb_arena_alloc(sb_arena *a, size_t n); /* aligned for any type */
+/* A copy of n bytes plus a NUL, aligned for uint32_t only. */
 void *sb_arena_memdup(sb_arena *a, const void *p, size_t n);
 
 /* Checked malloc family used by the growable arrays below. */
