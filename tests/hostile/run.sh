@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Hostile and broken input: runs a stackblame binary on generated inputs and
 # checks that it survives each one (exit 0 or 2, no signal, within its time
-# limit), in bounded memory (/usr/bin/time -f %M < 200 MB), says on stderr
+# limit), in bounded memory (/usr/bin/time -f %M < 200 MB; names-1m: the
+# per-distinct-frame bound of the man page), says on stderr
 # when it cut something, and keeps its promises on the output (valid JSON, no
 # raw terminal controls, no raw HTML in Markdown).
 #
