@@ -1,12 +1,10 @@
 /* arena.c: bump allocator in growing blocks; see arena.h. */
-#define _DEFAULT_SOURCE /* madvise, MADV_HUGEPAGE */
 #include "stackblame/arena.h"
 
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 
 struct sb_arena_block {
     sb_arena_block *next;
@@ -61,24 +59,6 @@ void *sb_grow(void *p, size_t *cap, size_t need, size_t size)
     return p;
 }
 
-/* Blocks of 2 MiB and more sit on transparent huge pages where the kernel
- * allows it (madvise mode, Debian's default): interned blobs are read in
- * random order, and on 4 KiB pages nearly every lookup missed the TLB. */
-static void *block_alloc(size_t n)
-{
-#if defined(MADV_HUGEPAGE)
-    const size_t huge = 2u * 1024u * 1024u;
-    if (n >= huge) {
-        void *p = NULL;
-        if (posix_memalign(&p, huge, n) != 0)
-            sb_oom(n);
-        (void)madvise(p, n / huge * huge, MADV_HUGEPAGE);
-        return p;
-    }
-#endif
-    return sb_xmalloc(n);
-}
-
 void sb_arena_init(sb_arena *a)
 {
     a->head = NULL;
@@ -108,7 +88,7 @@ static void *arena_alloc(sb_arena *a, size_t n, size_t align)
             size = b->size * 2; /* fewer, larger blocks as the input grows */
         if (size < n)
             size = n;
-        b = block_alloc(sizeof(*b) + size);
+        b = sb_xmalloc(sizeof(*b) + size);
         b->size = size;
         b->used = 0;
         b->next = a->head;
@@ -128,7 +108,7 @@ void *sb_arena_alloc(sb_arena *a, size_t n)
 void *sb_arena_memdup(sb_arena *a, const void *p, size_t n)
 {
     /* Blobs are read as bytes or as uint32 vectors: 4-byte alignment is
-     * enough, and 16 wasted a fifth of the memory on short names. */
+     * enough; 16 wasted up to 15 bytes on each short name. */
     void *q = arena_alloc(a, n + 1, sizeof(uint32_t));
     if (n)
         memcpy(q, p, n);

@@ -56,8 +56,8 @@ static uint32_t clamp_u32(uint64_t v)
 
 /* Strips "KEY0xHEX" from the end of s (KEY like " pc=", " +" or "+").
  * Every file line has up to four of these. Hex digits hold no 'x', so
- * memrchr finds the "0x"; the digits after it are checked without an early
- * exit, which costs a third of a byte-by-byte scan from the end. */
+ * memrchr finds the "0x", and the digits after it are checked without a
+ * branch per byte. */
 static bool strip_hex_suffix(sb_span *s, const char *key, size_t keylen)
 {
     const char *x = s->n ? memrchr(s->p, 'x', s->n) : NULL;

@@ -36,10 +36,10 @@ typedef struct sb_frame_memo {
 } sb_frame_memo;
 
 /* Memos keyed by a function's string id (low bits, direct-mapped): the
- * function that called it last, and the file it is in. Goroutines of one
- * code path differ in depth, so positions alone guess a function name a
- * quarter of the time; the frame printed above it (its callee) guesses
- * most of the rest, and a function's file never changes. */
+ * function that called it last, the file it is in, and its last frame.
+ * Goroutines of one code path differ in depth, so positions alone guess a
+ * function name a quarter of the time; the frame printed above it (its
+ * callee) guesses most of the rest, and a function's file never changes. */
 #define SB_FUNC_MEMO 4096
 
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump. */
