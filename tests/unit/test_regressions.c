@@ -1,8 +1,6 @@
-/* test_known_bugs.c: reproducers for open bugs in src/ (cmocka group
- * "known_bugs"). Each test asserts the documented behaviour and FAILS today.
- * This executable is built but not registered with add_test, so CI stays
- * green; run it by hand (build-dir/tests/test_known_bugs). When a bug is
- * fixed, its test passes: move it into its stage's test file.
+/* test_regressions.c: reproducers of bugs found in src/, each now fixed
+ * and kept as a regression test (cmocka group "regressions", in ctest).
+ * Each test names the bug, its input and what went wrong.
  *
  * The inputs are hand-written minimal cases, with lines shaped like real
  * Go output (named in each test). */
