@@ -80,13 +80,28 @@ void sb_put_text(FILE *out, const char *str, size_t n)
     }
 }
 
+/* Bytes that JSON text takes as they are: printable ASCII but '"' and '\'.
+ * Every other byte goes through the UTF-8 decoder below. */
+// clang-format off
+#define R8(c) [c] = 1, [c + 1] = 1, [c + 2] = 1, [c + 3] = 1, \
+              [c + 4] = 1, [c + 5] = 1, [c + 6] = 1, [c + 7] = 1
+static const bool json_plain[256] = {
+    [0x20] = 1, [0x21] = 1, /* 0x22 '"' */ [0x23] = 1, [0x24] = 1, [0x25] = 1,
+    [0x26] = 1, [0x27] = 1, R8(0x28), R8(0x30), R8(0x38), R8(0x40), R8(0x48), R8(0x50),
+    [0x58] = 1, [0x59] = 1, [0x5a] = 1, [0x5b] = 1, /* 0x5c '\\' */ [0x5d] = 1,
+    [0x5e] = 1, [0x5f] = 1, R8(0x60), R8(0x68), R8(0x70),
+    [0x78] = 1, [0x79] = 1, [0x7a] = 1, [0x7b] = 1, [0x7c] = 1, [0x7d] = 1, [0x7e] = 1,
+};
+#undef R8
+// clang-format on
+
 void sb_put_json(FILE *out, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
     while (i < n) {
         size_t run = i;
-        while (run < n && s[run] >= 0x20 && s[run] < 0x7f && s[run] != '\\' && s[run] != '"')
+        while (run < n && json_plain[s[run]])
             run++;
         if (run > i) {
             fwrite(s + i, 1, run - i, out);

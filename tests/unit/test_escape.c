@@ -213,6 +213,16 @@ static void test_json_output_is_valid_for_every_byte(void **state)
             free(out);
         }
     }
+    /* Printable ASCII but '"' and '\\' passes unchanged, and only it. */
+    for (int a = 0x20; a < 0x7f; a++) {
+        in[0] = (char)a;
+        char *out = sb_capture(sb_put_json, in, 1);
+        if (a == '"' || a == '\\')
+            assert_int_equal(strlen(out), 2);
+        else
+            assert_true(strlen(out) == 1 && out[0] == a);
+        free(out);
+    }
     const char *hostile[] = {"\"}],\"x\":1,\"y\":[{\"",  "\\u0000\\", "\xf4\x90\x80\x80",
                              "\xe2\x80\xa8\xe2\x80\xa9", "\xc3\x28",  "\xe6\x97"};
     for (size_t i = 0; i < sizeof(hostile) / sizeof(hostile[0]); i++) {
