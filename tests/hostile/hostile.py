@@ -9,6 +9,7 @@ Each case generates its input in a temp dir, runs the binary under
   - the case's own checks on the output (JSON valid, escaping, counts).
 Standard library only.
 """
+import glob
 import json
 import os
 import random
@@ -481,6 +482,40 @@ def case_truncated(c):
         c.note("%d of %d cuts give a wrong count" % (len(bad), runs))
 
 
+def case_truncated_all(c):
+    """Every traceback fixture cut at 30 offsets spread over it: the count
+    of goroutines is that of the headers before the cut."""
+    names = sorted(glob.glob(os.path.join(ROOT, "fixtures", "*", "*.txt")))
+    names = [n for n in names if ".expected." not in n and "debug1" not in n]
+    runs, maxkb, total, bad = 0, 0, 0.0, []
+    for name in names:
+        data = fixture(os.path.relpath(name, ROOT))
+        for k in range(1, 31):
+            off = len(data) * k // 31
+            cut = data[:off]
+            p = write("trunc-all.txt", cut)
+            r = c.run(["-f", "json", p], limit=10, label="%s cut at %d" % (name, off))
+            c.runs.pop()
+            runs += 1
+            maxkb = max(maxkb, r.kb or 0)
+            total += r.secs or 0
+            want, got = count_headers(cut), None
+            if r.rc == 0:
+                try:
+                    got = r.json()["stats"]["goroutines"]
+                except (UnicodeDecodeError, ValueError, KeyError) as e:
+                    c.fail("%s cut at %d: JSON does not parse: %s" % (name, off, e))
+                    continue
+            elif r.rc == 2 and b"no goroutine found" in r.stderr():
+                got = 0
+            if got != want:
+                bad.append((os.path.relpath(name, ROOT), off, want, got))
+    c.agg = (runs, total, 0.0, maxkb)
+    for name, off, want, got in bad[:25]:
+        c.fail("%s cut at %d: stats.goroutines %s, want %d" % (name, off, got, want))
+    c.note("%d fixtures, %d cuts" % (len(names), runs))
+
+
 def case_truncated_headers(c):
     """(extra) the same fixture cut inside each goroutine header: after its
     `[`, in the middle of the state, before its `:`."""
@@ -667,6 +702,7 @@ CASES = [
     ("names-1m", case_names_1m),
     ("truncated", case_truncated),
     ("trunc-header", case_truncated_headers),
+    ("trunc-all", case_truncated_all),
     ("interleaved", case_interleaved),
     ("markup", case_markup),
     ("gzip", case_gzip),
