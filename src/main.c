@@ -15,6 +15,12 @@
 #include "stackblame/rules.h"
 #include "stackblame/version.h"
 
+/* "s" for a count other than one, so that messages read "1 line". */
+static const char *plural(unsigned long long n)
+{
+    return n == 1 ? "" : "s";
+}
+
 static double now_seconds(void)
 {
     struct timespec ts;
@@ -92,21 +98,24 @@ int main(int argc, char **argv)
             status = 2;
         } else {
             /* Nothing is dropped silently: say what was not read as a goroutine. */
-            if (m.stats.skipped_lines > skipped)
-                fprintf(stderr, "stackblame: %s: %llu lines skipped (not part of a goroutine)\n",
-                        shown, (unsigned long long)(m.stats.skipped_lines - skipped));
-            if (m.stats.frames_cut > cut)
+            unsigned long long n = m.stats.skipped_lines - skipped;
+            if (n)
+                fprintf(stderr, "stackblame: %s: %llu line%s skipped (not part of a goroutine)\n",
+                        shown, n, plural(n));
+            n = m.stats.frames_cut - cut;
+            if (n)
                 fprintf(stderr,
-                        "stackblame: %s: %llu frames past the limit of %u per goroutine were "
-                        "cut (counted, not kept)\n",
-                        shown, (unsigned long long)(m.stats.frames_cut - cut), SB_MAX_FRAMES);
-            if (m.stats.truncated > truncated)
-                fprintf(stderr, "stackblame: %s: %llu goroutines cut short (truncated input)\n",
-                        shown, (unsigned long long)(m.stats.truncated - truncated));
+                        "stackblame: %s: %llu frame%s past the limit of %u per goroutine cut "
+                        "(counted, not kept)\n",
+                        shown, n, plural(n), SB_MAX_FRAMES);
+            n = m.stats.truncated - truncated;
+            if (n)
+                fprintf(stderr, "stackblame: %s: %llu goroutine%s cut short (truncated input)\n",
+                        shown, n, plural(n));
         }
         if (in.long_lines)
-            fprintf(stderr, "stackblame: %s: %llu lines longer than %u bytes were cut\n", shown,
-                    (unsigned long long)in.long_lines, SB_INPUT_MAX_LINE);
+            fprintf(stderr, "stackblame: %s: %llu line%s longer than %u bytes cut\n", shown,
+                    (unsigned long long)in.long_lines, plural(in.long_lines), SB_INPUT_MAX_LINE);
         sb_input_close(&in);
     }
     if (status == 0) {
