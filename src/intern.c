@@ -69,6 +69,15 @@ uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len)
     return e ? e->id : UINT32_MAX;
 }
 
+/* Copies a blob into the arena under the next id; the copy is by_id's. */
+static uint32_t add_blob(sb_intern *t, const void *data, size_t len)
+{
+    t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
+    t->by_id[t->count].data = sb_arena_memdup(t->arena, data, len);
+    t->by_id[t->count].len = len;
+    return (uint32_t)t->count++;
+}
+
 uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
 {
     if (len == 0)
@@ -82,12 +91,8 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
     HASH_FIND_BYHASHVALUE(hh, t->table, data, len, hashv, e);
     if (!e) {
         e = sb_arena_alloc(t->arena, sizeof(*e));
-        const void *copy = sb_arena_memdup(t->arena, data, len);
-        e->id = (uint32_t)t->count;
-        t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
-        t->by_id[t->count].data = copy;
-        t->by_id[t->count++].len = len;
-        HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, copy, len, hashv, e);
+        e->id = add_blob(t, data, len);
+        HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, t->by_id[e->id].data, len, hashv, e);
         /* Cached only when seen again: most new blobs are one-offs
          * (receiver addresses), which would evict the names that recur. */
         return e->id;
@@ -103,8 +108,5 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
 
 uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len)
 {
-    t->by_id = sb_grow(t->by_id, &t->cap, t->count, sizeof(*t->by_id));
-    t->by_id[t->count].data = sb_arena_memdup(t->arena, len ? data : "", len);
-    t->by_id[t->count].len = len;
-    return (uint32_t)t->count++;
+    return add_blob(t, data, len);
 }
