@@ -382,64 +382,64 @@ static bool all_same(sb_span s, char c, size_t min)
     return true;
 }
 
-void sb_lex(sb_span line, sb_token *t)
+/* The lines told apart by their first byte. Returns true when one of
+ * them claimed s (t is filled), false when s is none of them. */
+static bool lex_first_byte(sb_span s, bool indented, sb_token *t)
 {
-    bool indented = line.n && (line.p[0] == '\t' || line.p[0] == ' ');
-    sb_span s = sb_span_trim(line);
-    t->text = s;
-    t->kind = SB_TOK_OTHER;
-    if (s.n == 0) {
-        t->kind = SB_TOK_BLANK;
-        return;
-    }
     switch (s.p[0]) {
     case 'g':
-        if (SB_STARTS(s, "goroutine ") && s.n > 10 && is_digit(s.p[10]) && lex_header(s, t))
-            return;
-        break;
+        return SB_STARTS(s, "goroutine ") && s.n > 10 && is_digit(s.p[10]) && lex_header(s, t);
     case 'c':
-        if (SB_STARTS(s, "created by ") && s.n > 11)
-            (void)lex_created_by(s, t);
-        if (t->kind != SB_TOK_OTHER)
-            return;
-        break;
+        return SB_STARTS(s, "created by ") && s.n > 11 && lex_created_by(s, t);
     case '.':
-        if (lex_elided(s, t))
-            return;
-        break;
+        return lex_elided(s, t);
     case '[':
-        if (SB_STARTS(s, "[originating from goroutine ")) {
-            t->kind = SB_TOK_ANCESTOR;
-            return;
-        }
-        break;
+        if (!SB_STARTS(s, "[originating from goroutine "))
+            return false;
+        t->kind = SB_TOK_ANCESTOR;
+        return true;
     case 'p':
-        if (SB_STARTS(s, "panic: ")) {
-            t->kind = indented ? SB_TOK_PANIC_NESTED : SB_TOK_PANIC;
-            return;
-        }
-        break;
+        if (!SB_STARTS(s, "panic: "))
+            return false;
+        t->kind = indented ? SB_TOK_PANIC_NESTED : SB_TOK_PANIC;
+        return true;
     case '#':
-        if (s.n > 1 && (s.p[1] == '\t' || s.p[1] == ' ') && lex_record_frame(s, t))
-            return;
-        break;
+        return s.n > 1 && (s.p[1] == '\t' || s.p[1] == ' ') && lex_record_frame(s, t);
     case '-':
-        if (all_same(s, '-', 5)) {
-            t->kind = SB_TOK_SEPARATOR;
-            return;
-        }
-        break;
+        if (!all_same(s, '-', 5))
+            return false;
+        t->kind = SB_TOK_SEPARATOR;
+        return true;
     case '=':
-        if (all_same(s, '=', 10)) {
-            t->kind = SB_TOK_RACE_RULE;
-            return;
-        }
-        break;
+        if (!all_same(s, '=', 10))
+            return false;
+        t->kind = SB_TOK_RACE_RULE;
+        return true;
     default:
-        if (is_digit(s.p[0]) && lex_record(s, t))
-            return;
-        break;
+        return is_digit(s.p[0]) && lex_record(s, t);
     }
+}
+
+/* The trimmed line, or false when it is blank or claimed by its first byte. */
+static bool begin_line(sb_span line, sb_span *s, bool *indented, sb_token *t)
+{
+    *indented = line.n && (line.p[0] == '\t' || line.p[0] == ' ');
+    *s = sb_span_trim(line);
+    t->text = *s;
+    t->kind = SB_TOK_OTHER;
+    if (s->n == 0) {
+        t->kind = SB_TOK_BLANK;
+        return false;
+    }
+    return !lex_first_byte(*s, *indented, t);
+}
+
+void sb_lex(sb_span line, sb_token *t)
+{
+    bool indented;
+    sb_span s;
+    if (!begin_line(line, &s, &indented, t))
+        return;
     if (s.p[s.n - 1] == ')' && lex_frame(s, t))
         return;
     if (is_hex(s.p[s.n - 1]) && lex_file(s, t)) {
@@ -457,6 +457,74 @@ void sb_lex(sb_span line, sb_token *t)
     }
     if (lex_register(s))
         t->kind = SB_TOK_REGISTER;
+}
+
+bool sb_lex_frame_of(sb_span line, sb_span func, sb_token *t)
+{
+    bool indented;
+    sb_span s;
+    if (!begin_line(line, &s, &indented, t))
+        return false;
+    /* FUNC(ARGS) with no parenthesis inside ARGS: lex_frame's last '('
+     * is then the one after FUNC, and FUNC holds no blank (see lexer.h). */
+    size_t n = func.n;
+    if (s.n < n + 2 || s.p[s.n - 1] != ')' || s.p[n] != '(' || memcmp(s.p, func.p, n) != 0)
+        return false;
+    for (size_t i = n + 1; i < s.n - 1; i++)
+        if (s.p[i] == '(' || s.p[i] == ')')
+            return false;
+    t->kind = SB_TOK_FRAME;
+    t->u.frame.func = sb_span_make(s.p, n);
+    t->u.frame.args = sb_span_make(s.p + n + 1, s.n - n - 2);
+    return true;
+}
+
+/* Skips KEY0xHEX at s[*i] (KEY like " +" or " fp="), as lex_file strips
+ * it from the end. */
+static bool skip_hex_field(sb_span s, size_t *i, const char *key, size_t keylen)
+{
+    size_t j = *i;
+    if (s.n - j < keylen + 3 || memcmp(s.p + j, key, keylen) != 0 || s.p[j + keylen] != '0' ||
+        s.p[j + keylen + 1] != 'x')
+        return false;
+    j += keylen + 2;
+    size_t d = j;
+    while (j < s.n && is_hex(s.p[j]))
+        j++;
+    if (j == d)
+        return false;
+    *i = j;
+    return true;
+}
+#define SKIP_HEX(s, i, lit) skip_hex_field((s), (i), (lit), sizeof(lit) - 1)
+
+bool sb_lex_file_of(sb_span line, sb_span file, sb_token *t)
+{
+    bool indented;
+    sb_span s;
+    if (!begin_line(line, &s, &indented, t) || !indented)
+        return false;
+    /* FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] read forward: the
+     * shapes lex_file peels off from the end. */
+    size_t n = file.n, i = n + 1;
+    if (n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
+        return false;
+    uint64_t line_no = 0;
+    if (!parse_u64(s, &i, &line_no, NULL))
+        return false;
+    bool off = SKIP_HEX(s, &i, " +");
+    bool fp = SKIP_HEX(s, &i, " fp="); /* fp= and sp= only ever stand before pc= */
+    if (fp)
+        (void)SKIP_HEX(s, &i, " sp=");
+    if ((fp || i < s.n) && !SKIP_HEX(s, &i, " pc="))
+        return false;
+    if (i != s.n)
+        return false;
+    t->kind = SB_TOK_FILE;
+    t->u.file.file = sb_span_make(s.p, n);
+    t->u.file.line = clamp_u32(line_no);
+    t->u.file.has_offset = off;
+    return true;
 }
 
 long sb_lex_find_header(sb_span s)

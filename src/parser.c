@@ -233,10 +233,11 @@ static uint32_t memo_intern(sb_parser *p, sb_memo *mm, sb_span s)
 
 /* A frame's function: the previous goroutine's at this position, else the
  * last caller of the frame above, else interned. */
+static sb_memo *caller_memo(sb_parser *p);
+
 static uint32_t intern_func(sb_parser *p, sb_frame_memo *fm, sb_span s)
 {
-    uint32_t callee = p->c.nfr ? p->c.fr[p->c.nfr - 1].func : 0;
-    sb_memo *caller = &p->caller_of[callee % SB_FUNC_MEMO];
+    sb_memo *caller = caller_memo(p);
     if (memo_is(p, fm->func, s))
         return *caller = fm->func;
     return fm->func = memo_intern(p, caller, s);
@@ -562,7 +563,47 @@ static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
     }
 }
 
-static void on_goroutine_line(sb_parser *p, const sb_token *t)
+/* The callee's entry in caller_of: the frame printed above the next one. */
+static sb_memo *caller_memo(sb_parser *p)
+{
+    uint32_t callee = p->c.nfr ? p->c.fr[p->c.nfr - 1].func : 0;
+    return &p->caller_of[callee % SB_FUNC_MEMO];
+}
+
+/* Lexes a line inside a goroutine, first as what the memos expect there:
+ * the file of the frame just read, or the function at this depth or
+ * below this callee. Confirming a guess costs a compare, not a lexing;
+ * *known is the string id confirmed, 0 when sb_lex had to decide. */
+static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *known)
+{
+    *known = 0;
+    if (p->c.state == P_GOROUTINE && !p->c.in_ancestor && line.n) {
+        sb_memo guess[2] = {0, 0};
+        bool file = true;
+        if (p->c.want_created_file) {
+            guess[0] = p->created_file;
+        } else if (p->c.want_file && p->c.nfr) {
+            guess[0] = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
+        } else if (p->c.nfr < SB_MAX_FRAMES && line.p[line.n - 1] == ')') {
+            file = false;
+            guess[0] = memo_at(p, p->c.nfr)->func;
+            guess[1] = *caller_memo(p);
+        }
+        for (size_t i = 0; i < 2 && guess[i]; i++) {
+            size_t n;
+            const char *g = sb_str(p->m, guess[i], &n);
+            if (file ? sb_lex_file_of(line, sb_span_make(g, n), t)
+                     : sb_lex_frame_of(line, sb_span_make(g, n), t)) {
+                *known = guess[i];
+                return;
+            }
+        }
+    }
+    sb_lex(line, t);
+}
+
+/* One line inside a goroutine; known as lex_expected returned it. */
+static void on_goroutine_line(sb_parser *p, const sb_token *t, uint32_t known)
 {
     sb_model *m = p->m;
     switch (t->kind) {
@@ -571,7 +612,12 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
             return;
         if (p->c.nfr < SB_MAX_FRAMES) {
             sb_frame_memo *fm = memo_at(p, p->c.nfr);
-            push_frame(p, intern_func(p, fm, t->u.frame.func), 0);
+            uint32_t func = known;
+            if (func)
+                fm->func = *caller_memo(p) = func;
+            else
+                func = intern_func(p, fm, t->u.frame.func);
+            push_frame(p, func, 0);
             frame_args(p, &p->c.fr[p->c.nfr - 1], &fm->args, t->u.frame.args);
         } else {
             push_frame(p, 0, 0); /* counted as cut */
@@ -579,12 +625,13 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t)
         return;
     case SB_TOK_FILE:
         if (p->c.want_created_file) {
-            p->c.created.file = memo_intern(p, &p->created_file, t->u.file.file);
+            p->c.created.file = known ? known : memo_intern(p, &p->created_file, t->u.file.file);
             p->c.created.line = t->u.file.line;
             p->c.want_created_file = false;
         } else if (p->c.want_file && p->c.nfr) {
             sb_pframe *f = &p->c.fr[p->c.nfr - 1];
-            f->file = memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
+            f->file = known ? known
+                            : memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
             f->line = t->u.file.line;
             p->c.want_file = false;
         } else if (p->c.cut_file) {
@@ -631,7 +678,7 @@ static bool starts_dump(enum sb_tok k)
 }
 
 /* Handles one token, whatever the state. */
-static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
+static void feed(sb_parser *p, const sb_token *t, uint32_t known, uint64_t line_no)
 {
     sb_model *m = p->m;
     if (p->c.state == P_RACE) {
@@ -671,7 +718,7 @@ static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
     case SB_TOK_NONGO:
     case SB_TOK_OTHER:
         if (p->c.state == P_GOROUTINE)
-            on_goroutine_line(p, t);
+            on_goroutine_line(p, t, known);
         else if (p->c.state == P_RUNTIME_STACK && t->kind != SB_TOK_OTHER)
             m->stats.known_lines++;
         else
@@ -719,7 +766,8 @@ static void feed(sb_parser *p, const sb_token *t, uint64_t line_no)
 static void feed_piece(sb_parser *p, sb_span piece, uint64_t line_no)
 {
     sb_token t;
-    sb_lex(piece, &t);
+    uint32_t known;
+    lex_expected(p, piece, &t, &known);
     if (t.kind == SB_TOK_OTHER) {
         /* Text glued in front of a header: "...dumping all stacksgoroutine 1 [". */
         long at = sb_lex_find_header(piece);
@@ -733,7 +781,7 @@ static void feed_piece(sb_parser *p, sb_span piece, uint64_t line_no)
             sb_lex(sb_span_make(piece.p + at, piece.n - (size_t)at), &t);
         }
     }
-    feed(p, &t, line_no);
+    feed(p, &t, known, line_no);
 }
 
 void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)

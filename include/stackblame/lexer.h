@@ -77,6 +77,15 @@ typedef struct sb_token {
 
 void sb_lex(sb_span line, sb_token *tok);
 
+/* Confirms a guess cheaply. The parser knows what most lines will be (the
+ * function or file it saw at the same spot before); these check that
+ * guess against the line instead of lexing it from scratch. When one
+ * returns true it has filled tok exactly as sb_lex would have; false says
+ * nothing (sb_lex decides). func must be a function name that sb_lex
+ * returned for some frame line (non-empty, no blanks); file any span. */
+bool sb_lex_frame_of(sb_span line, sb_span func, sb_token *tok);
+bool sb_lex_file_of(sb_span line, sb_span file, sb_token *tok);
+
 /* Where a goroutine header starts inside a line that is not itself a header
  * (a prefix or other text in front). Returns the offset or -1. */
 long sb_lex_find_header(sb_span line);

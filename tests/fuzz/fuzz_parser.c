@@ -1,8 +1,75 @@
 /* fuzz_parser.c: libFuzzer target for input -> prefix -> lexer -> parser.
  * The bytes are one input file; the model is built and freed. Invariants on
  * the model that every later stage relies on are checked (indexes in range),
- * so a parser bug shows up here and not three stages later. */
+ * so a parser bug shows up here and not three stages later. Every line is
+ * also given to the lexer's guess confirmers (sb_lex_frame_of,
+ * sb_lex_file_of) with guesses cut from the line itself: whenever one says
+ * yes, its token must be the one sb_lex makes. */
 #include "fuzz_common.h"
+#include "stackblame/lexer.h"
+
+static bool same_span(sb_span a, sb_span b)
+{
+    return a.p == b.p && a.n == b.n;
+}
+
+/* Whether the confirmer's token equals sb_lex's in every field it sets. */
+static bool same_token(const sb_token *a, const sb_token *b)
+{
+    if (a->kind != b->kind || !same_span(a->text, b->text))
+        return false;
+    if (a->kind == SB_TOK_FRAME)
+        return same_span(a->u.frame.func, b->u.frame.func) &&
+               same_span(a->u.frame.args, b->u.frame.args);
+    return a->kind == SB_TOK_FILE && same_span(a->u.file.file, b->u.file.file) &&
+           a->u.file.line == b->u.file.line && a->u.file.has_offset == b->u.file.has_offset;
+}
+
+static void check_guess(sb_span line, sb_span guess, bool frame)
+{
+    sb_token fast, slow;
+    memset(&fast, 0, sizeof(fast));
+    memset(&slow, 0, sizeof(slow));
+    bool yes = frame ? sb_lex_frame_of(line, guess, &fast) : sb_lex_file_of(line, guess, &fast);
+    if (!yes)
+        return;
+    sb_lex(line, &slow);
+    if (!same_token(&fast, &slow)) {
+        fprintf(stderr, "%s guess \"%.*s\" on line \"%.*s\": %s, sb_lex says %s\n",
+                frame ? "frame" : "file", (int)guess.n, guess.p, (int)line.n, line.p,
+                sb_tok_name(fast.kind), sb_tok_name(slow.kind));
+        abort();
+    }
+}
+
+/* Guesses cut from the line: the trimmed text up to each '(' (frames;
+ * only blank-free names, as sb_lex_frame_of requires) and up to each ':'.
+ * The first few of each, so a long line costs linear time. */
+static void check_guesses(sb_span line)
+{
+    sb_span s = sb_span_trim(line);
+    size_t frames = 0, files = 0;
+    bool blank = false;
+    for (size_t i = 0; i < s.n && (frames < 8 || files < 8); i++) {
+        sb_span g = sb_span_make(s.p, i);
+        if (s.p[i] == '(' && i > 0 && !blank && frames++ < 8)
+            check_guess(line, g, true);
+        else if (s.p[i] == ':' && files++ < 8)
+            check_guess(line, g, false);
+        blank |= s.p[i] == ' ' || s.p[i] == '\t';
+    }
+}
+
+static void check_lexer_guesses(const uint8_t *data, size_t size)
+{
+    const char *p = (const char *)data, *end = p + size;
+    while (p < end) {
+        const char *nl = memchr(p, '\n', (size_t)(end - p));
+        size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+        check_guesses(sb_span_make(p, n));
+        p += n + 1;
+    }
+}
 
 static void check_model(const sb_model *m)
 {
@@ -61,6 +128,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     sb_parser *p = sb_parser_new(&m, px);
     fz_parse_one(p, "fuzz.txt", data, size);
     check_model(&m);
+    check_lexer_guesses(data, size);
     sb_parser_free(p);
     sb_prefix_free(px);
     sb_model_free(&m);

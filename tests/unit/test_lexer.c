@@ -557,6 +557,74 @@ static void test_find_header(void **state)
     assert_int_equal(sb_lex_find_header(S(two)), strstr(two, "goroutine 7 [") - two);
 }
 
+/* The guess confirmers: yes only where sb_lex agrees, in every field. */
+static void expect_guess(const char *line, const char *guess, bool frame, bool want)
+{
+    sb_token fast, slow;
+    memset(&fast, 0xa5, sizeof(fast));
+    bool got = frame ? sb_lex_frame_of(S(line), S(guess), &fast)
+                     : sb_lex_file_of(S(line), S(guess), &fast);
+    if (got != want) {
+        print_error("line \"%s\", guess \"%s\": got %d, want %d\n", line, guess, got, want);
+        fail();
+    }
+    if (!got)
+        return;
+    slow = lex(line);
+    assert_int_equal(fast.kind, slow.kind);
+    assert_ptr_equal(fast.text.p, slow.text.p);
+    assert_int_equal(fast.text.n, slow.text.n);
+    if (frame) {
+        assert_ptr_equal(fast.u.frame.args.p, slow.u.frame.args.p);
+        assert_int_equal(fast.u.frame.args.n, slow.u.frame.args.n);
+        assert_int_equal(fast.u.frame.func.n, slow.u.frame.func.n);
+    } else {
+        assert_int_equal(fast.u.file.file.n, slow.u.file.file.n);
+        assert_int_equal(fast.u.file.line, slow.u.file.line);
+        assert_int_equal(fast.u.file.has_offset, slow.u.file.has_offset);
+    }
+}
+
+static void test_guess_frame(void **state)
+{
+    (void)state;
+    expect_guess("main.(*T).run(0xc000010000, {0x1, 0x2}, 0x0?)", "main.(*T).run", true, true);
+    expect_guess("main.f()", "main.f", true, true);
+    expect_guess("main.f(...)", "main.f", true, true);
+    expect_guess("main.f(0x1)", "main.g", true, false);      /* another function */
+    expect_guess("main.fx(0x1)", "main.f", true, false);     /* a longer name */
+    expect_guess("main.f(0x1) ", "main.f", true, true);      /* trailing blank: trimmed */
+    expect_guess("main.f(a(b))", "main.f", true, false);     /* parentheses inside: sb_lex decides */
+    expect_guess("main.f(0x1", "main.f", true, false);       /* cut short */
+    expect_guess("created by main.f(0x1)", "created", true, false);
+}
+
+static void test_guess_file(void **state)
+{
+    (void)state;
+    const char *f = "/usr/lib/go-1.19/src/runtime/proc.go";
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc001ba9ae0 "
+                 "sp=0xc001ba9ac0 pc=0x438dd6", f, false, true);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6", f, false, true);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363", f, false, true);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 pc=0x438dd6", f, false, true);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc0 pc=0x43", f, false,
+                 true);
+    /* Shapes sb_lex does not take as file lines: the guess must not either. */
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc0", f, false, false);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0x", f, false, false);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 junk", f, false, false);
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go: +0xd6", f, false, false);
+    expect_guess("/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6", f, false, false); /* not indented */
+    expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6\t", f, false, true);
+    /* A path that is a prefix of the line's path, and one with a colon. */
+    expect_guess("\t/a/b.go:12 +0x1", "/a/b", false, false);
+    expect_guess("\tC:/go/src/x.go:7 +0x1", "C:/go/src/x.go", false, true);
+    /* Lines the first byte already claims. */
+    expect_guess("\tpanic: 1 +0x1", "panic", false, false);
+    expect_guess("\tgoroutine 1 [x]:2 +0x1", "goroutine 1 [x]", false, false);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -596,6 +664,8 @@ int main(void)
         cmocka_unit_test(test_prose_is_other),
         cmocka_unit_test(test_tok_name),
         cmocka_unit_test(test_find_header),
+        cmocka_unit_test(test_guess_frame),
+        cmocka_unit_test(test_guess_file),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
