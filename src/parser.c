@@ -823,8 +823,11 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
         feed_piece(p, rest, line_no);
         return;
     }
-    while (sb_prefix_next_piece(p->px, &rest, &piece))
+    while (sb_prefix_next_piece(p->px, &rest, &piece)) {
         feed_piece(p, piece, line_no);
+        if (rest.n == 0)
+            break; /* the common case, a whole line: no call to learn it */
+    }
 }
 
 /* Interleaved processes append their goroutines in turns: put each dump's
