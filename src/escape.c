@@ -2,6 +2,8 @@
 #include "stackblame/escape.h"
 
 #include <stdbool.h>
+#include <stdlib.h>
+#include "stackblame/arena.h"
 
 size_t sb_utf8_decode(const unsigned char *s, size_t n, unsigned *cp)
 {
@@ -95,7 +97,7 @@ static const bool json_plain[256] = {
 #undef R8
 // clang-format on
 
-void sb_put_json(FILE *out, const char *str, size_t n)
+void sb_out_json(sb_outbuf *out, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
@@ -104,38 +106,48 @@ void sb_put_json(FILE *out, const char *str, size_t n)
         while (run < n && json_plain[s[run]])
             run++;
         if (run > i) {
-            fwrite(s + i, 1, run - i, out);
+            sb_out_put(out, s + i, run - i);
             i = run;
             continue;
         }
         unsigned cp;
         size_t len = sb_utf8_decode(s + i, n - i, &cp);
         if (len == 0) {
-            fputs("\\ufffd", out);
+            sb_out_str(out, "\\ufffd");
             i++;
             continue;
         }
         switch (cp) {
         case '"':
-            fputs("\\\"", out);
+            sb_out_str(out, "\\\"");
             break;
         case '\\':
-            fputs("\\\\", out);
+            sb_out_str(out, "\\\\");
             break;
         case '\n':
-            fputs("\\n", out);
+            sb_out_str(out, "\\n");
             break;
         case '\t':
-            fputs("\\t", out);
+            sb_out_str(out, "\\t");
             break;
         default:
             if (sb_dangerous(cp))
-                fprintf(out, "\\u%04x", cp);
+                sb_out_printf(out, "\\u%04x", cp);
             else
-                fwrite(s + i, 1, len, out);
+                sb_out_put(out, s + i, len);
         }
         i += len;
     }
+}
+
+void sb_put_json(FILE *out, const char *s, size_t n)
+{
+    sb_outbuf *o = sb_xmalloc(sizeof(*o));
+    o->f = out;
+    o->n = 0;
+    sb_out_json(o, s, n);
+    sb_out_flush(o);
+    free(o);
 }
 
 void sb_put_html(FILE *out, const char *str, size_t n)

@@ -630,8 +630,8 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t, uint32_t known)
             p->c.want_created_file = false;
         } else if (p->c.want_file && p->c.nfr) {
             sb_pframe *f = &p->c.fr[p->c.nfr - 1];
-            f->file = known ? known
-                            : memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
+            f->file =
+                known ? known : memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
             f->line = t->u.file.line;
             p->c.want_file = false;
         } else if (p->c.cut_file) {

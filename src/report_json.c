@@ -2,182 +2,173 @@
  * Identical stacks are written once in "stacks"; a goroutine points at its
  * stack and lists only the arguments that differ from the stack's own. */
 #include <inttypes.h>
+#include <stdlib.h>
 #include "stackblame/escape.h"
+#include "stackblame/outbuf.h"
 #include "stackblame/report.h"
 
-/* Numbers of the per-goroutine and per-frame fields, written without
- * fprintf: a 420 MB dump has millions of them, and fprintf's format
- * parsing cost more than the rest of the JSON writing. */
-static void put_u64(FILE *out, uint64_t v)
-{
-    char buf[20];
-    size_t i = sizeof(buf);
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    fwrite(buf + i, 1, sizeof(buf) - i, out);
-}
-
-static void jstr(FILE *out, const sb_model *m, uint32_t id)
+static void jstr(sb_outbuf *out, const sb_model *m, uint32_t id)
 {
     size_t n;
     const char *s = sb_str(m, id, &n);
-    fputc('"', out);
-    sb_put_json(out, s, n);
-    fputc('"', out);
+    sb_out_putc(out, '"');
+    sb_out_json(out, s, n);
+    sb_out_putc(out, '"');
 }
 
-static void jstr_or_null(FILE *out, const sb_model *m, uint32_t id)
+static void jstr_or_null(sb_outbuf *out, const sb_model *m, uint32_t id)
 {
     if (id)
         jstr(out, m, id);
     else
-        fputs("null", out);
+        sb_out_str(out, "null");
 }
 
-static void put_stats(FILE *out, const sb_model *m)
+static void put_stats(sb_outbuf *out, const sb_model *m)
 {
     const sb_stats *s = &m->stats;
-    fprintf(out,
-            "\"stats\":{\"dumps\":%zu,\"goroutines\":%" PRIu64 ",\"frames\":%" PRIu64
-            ",\"skipped_lines\":%" PRIu64 ",\"known_lines\":%" PRIu64 ",\"truncated\":%" PRIu64
-            ",\"lines\":%" PRIu64 ",\"bytes\":%" PRIu64 ",\"long_lines\":%" PRIu64
-            ",\"frames_cut\":%" PRIu64 ",\"race_reports\":%" PRIu64 "}",
-            m->ndumps, s->goroutines, s->frames, s->skipped_lines, s->known_lines, s->truncated,
-            s->lines, s->bytes, s->long_lines, s->frames_cut, s->race_reports);
+    sb_out_printf(out,
+                  "\"stats\":{\"dumps\":%zu,\"goroutines\":%" PRIu64 ",\"frames\":%" PRIu64
+                  ",\"skipped_lines\":%" PRIu64 ",\"known_lines\":%" PRIu64
+                  ",\"truncated\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bytes\":%" PRIu64
+                  ",\"long_lines\":%" PRIu64 ",\"frames_cut\":%" PRIu64 ",\"race_reports\":%" PRIu64
+                  "}",
+                  m->ndumps, s->goroutines, s->frames, s->skipped_lines, s->known_lines,
+                  s->truncated, s->lines, s->bytes, s->long_lines, s->frames_cut, s->race_reports);
 }
 
-static void put_dumps(FILE *out, const sb_model *m)
+static void put_dumps(sb_outbuf *out, const sb_model *m)
 {
-    fputs("\"dumps\":[", out);
+    sb_out_str(out, "\"dumps\":[");
     for (size_t i = 0; i < m->ndumps; i++) {
         const sb_dump *d = &m->dumps[i];
-        fputs(i ? ",{\"label\":" : "{\"label\":", out);
+        sb_out_str(out, i ? ",{\"label\":" : "{\"label\":");
         jstr(out, m, d->label);
-        fputs(",\"source\":", out);
+        sb_out_str(out, ",\"source\":");
         jstr(out, m, d->source);
-        fprintf(out, ",\"line\":%" PRIu64 ",\"format\":\"%s\",\"origin\":\"%s\",\"headline\":",
-                d->line_no, sb_dump_format_name(d->format), sb_dump_origin_name(d->origin));
+        sb_out_printf(out,
+                      ",\"line\":%" PRIu64 ",\"format\":\"%s\",\"origin\":\"%s\",\"headline\":",
+                      d->line_no, sb_dump_format_name(d->format), sb_dump_origin_name(d->origin));
         jstr_or_null(out, m, d->headline);
-        fprintf(out, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines, d->ngoroutines);
+        sb_out_printf(out, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines,
+                      d->ngoroutines);
         if (d->series != SB_NONE)
-            fprintf(out, ",\"series\":%u,\"snapshot\":%u,\"superseded\":%s", d->series, d->snapshot,
-                    d->superseded ? "true" : "false");
+            sb_out_printf(out, ",\"series\":%u,\"snapshot\":%u,\"superseded\":%s", d->series,
+                          d->snapshot, d->superseded ? "true" : "false");
         else
-            fputs(",\"series\":null,\"snapshot\":null", out);
+            sb_out_str(out, ",\"series\":null,\"snapshot\":null");
         if (d->format == SB_FMT_DEBUG1)
-            fprintf(out, ",\"declared_total\":%" PRIu64, d->declared_total);
-        fputc('}', out);
+            sb_out_printf(out, ",\"declared_total\":%" PRIu64, d->declared_total);
+        sb_out_putc(out, '}');
     }
-    fputc(']', out);
+    sb_out_putc(out, ']');
 }
 
-static void put_frame(FILE *out, const sb_model *m, uint32_t frame_id, uint32_t args)
+static void put_frame(sb_outbuf *out, const sb_model *m, uint32_t frame_id, uint32_t args)
 {
     const sb_frame *f = sb_frame_get(m, frame_id);
-    fputs("{\"func\":", out);
+    sb_out_str(out, "{\"func\":");
     jstr(out, m, f->func);
-    fputs(",\"args\":", out);
+    sb_out_str(out, ",\"args\":");
     jstr(out, m, args);
-    fputs(",\"file\":", out);
+    sb_out_str(out, ",\"file\":");
     jstr_or_null(out, m, f->file);
-    fputs(",\"line\":", out);
+    sb_out_str(out, ",\"line\":");
     if (f->file) {
-        put_u64(out, f->line);
-        fputc('}', out);
+        sb_out_u64(out, f->line);
+        sb_out_putc(out, '}');
     } else {
-        fputs("null}", out);
+        sb_out_str(out, "null}");
     }
 }
 
-static void put_stacks(FILE *out, const sb_model *m)
+static void put_stacks(sb_outbuf *out, const sb_model *m)
 {
-    fputs("\"stacks\":[", out);
+    sb_out_str(out, "\"stacks\":[");
     size_t n = sb_intern_count(&m->stacks);
     for (size_t s = 0; s < n; s++) {
         const sb_stack *st = sb_stack_get(m, (uint32_t)s);
         const uint32_t *args = sb_intern_data(&m->argvecs, st->rep_args);
         size_t nargs = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
-        fputs(s ? ",{\"frames\":[" : "{\"frames\":[", out);
+        sb_out_str(out, s ? ",{\"frames\":[" : "{\"frames\":[");
         for (uint32_t i = 0; i < st->nframes; i++) {
             if (i)
-                fputc(',', out);
+                sb_out_putc(out, ',');
             put_frame(out, m, st->frames[i], i < nargs ? args[i] : 0);
         }
-        fputs("]}", out);
+        sb_out_str(out, "]}");
     }
-    fputc(']', out);
+    sb_out_putc(out, ']');
 }
 
 /* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
-static void put_goroutine_head(FILE *out, const sb_model *m, const sb_goroutine *g,
+static void put_goroutine_head(sb_outbuf *out, const sb_model *m, const sb_goroutine *g,
                                const char *idkey)
 {
-    fputs("{\"dump\":", out);
-    put_u64(out, g->dump);
-    fputs(",\"", out);
-    fputs(idkey, out);
-    fputs("\":", out);
+    sb_out_str(out, "{\"dump\":");
+    sb_out_u64(out, g->dump);
+    sb_out_str(out, ",\"");
+    sb_out_str(out, idkey);
+    sb_out_str(out, "\":");
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        fputs("null", out);
+        sb_out_str(out, "null");
     else
-        put_u64(out, g->id);
-    fputs(",\"state\":", out);
+        sb_out_u64(out, g->id);
+    sb_out_str(out, ",\"state\":");
     jstr_or_null(out, m, g->state);
     if (g->wait_minutes >= 0) {
-        fputs(",\"wait_minutes\":", out);
-        put_u64(out, (uint64_t)g->wait_minutes);
+        sb_out_str(out, ",\"wait_minutes\":");
+        sb_out_u64(out, (uint64_t)g->wait_minutes);
     } else {
-        fputs(",\"wait_minutes\":null", out);
+        sb_out_str(out, ",\"wait_minutes\":null");
     }
-    fputs(g->flags & SB_G_LOCKED ? ",\"locked_to_thread\":true" : ",\"locked_to_thread\":false",
-          out);
+    sb_out_str(out, g->flags & SB_G_LOCKED ? ",\"locked_to_thread\":true"
+                                           : ",\"locked_to_thread\":false");
 }
 
-static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
+static void put_goroutine(sb_outbuf *out, const sb_model *m, const sb_goroutine *g)
 {
     const sb_dump *d = &m->dumps[g->dump];
     put_goroutine_head(out, m, g, "id");
     if (d->format == SB_FMT_DEBUG1)
-        fprintf(out, ",\"count\":%u", g->count);
+        sb_out_printf(out, ",\"count\":%u", g->count);
     if (g->flags & SB_G_TRUNCATED)
-        fputs(",\"truncated\":true", out);
+        sb_out_str(out, ",\"truncated\":true");
     if (g->flags & SB_G_ELIDED)
-        fprintf(out, ",\"elided\":%u", g->elided);
+        sb_out_printf(out, ",\"elided\":%u", g->elided);
     if (g->flags & SB_G_OTHER_THREAD)
-        fputs(",\"other_thread\":true", out);
+        sb_out_str(out, ",\"other_thread\":true");
     if (g->flags & SB_G_ID_OVERFLOW)
-        fputs(",\"id_overflow\":true", out);
+        sb_out_str(out, ",\"id_overflow\":true");
     if (g->labels) {
-        fputs(",\"labels\":", out);
+        sb_out_str(out, ",\"labels\":");
         jstr(out, m, g->labels);
     }
-    fputs(",\"created_by\":", out);
+    sb_out_str(out, ",\"created_by\":");
     if (g->created_by == SB_NONE) {
-        fputs("null", out);
+        sb_out_str(out, "null");
     } else {
         const sb_frame *f = sb_frame_get(m, g->created_by);
-        fputs("{\"func\":", out);
+        sb_out_str(out, "{\"func\":");
         jstr(out, m, f->func);
-        fputs(",\"file\":", out);
+        sb_out_str(out, ",\"file\":");
         jstr_or_null(out, m, f->file);
         if (f->file) {
-            fputs(",\"line\":", out);
-            put_u64(out, f->line);
+            sb_out_str(out, ",\"line\":");
+            sb_out_u64(out, f->line);
         } else {
-            fputs(",\"line\":null", out);
+            sb_out_str(out, ",\"line\":null");
         }
         if (g->parent) {
-            fputs(",\"parent\":", out);
-            put_u64(out, g->parent);
-            fputc('}', out);
+            sb_out_str(out, ",\"parent\":");
+            sb_out_u64(out, g->parent);
+            sb_out_putc(out, '}');
         } else {
-            fputs(",\"parent\":null}", out);
+            sb_out_str(out, ",\"parent\":null}");
         }
     }
-    fputs(",\"stack\":", out);
-    put_u64(out, g->stack);
+    sb_out_str(out, ",\"stack\":");
+    sb_out_u64(out, g->stack);
     const sb_stack *st = sb_stack_get(m, g->stack);
     /* Per goroutine only the first argument of method frames is kept
      * (receivers, lock addresses); list those that differ from the stack's. */
@@ -187,19 +178,19 @@ static void put_goroutine(FILE *out, const sb_model *m, const sb_goroutine *g)
         uint32_t mine = sb_goroutine_arg(m, g, i);
         if (mine == rep[i])
             continue;
-        fputs(first ? ",\"args\":[{\"frame\":" : ",{\"frame\":", out);
-        put_u64(out, i);
-        fputs(",\"first\":", out);
+        sb_out_str(out, first ? ",\"args\":[{\"frame\":" : ",{\"frame\":");
+        sb_out_u64(out, i);
+        sb_out_str(out, ",\"first\":");
         jstr(out, m, mine);
-        fputc('}', out);
+        sb_out_putc(out, '}');
         first = false;
     }
     if (!first)
-        fputc(']', out);
-    fputc('}', out);
+        sb_out_putc(out, ']');
+    sb_out_putc(out, '}');
 }
 
-static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
+static void put_link_json(sb_outbuf *out, const sb_report *r, uint32_t gi, bool root)
 {
     const sb_model *m = r->m;
     const sb_goroutine *g = &m->goroutines[gi];
@@ -207,75 +198,75 @@ static void put_link_json(FILE *out, const sb_report *r, uint32_t gi, bool root)
     sb_link_get(r, gi, root, &l);
     put_goroutine_head(out, m, g, "goroutine");
     if (m->dumps[g->dump].series != SB_NONE)
-        fprintf(out, ",\"snapshots\":%u", g->seen);
-    fputs(",\"frame\":", out);
+        sb_out_printf(out, ",\"snapshots\":%u", g->seen);
+    sb_out_str(out, ",\"frame\":");
     if (l.frame != SB_NONE)
         jstr(out, m, sb_frame_get(m, l.frame)->func);
     else
-        fputs("null", out);
-    fputs(",\"name\":", out);
+        sb_out_str(out, "null");
+    sb_out_str(out, ",\"name\":");
     jstr_or_null(out, m, l.name);
-    fprintf(out, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":",
-            sb_wait_kind_name((enum sb_wait_kind)l.kind));
+    sb_out_printf(out, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":",
+                  sb_wait_kind_name((enum sb_wait_kind)l.kind));
     const sb_target *t = l.target != SB_NONE ? &r->graph->targets[l.target] : NULL;
     if (t && (!root || t->holder == SB_NONE))
         jstr(out, m, t->what);
     else
         jstr_or_null(out, m, l.detail);
     if (t) {
-        fputs(",\"holder\":", out);
+        sb_out_str(out, ",\"holder\":");
         if (t->holder != SB_NONE && !root)
-            fprintf(out, "{\"dump\":%u,\"goroutine\":%" PRIu64 "}", m->goroutines[t->holder].dump,
-                    m->goroutines[t->holder].id);
+            sb_out_printf(out, "{\"dump\":%u,\"goroutine\":%" PRIu64 "}",
+                          m->goroutines[t->holder].dump, m->goroutines[t->holder].id);
         else
-            fputs("null", out);
-        fprintf(out, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64,
-                sb_conf_name((enum sb_conf)t->conf), t->waiters);
+            sb_out_str(out, "null");
+        sb_out_printf(out, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64,
+                      sb_conf_name((enum sb_conf)t->conf), t->waiters);
     }
-    fputs(",\"evidence\":[", out);
+    sb_out_str(out, ",\"evidence\":[");
     for (uint32_t k = 0; t && k < t->nev; k++) {
         if (k)
-            fputc(',', out);
+            sb_out_putc(out, ',');
         jstr(out, m, r->graph->evidence[t->ev_first + k]);
     }
-    fputs("]}}", out);
+    sb_out_str(out, "]}}");
 }
 
-static void put_chains(FILE *out, const sb_report *r)
+static void put_chains(sb_outbuf *out, const sb_report *r)
 {
     const sb_blame *b = r->blame;
-    fputs(",\"chains\":[", out);
+    sb_out_str(out, ",\"chains\":[");
     for (size_t i = 0; b && i < b->nchains; i++) {
         const sb_chain *ch = &b->chains[i];
-        fprintf(out,
-                "%s{\"blocked\":%" PRIu64
-                ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
-                i ? "," : "", ch->blocked, sb_conf_name((enum sb_conf)ch->conf),
-                ch->transient ? "true" : "false");
+        sb_out_printf(out,
+                      "%s{\"blocked\":%" PRIu64
+                      ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
+                      i ? "," : "", ch->blocked, sb_conf_name((enum sb_conf)ch->conf),
+                      ch->transient ? "true" : "false");
         if (ch->max_wait >= 0)
-            fprintf(out, "%d", ch->max_wait);
+            sb_out_printf(out, "%d", ch->max_wait);
         else
-            fputs("null", out);
-        fputs(",\"links\":[", out);
+            sb_out_str(out, "null");
+        sb_out_str(out, ",\"links\":[");
         for (uint32_t k = 0; k < ch->nlinks; k++) {
             if (k)
-                fputc(',', out);
+                sb_out_putc(out, ',');
             put_link_json(out, r, ch->links[k], k + 1 == ch->nlinks);
         }
-        fputs("]}", out);
+        sb_out_str(out, "]}");
     }
-    fputs("],\"cycles\":[", out);
+    sb_out_str(out, "],\"cycles\":[");
     for (size_t i = 0; b && i < b->ncycles; i++) {
         const sb_cycle *cy = &b->cycles[i];
-        fprintf(out, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
+        sb_out_printf(out, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
         for (uint32_t k = 0; k < cy->n; k++) {
             const sb_goroutine *g = &r->m->goroutines[cy->members[k]];
             if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1) /* records have no id */
-                fprintf(out, "%snull", k ? "," : "");
+                sb_out_printf(out, "%snull", k ? "," : "");
             else
-                fprintf(out, "%s%" PRIu64, k ? "," : "", g->id);
+                sb_out_printf(out, "%s%" PRIu64, k ? "," : "", g->id);
         }
-        fputs("],\"evidence\":[", out);
+        sb_out_str(out, "],\"evidence\":[");
         bool first = true;
         for (uint32_t k = 0; k < cy->n; k++) {
             uint32_t t = r->graph->target_of[cy->members[k]];
@@ -283,46 +274,56 @@ static void put_chains(FILE *out, const sb_report *r)
                 continue;
             const sb_target *T = &r->graph->targets[t];
             for (uint32_t e = 0; e < T->nev; e++) {
-                fputs(first ? "" : ",", out);
+                sb_out_str(out, first ? "" : ",");
                 jstr(out, r->m, r->graph->evidence[T->ev_first + e]);
                 first = false;
             }
         }
-        fputs("],\"links\":[", out);
+        sb_out_str(out, "],\"links\":[");
         for (uint32_t k = 0; k < cy->n; k++) {
             if (k)
-                fputc(',', out);
+                sb_out_putc(out, ',');
             put_link_json(out, r, cy->members[k], false);
         }
-        fputs("]}", out);
+        sb_out_str(out, "]}");
     }
-    fputs("],\"leak_suspects\":[", out);
+    sb_out_str(out, "],\"leak_suspects\":[");
     for (size_t i = 0; r->series && i < r->series->nleaks; i++) {
         const sb_leak *l = &r->series->leaks[i];
-        fprintf(out, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"counts\":[", i ? "," : "",
-                l->series, l->last_dump, l->stack);
+        sb_out_printf(out, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"counts\":[", i ? "," : "",
+                      l->series, l->last_dump, l->stack);
         for (uint32_t k = 0; k < r->series->nsnapshots[l->series]; k++)
-            fprintf(out, "%s%" PRIu64, k ? "," : "", l->counts[k]);
-        fputs("]}", out);
+            sb_out_printf(out, "%s%" PRIu64, k ? "," : "", l->counts[k]);
+        sb_out_str(out, "]}");
     }
-    fputc(']', out);
+    sb_out_putc(out, ']');
 }
 
-void sb_report_json(FILE *out, const sb_report *r)
+static void put_report(sb_outbuf *out, const sb_report *r)
 {
     const sb_model *m = r->m;
-    fputs("{\"schema\":\"stackblame/1\",", out);
+    sb_out_str(out, "{\"schema\":\"stackblame/1\",");
     put_stats(out, m);
-    fputc(',', out);
+    sb_out_putc(out, ',');
     put_dumps(out, m);
-    fputc(',', out);
+    sb_out_putc(out, ',');
     put_stacks(out, m);
     put_chains(out, r);
-    fputs(",\"goroutines\":[", out);
+    sb_out_str(out, ",\"goroutines\":[");
     for (size_t i = 0; i < m->ngoroutines; i++) {
         if (i)
-            fputc(',', out);
+            sb_out_putc(out, ',');
         put_goroutine(out, m, &m->goroutines[i]);
     }
-    fputs("]}\n", out);
+    sb_out_str(out, "]}\n");
+}
+
+void sb_report_json(FILE *f, const sb_report *r)
+{
+    sb_outbuf *out = sb_xmalloc(sizeof(*out));
+    out->f = f;
+    out->n = 0;
+    put_report(out, r);
+    sb_out_flush(out);
+    free(out);
 }

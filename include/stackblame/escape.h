@@ -6,11 +6,13 @@
 
 #include <stddef.h>
 #include <stdio.h>
+#include "stackblame/outbuf.h"
 
 /* Terminal text: controls, bidi controls and invalid UTF-8 become \xNN or \u{NNNN}. */
 void sb_put_text(FILE *out, const char *s, size_t n);
 /* Inside a JSON string (quotes not included): \" \\ \uNNNN; invalid UTF-8 -> U+FFFD. */
 void sb_put_json(FILE *out, const char *s, size_t n);
+void sb_out_json(sb_outbuf *out, const char *s, size_t n);
 /* Markdown inline text: like text, plus markup characters backslash-escaped
  * and < > & as entities, so nothing renders as HTML or a link. */
 void sb_put_markdown(FILE *out, const char *s, size_t n);

@@ -89,9 +89,11 @@ static void check_model(const sb_model *m)
         const sb_goroutine *g = &m->goroutines[i];
         if (g->dump >= m->ndumps || g->stack >= nstacks || g->state >= nstrings ||
             g->labels >= nstrings || (g->created_by != SB_NONE && g->created_by >= nframes)) {
-            fprintf(stderr, "goroutine %zu: dump %u/%zu stack %u/%zu state %u labels %u "
-                    "created_by %u/%zu out of range\n", i, g->dump, m->ndumps, g->stack, nstacks,
-                    g->state, g->labels, g->created_by, nframes);
+            fprintf(stderr,
+                    "goroutine %zu: dump %u/%zu stack %u/%zu state %u labels %u "
+                    "created_by %u/%zu out of range\n",
+                    i, g->dump, m->ndumps, g->stack, nstacks, g->state, g->labels, g->created_by,
+                    nframes);
             abort();
         }
         const sb_stack *st = sb_stack_get(m, g->stack);

@@ -591,11 +591,11 @@ static void test_guess_frame(void **state)
     expect_guess("main.(*T).run(0xc000010000, {0x1, 0x2}, 0x0?)", "main.(*T).run", true, true);
     expect_guess("main.f()", "main.f", true, true);
     expect_guess("main.f(...)", "main.f", true, true);
-    expect_guess("main.f(0x1)", "main.g", true, false);      /* another function */
-    expect_guess("main.fx(0x1)", "main.f", true, false);     /* a longer name */
-    expect_guess("main.f(0x1) ", "main.f", true, true);      /* trailing blank: trimmed */
-    expect_guess("main.f(a(b))", "main.f", true, false);     /* parentheses inside: sb_lex decides */
-    expect_guess("main.f(0x1", "main.f", true, false);       /* cut short */
+    expect_guess("main.f(0x1)", "main.g", true, false);  /* another function */
+    expect_guess("main.fx(0x1)", "main.f", true, false); /* a longer name */
+    expect_guess("main.f(0x1) ", "main.f", true, true);  /* trailing blank: trimmed */
+    expect_guess("main.f(a(b))", "main.f", true, false); /* parentheses inside: sb_lex decides */
+    expect_guess("main.f(0x1", "main.f", true, false);   /* cut short */
     expect_guess("created by main.f(0x1)", "created", true, false);
 }
 
@@ -604,7 +604,8 @@ static void test_guess_file(void **state)
     (void)state;
     const char *f = "/usr/lib/go-1.19/src/runtime/proc.go";
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 fp=0xc001ba9ae0 "
-                 "sp=0xc001ba9ac0 pc=0x438dd6", f, false, true);
+                 "sp=0xc001ba9ac0 pc=0x438dd6",
+                 f, false, true);
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6", f, false, true);
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363", f, false, true);
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 pc=0x438dd6", f, false, true);
@@ -615,7 +616,8 @@ static void test_guess_file(void **state)
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0x", f, false, false);
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6 junk", f, false, false);
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go: +0xd6", f, false, false);
-    expect_guess("/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6", f, false, false); /* not indented */
+    expect_guess("/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6", f, false,
+                 false); /* not indented */
     expect_guess("\t/usr/lib/go-1.19/src/runtime/proc.go:363 +0xd6\t", f, false, true);
     /* A path that is a prefix of the line's path, and one with a colon. */
     expect_guess("\t/a/b.go:12 +0x1", "/a/b", false, false);

@@ -1,0 +1,30 @@
+/* outbuf.c: the parts of outbuf.h that are not on the hot path. */
+#include "stackblame/outbuf.h"
+
+#include <stdarg.h>
+
+void sb_out_flush(sb_outbuf *o)
+{
+    if (o->n)
+        fwrite(o->b, 1, o->n, o->f);
+    o->n = 0;
+}
+
+void sb_out_printf(sb_outbuf *o, const char *fmt, ...)
+{
+    char small[256];
+    va_list ap;
+    va_start(ap, fmt);
+    int len = vsnprintf(small, sizeof(small), fmt, ap);
+    va_end(ap);
+    if (len < 0)
+        return;
+    if ((size_t)len < sizeof(small)) {
+        sb_out_put(o, small, (size_t)len);
+        return;
+    }
+    sb_out_flush(o); /* longer than the scratch: straight to the FILE */
+    va_start(ap, fmt);
+    vfprintf(o->f, fmt, ap);
+    va_end(ap);
+}
