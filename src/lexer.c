@@ -434,12 +434,10 @@ static bool begin_line(sb_span line, sb_span *s, bool *indented, sb_token *t)
     return !lex_first_byte(*s, *indented, t);
 }
 
-void sb_lex(sb_span line, sb_token *t)
+/* Everything after the first byte's lines, in the order that keeps
+ * look-alikes apart. */
+static void lex_rest(sb_span s, bool indented, sb_token *t)
 {
-    bool indented;
-    sb_span s;
-    if (!begin_line(line, &s, &indented, t))
-        return;
     if (s.p[s.n - 1] == ')' && lex_frame(s, t))
         return;
     if (is_hex(s.p[s.n - 1]) && lex_file(s, t)) {
@@ -459,14 +457,19 @@ void sb_lex(sb_span line, sb_token *t)
         t->kind = SB_TOK_REGISTER;
 }
 
-bool sb_lex_frame_of(sb_span line, sb_span func, sb_token *t)
+void sb_lex(sb_span line, sb_token *t)
 {
     bool indented;
     sb_span s;
-    if (!begin_line(line, &s, &indented, t))
-        return false;
-    /* FUNC(ARGS) with no parenthesis inside ARGS: lex_frame's last '('
-     * is then the one after FUNC, and FUNC holds no blank (see lexer.h). */
+    if (begin_line(line, &s, &indented, t))
+        lex_rest(s, indented, t);
+}
+
+/* The trimmed line s as a frame of func: FUNC(ARGS) with no parenthesis
+ * inside ARGS, so that lex_frame's last '(' is the one after FUNC (which
+ * holds no blank, see lexer.h). */
+static bool frame_of(sb_span s, sb_span func, sb_token *t)
+{
     size_t n = func.n;
     if (s.n < n + 2 || s.p[s.n - 1] != ')' || s.p[n] != '(' || memcmp(s.p, func.p, n) != 0)
         return false;
@@ -498,16 +501,13 @@ static bool skip_hex_field(sb_span s, size_t *i, const char *key, size_t keylen)
 }
 #define SKIP_HEX(s, i, lit) skip_hex_field((s), (i), (lit), sizeof(lit) - 1)
 
-bool sb_lex_file_of(sb_span line, sb_span file, sb_token *t)
+/* The trimmed line s as a file line of file, indented as Go prints it:
+ * FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] read forward, the
+ * shapes lex_file peels off from the end. */
+static bool file_of(sb_span s, bool indented, sb_span file, sb_token *t)
 {
-    bool indented;
-    sb_span s;
-    if (!begin_line(line, &s, &indented, t) || !indented)
-        return false;
-    /* FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] read forward: the
-     * shapes lex_file peels off from the end. */
     size_t n = file.n, i = n + 1;
-    if (n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
+    if (!indented || n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
         return false;
     uint64_t line_no = 0;
     if (!parse_u64(s, &i, &line_no, NULL))
@@ -525,6 +525,19 @@ bool sb_lex_file_of(sb_span line, sb_span file, sb_token *t)
     t->u.file.line = clamp_u32(line_no);
     t->u.file.has_offset = off;
     return true;
+}
+
+int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, sb_token *t)
+{
+    bool indented;
+    sb_span s;
+    if (!begin_line(line, &s, &indented, t))
+        return -1;
+    for (size_t i = 0; i < nguess; i++)
+        if (file ? file_of(s, indented, guess[i], t) : frame_of(s, guess[i], t))
+            return (int)i;
+    lex_rest(s, indented, t);
+    return -1;
 }
 
 long sb_lex_find_header(sb_span s)

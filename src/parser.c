@@ -570,36 +570,35 @@ static sb_memo *caller_memo(sb_parser *p)
     return &p->caller_of[callee % SB_FUNC_MEMO];
 }
 
-/* Lexes a line inside a goroutine, first as what the memos expect there:
+/* Lexes a line, inside a goroutine first as what the memos expect there:
  * the file of the frame just read, or the function at this depth or
- * below this callee. Confirming a guess costs a compare, not a lexing;
- * *known is the string id confirmed, 0 when sb_lex had to decide. */
+ * below this callee. *known is the string id of the guess the line
+ * confirmed, 0 when none was (see sb_lex_expect). */
 static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *known)
 {
-    *known = 0;
-    if (p->c.state == P_GOROUTINE && !p->c.in_ancestor && line.n) {
-        sb_memo guess[2] = {0, 0};
-        bool file = true;
+    sb_memo ids[2] = {0, 0};
+    size_t n = 0;
+    bool file = true;
+    if (p->c.state == P_GOROUTINE && !p->c.in_ancestor) {
         if (p->c.want_created_file) {
-            guess[0] = p->created_file;
+            ids[n++] = p->created_file;
         } else if (p->c.want_file && p->c.nfr) {
-            guess[0] = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
-        } else if (p->c.nfr < SB_MAX_FRAMES && line.p[line.n - 1] == ')') {
+            ids[n++] = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
+        } else if (p->c.nfr < SB_MAX_FRAMES) {
             file = false;
-            guess[0] = memo_at(p, p->c.nfr)->func;
-            guess[1] = *caller_memo(p);
-        }
-        for (size_t i = 0; i < 2 && guess[i]; i++) {
-            size_t n;
-            const char *g = sb_str(p->m, guess[i], &n);
-            if (file ? sb_lex_file_of(line, sb_span_make(g, n), t)
-                     : sb_lex_frame_of(line, sb_span_make(g, n), t)) {
-                *known = guess[i];
-                return;
-            }
+            ids[n++] = memo_at(p, p->c.nfr)->func;
+            ids[n++] = *caller_memo(p);
         }
     }
-    sb_lex(line, t);
+    sb_span guess[2];
+    size_t ng = 0;
+    for (size_t i = 0; i < n; i++)
+        if (ids[i]) {
+            guess[ng].p = sb_str(p->m, ids[i], &guess[ng].n);
+            ids[ng++] = ids[i];
+        }
+    int hit = sb_lex_expect(line, file, guess, ng, t);
+    *known = hit >= 0 ? ids[hit] : 0;
 }
 
 /* One line inside a goroutine; known as lex_expected returned it. */

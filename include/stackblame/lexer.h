@@ -77,14 +77,15 @@ typedef struct sb_token {
 
 void sb_lex(sb_span line, sb_token *tok);
 
-/* Confirms a guess cheaply. The parser knows what most lines will be (the
- * function or file it saw at the same spot before); these check that
- * guess against the line instead of lexing it from scratch. When one
- * returns true it has filled tok exactly as sb_lex would have; false says
- * nothing (sb_lex decides). func must be a function name that sb_lex
- * returned for some frame line (non-empty, no blanks); file any span. */
-bool sb_lex_frame_of(sb_span line, sb_span func, sb_token *tok);
-bool sb_lex_file_of(sb_span line, sb_span file, sb_token *tok);
+/* sb_lex, trying guesses first. The parser knows what most lines will be
+ * (the function or file it saw at the same spot before); checking a guess
+ * against the line costs far less than lexing it from scratch. The guesses
+ * are functions of a frame line (file false; each a name sb_lex returned
+ * for some frame line: non-empty, no blanks) or paths of a file line (file
+ * true). tok is always what sb_lex would make of the line; the result is
+ * the index of the guess that tok's function or path is, or -1 when no
+ * guess was confirmed (a guess may be right and still not be confirmed). */
+int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, sb_token *tok);
 
 /* Where a goroutine header starts inside a line that is not itself a header
  * (a prefix or other text in front). Returns the offset or -1. */

@@ -2,48 +2,33 @@
  * The bytes are one input file; the model is built and freed. Invariants on
  * the model that every later stage relies on are checked (indexes in range),
  * so a parser bug shows up here and not three stages later. Every line is
- * also given to the lexer's guess confirmers (sb_lex_frame_of,
- * sb_lex_file_of) with guesses cut from the line itself: whenever one says
- * yes, its token must be the one sb_lex makes. */
+ * also lexed by sb_lex_expect with guesses cut from the line itself: its
+ * token must always be the one sb_lex makes, and a guess it confirms must
+ * be the token's function or path. */
 #include "fuzz_common.h"
 #include "stackblame/lexer.h"
-
-static bool same_span(sb_span a, sb_span b)
-{
-    return a.p == b.p && a.n == b.n;
-}
-
-/* Whether the confirmer's token equals sb_lex's in every field it sets. */
-static bool same_token(const sb_token *a, const sb_token *b)
-{
-    if (a->kind != b->kind || !same_span(a->text, b->text))
-        return false;
-    if (a->kind == SB_TOK_FRAME)
-        return same_span(a->u.frame.func, b->u.frame.func) &&
-               same_span(a->u.frame.args, b->u.frame.args);
-    return a->kind == SB_TOK_FILE && same_span(a->u.file.file, b->u.file.file) &&
-           a->u.file.line == b->u.file.line && a->u.file.has_offset == b->u.file.has_offset;
-}
 
 static void check_guess(sb_span line, sb_span guess, bool frame)
 {
     sb_token fast, slow;
     memset(&fast, 0, sizeof(fast));
     memset(&slow, 0, sizeof(slow));
-    bool yes = frame ? sb_lex_frame_of(line, guess, &fast) : sb_lex_file_of(line, guess, &fast);
-    if (!yes)
-        return;
+    int hit = sb_lex_expect(line, !frame, &guess, 1, &fast);
     sb_lex(line, &slow);
-    if (!same_token(&fast, &slow)) {
-        fprintf(stderr, "%s guess \"%.*s\" on line \"%.*s\": %s, sb_lex says %s\n",
-                frame ? "frame" : "file", (int)guess.n, guess.p, (int)line.n, line.p,
-                sb_tok_name(fast.kind), sb_tok_name(slow.kind));
+    sb_span named = frame ? fast.u.frame.func : fast.u.file.file;
+    bool named_ok = hit < 0 || (fast.kind == (frame ? SB_TOK_FRAME : SB_TOK_FILE) &&
+                                named.n == guess.n && memcmp(named.p, guess.p, guess.n) == 0);
+    /* Both start zeroed and set the same fields the same way: equal bytes. */
+    if (memcmp(&fast, &slow, sizeof(fast)) != 0 || !named_ok) {
+        fprintf(stderr, "%s guess \"%.*s\" (%s) on line \"%.*s\": %s, sb_lex says %s\n",
+                frame ? "frame" : "file", (int)guess.n, guess.p, hit < 0 ? "no" : "yes",
+                (int)line.n, line.p, sb_tok_name(fast.kind), sb_tok_name(slow.kind));
         abort();
     }
 }
 
 /* Guesses cut from the line: the trimmed text up to each '(' (frames;
- * only blank-free names, as sb_lex_frame_of requires) and up to each ':'.
+ * only blank-free names, as sb_lex_expect requires) and up to each ':'.
  * The first few of each, so a long line costs linear time. */
 static void check_guesses(sb_span line)
 {
