@@ -97,6 +97,15 @@ static const bool json_plain[256] = {
 #undef R8
 // clang-format on
 
+bool sb_json_plain(const char *str, size_t n)
+{
+    const unsigned char *s = (const unsigned char *)str;
+    for (size_t i = 0; i < n; i++)
+        if (!json_plain[s[i]])
+            return false;
+    return true;
+}
+
 void sb_out_json(sb_outbuf *out, const char *str, size_t n)
 {
     const unsigned char *s = (const unsigned char *)str;

@@ -7,27 +7,41 @@
 #include "stackblame/outbuf.h"
 #include "stackblame/report.h"
 
-static void jstr(sb_outbuf *out, const sb_model *m, uint32_t id)
+/* The output, and which strings are known to need no escaping: a big
+ * dump writes the same few states and receivers a million times, and
+ * scanning them for escapes each time cost a tenth of the report. */
+typedef struct jout {
+    sb_outbuf b;
+    uint8_t *plain; /* per string id: 0 unknown, 1 plain, 2 escaped */
+    size_t nplain;
+} jout;
+
+static void jstr(jout *out, const sb_model *m, uint32_t id)
 {
     size_t n;
     const char *s = sb_str(m, id, &n);
-    sb_out_putc(out, '"');
-    sb_out_json(out, s, n);
-    sb_out_putc(out, '"');
+    sb_out_putc(&out->b, '"');
+    if (id < out->nplain && !out->plain[id])
+        out->plain[id] = sb_json_plain(s, n) ? 1 : 2;
+    if (id < out->nplain && out->plain[id] == 1)
+        sb_out_put(&out->b, s, n);
+    else
+        sb_out_json(&out->b, s, n);
+    sb_out_putc(&out->b, '"');
 }
 
-static void jstr_or_null(sb_outbuf *out, const sb_model *m, uint32_t id)
+static void jstr_or_null(jout *out, const sb_model *m, uint32_t id)
 {
     if (id)
         jstr(out, m, id);
     else
-        sb_out_str(out, "null");
+        sb_out_str(&out->b, "null");
 }
 
-static void put_stats(sb_outbuf *out, const sb_model *m)
+static void put_stats(jout *out, const sb_model *m)
 {
     const sb_stats *s = &m->stats;
-    sb_out_printf(out,
+    sb_out_printf(&out->b,
                   "\"stats\":{\"dumps\":%zu,\"goroutines\":%" PRIu64 ",\"frames\":%" PRIu64
                   ",\"skipped_lines\":%" PRIu64 ",\"known_lines\":%" PRIu64
                   ",\"truncated\":%" PRIu64 ",\"lines\":%" PRIu64 ",\"bytes\":%" PRIu64
@@ -37,138 +51,138 @@ static void put_stats(sb_outbuf *out, const sb_model *m)
                   s->truncated, s->lines, s->bytes, s->long_lines, s->frames_cut, s->race_reports);
 }
 
-static void put_dumps(sb_outbuf *out, const sb_model *m)
+static void put_dumps(jout *out, const sb_model *m)
 {
-    sb_out_str(out, "\"dumps\":[");
+    sb_out_str(&out->b, "\"dumps\":[");
     for (size_t i = 0; i < m->ndumps; i++) {
         const sb_dump *d = &m->dumps[i];
-        sb_out_str(out, i ? ",{\"label\":" : "{\"label\":");
+        sb_out_str(&out->b, i ? ",{\"label\":" : "{\"label\":");
         jstr(out, m, d->label);
-        sb_out_str(out, ",\"source\":");
+        sb_out_str(&out->b, ",\"source\":");
         jstr(out, m, d->source);
-        sb_out_printf(out,
+        sb_out_printf(&out->b,
                       ",\"line\":%" PRIu64 ",\"format\":\"%s\",\"origin\":\"%s\",\"headline\":",
                       d->line_no, sb_dump_format_name(d->format), sb_dump_origin_name(d->origin));
         jstr_or_null(out, m, d->headline);
-        sb_out_printf(out, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines,
+        sb_out_printf(&out->b, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines,
                       d->ngoroutines);
         if (d->series != SB_NONE)
-            sb_out_printf(out, ",\"series\":%u,\"snapshot\":%u,\"superseded\":%s", d->series,
+            sb_out_printf(&out->b, ",\"series\":%u,\"snapshot\":%u,\"superseded\":%s", d->series,
                           d->snapshot, d->superseded ? "true" : "false");
         else
-            sb_out_str(out, ",\"series\":null,\"snapshot\":null");
+            sb_out_str(&out->b, ",\"series\":null,\"snapshot\":null");
         if (d->format == SB_FMT_DEBUG1)
-            sb_out_printf(out, ",\"declared_total\":%" PRIu64, d->declared_total);
-        sb_out_putc(out, '}');
+            sb_out_printf(&out->b, ",\"declared_total\":%" PRIu64, d->declared_total);
+        sb_out_putc(&out->b, '}');
     }
-    sb_out_putc(out, ']');
+    sb_out_putc(&out->b, ']');
 }
 
-static void put_frame(sb_outbuf *out, const sb_model *m, uint32_t frame_id, uint32_t args)
+static void put_frame(jout *out, const sb_model *m, uint32_t frame_id, uint32_t args)
 {
     const sb_frame *f = sb_frame_get(m, frame_id);
-    sb_out_str(out, "{\"func\":");
+    sb_out_str(&out->b, "{\"func\":");
     jstr(out, m, f->func);
-    sb_out_str(out, ",\"args\":");
+    sb_out_str(&out->b, ",\"args\":");
     jstr(out, m, args);
-    sb_out_str(out, ",\"file\":");
+    sb_out_str(&out->b, ",\"file\":");
     jstr_or_null(out, m, f->file);
-    sb_out_str(out, ",\"line\":");
+    sb_out_str(&out->b, ",\"line\":");
     if (f->file) {
-        sb_out_u64(out, f->line);
-        sb_out_putc(out, '}');
+        sb_out_u64(&out->b, f->line);
+        sb_out_putc(&out->b, '}');
     } else {
-        sb_out_str(out, "null}");
+        sb_out_str(&out->b, "null}");
     }
 }
 
-static void put_stacks(sb_outbuf *out, const sb_model *m)
+static void put_stacks(jout *out, const sb_model *m)
 {
-    sb_out_str(out, "\"stacks\":[");
+    sb_out_str(&out->b, "\"stacks\":[");
     size_t n = sb_intern_count(&m->stacks);
     for (size_t s = 0; s < n; s++) {
         const sb_stack *st = sb_stack_get(m, (uint32_t)s);
         const uint32_t *args = sb_intern_data(&m->argvecs, st->rep_args);
         size_t nargs = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
-        sb_out_str(out, s ? ",{\"frames\":[" : "{\"frames\":[");
+        sb_out_str(&out->b, s ? ",{\"frames\":[" : "{\"frames\":[");
         for (uint32_t i = 0; i < st->nframes; i++) {
             if (i)
-                sb_out_putc(out, ',');
+                sb_out_putc(&out->b, ',');
             put_frame(out, m, st->frames[i], i < nargs ? args[i] : 0);
         }
-        sb_out_str(out, "]}");
+        sb_out_str(&out->b, "]}");
     }
-    sb_out_putc(out, ']');
+    sb_out_putc(&out->b, ']');
 }
 
 /* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
-static void put_goroutine_head(sb_outbuf *out, const sb_model *m, const sb_goroutine *g,
+static void put_goroutine_head(jout *out, const sb_model *m, const sb_goroutine *g,
                                const char *idkey)
 {
-    sb_out_str(out, "{\"dump\":");
-    sb_out_u64(out, g->dump);
-    sb_out_str(out, ",\"");
-    sb_out_str(out, idkey);
-    sb_out_str(out, "\":");
+    sb_out_str(&out->b, "{\"dump\":");
+    sb_out_u64(&out->b, g->dump);
+    sb_out_str(&out->b, ",\"");
+    sb_out_str(&out->b, idkey);
+    sb_out_str(&out->b, "\":");
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        sb_out_str(out, "null");
+        sb_out_str(&out->b, "null");
     else
-        sb_out_u64(out, g->id);
-    sb_out_str(out, ",\"state\":");
+        sb_out_u64(&out->b, g->id);
+    sb_out_str(&out->b, ",\"state\":");
     jstr_or_null(out, m, g->state);
     if (g->wait_minutes >= 0) {
-        sb_out_str(out, ",\"wait_minutes\":");
-        sb_out_u64(out, (uint64_t)g->wait_minutes);
+        sb_out_str(&out->b, ",\"wait_minutes\":");
+        sb_out_u64(&out->b, (uint64_t)g->wait_minutes);
     } else {
-        sb_out_str(out, ",\"wait_minutes\":null");
+        sb_out_str(&out->b, ",\"wait_minutes\":null");
     }
-    sb_out_str(out, g->flags & SB_G_LOCKED ? ",\"locked_to_thread\":true"
-                                           : ",\"locked_to_thread\":false");
+    sb_out_str(&out->b, g->flags & SB_G_LOCKED ? ",\"locked_to_thread\":true"
+                                               : ",\"locked_to_thread\":false");
 }
 
-static void put_goroutine(sb_outbuf *out, const sb_model *m, const sb_goroutine *g)
+static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
 {
     const sb_dump *d = &m->dumps[g->dump];
     put_goroutine_head(out, m, g, "id");
     if (d->format == SB_FMT_DEBUG1)
-        sb_out_printf(out, ",\"count\":%u", g->count);
+        sb_out_printf(&out->b, ",\"count\":%u", g->count);
     if (g->flags & SB_G_TRUNCATED)
-        sb_out_str(out, ",\"truncated\":true");
+        sb_out_str(&out->b, ",\"truncated\":true");
     if (g->flags & SB_G_ELIDED)
-        sb_out_printf(out, ",\"elided\":%u", g->elided);
+        sb_out_printf(&out->b, ",\"elided\":%u", g->elided);
     if (g->flags & SB_G_OTHER_THREAD)
-        sb_out_str(out, ",\"other_thread\":true");
+        sb_out_str(&out->b, ",\"other_thread\":true");
     if (g->flags & SB_G_ID_OVERFLOW)
-        sb_out_str(out, ",\"id_overflow\":true");
+        sb_out_str(&out->b, ",\"id_overflow\":true");
     if (g->labels) {
-        sb_out_str(out, ",\"labels\":");
+        sb_out_str(&out->b, ",\"labels\":");
         jstr(out, m, g->labels);
     }
-    sb_out_str(out, ",\"created_by\":");
+    sb_out_str(&out->b, ",\"created_by\":");
     if (g->created_by == SB_NONE) {
-        sb_out_str(out, "null");
+        sb_out_str(&out->b, "null");
     } else {
         const sb_frame *f = sb_frame_get(m, g->created_by);
-        sb_out_str(out, "{\"func\":");
+        sb_out_str(&out->b, "{\"func\":");
         jstr(out, m, f->func);
-        sb_out_str(out, ",\"file\":");
+        sb_out_str(&out->b, ",\"file\":");
         jstr_or_null(out, m, f->file);
         if (f->file) {
-            sb_out_str(out, ",\"line\":");
-            sb_out_u64(out, f->line);
+            sb_out_str(&out->b, ",\"line\":");
+            sb_out_u64(&out->b, f->line);
         } else {
-            sb_out_str(out, ",\"line\":null");
+            sb_out_str(&out->b, ",\"line\":null");
         }
         if (g->parent) {
-            sb_out_str(out, ",\"parent\":");
-            sb_out_u64(out, g->parent);
-            sb_out_putc(out, '}');
+            sb_out_str(&out->b, ",\"parent\":");
+            sb_out_u64(&out->b, g->parent);
+            sb_out_putc(&out->b, '}');
         } else {
-            sb_out_str(out, ",\"parent\":null}");
+            sb_out_str(&out->b, ",\"parent\":null}");
         }
     }
-    sb_out_str(out, ",\"stack\":");
-    sb_out_u64(out, g->stack);
+    sb_out_str(&out->b, ",\"stack\":");
+    sb_out_u64(&out->b, g->stack);
     const sb_stack *st = sb_stack_get(m, g->stack);
     /* Per goroutine only the first argument of method frames is kept
      * (receivers, lock addresses); list those that differ from the stack's. */
@@ -178,19 +192,19 @@ static void put_goroutine(sb_outbuf *out, const sb_model *m, const sb_goroutine 
         uint32_t mine = sb_goroutine_arg(m, g, i);
         if (mine == rep[i])
             continue;
-        sb_out_str(out, first ? ",\"args\":[{\"frame\":" : ",{\"frame\":");
-        sb_out_u64(out, i);
-        sb_out_str(out, ",\"first\":");
+        sb_out_str(&out->b, first ? ",\"args\":[{\"frame\":" : ",{\"frame\":");
+        sb_out_u64(&out->b, i);
+        sb_out_str(&out->b, ",\"first\":");
         jstr(out, m, mine);
-        sb_out_putc(out, '}');
+        sb_out_putc(&out->b, '}');
         first = false;
     }
     if (!first)
-        sb_out_putc(out, ']');
-    sb_out_putc(out, '}');
+        sb_out_putc(&out->b, ']');
+    sb_out_putc(&out->b, '}');
 }
 
-static void put_link_json(sb_outbuf *out, const sb_report *r, uint32_t gi, bool root)
+static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
 {
     const sb_model *m = r->m;
     const sb_goroutine *g = &m->goroutines[gi];
@@ -198,15 +212,15 @@ static void put_link_json(sb_outbuf *out, const sb_report *r, uint32_t gi, bool 
     sb_link_get(r, gi, root, &l);
     put_goroutine_head(out, m, g, "goroutine");
     if (m->dumps[g->dump].series != SB_NONE)
-        sb_out_printf(out, ",\"snapshots\":%u", g->seen);
-    sb_out_str(out, ",\"frame\":");
+        sb_out_printf(&out->b, ",\"snapshots\":%u", g->seen);
+    sb_out_str(&out->b, ",\"frame\":");
     if (l.frame != SB_NONE)
         jstr(out, m, sb_frame_get(m, l.frame)->func);
     else
-        sb_out_str(out, "null");
-    sb_out_str(out, ",\"name\":");
+        sb_out_str(&out->b, "null");
+    sb_out_str(&out->b, ",\"name\":");
     jstr_or_null(out, m, l.name);
-    sb_out_printf(out, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":",
+    sb_out_printf(&out->b, ",\"waits_on\":{\"kind\":\"%s\",\"detail\":",
                   sb_wait_kind_name((enum sb_wait_kind)l.kind));
     const sb_target *t = l.target != SB_NONE ? &r->graph->targets[l.target] : NULL;
     if (t && (!root || t->holder == SB_NONE))
@@ -214,59 +228,59 @@ static void put_link_json(sb_outbuf *out, const sb_report *r, uint32_t gi, bool 
     else
         jstr_or_null(out, m, l.detail);
     if (t) {
-        sb_out_str(out, ",\"holder\":");
+        sb_out_str(&out->b, ",\"holder\":");
         if (t->holder != SB_NONE && !root)
-            sb_out_printf(out, "{\"dump\":%u,\"goroutine\":%" PRIu64 "}",
+            sb_out_printf(&out->b, "{\"dump\":%u,\"goroutine\":%" PRIu64 "}",
                           m->goroutines[t->holder].dump, m->goroutines[t->holder].id);
         else
-            sb_out_str(out, "null");
-        sb_out_printf(out, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64,
+            sb_out_str(&out->b, "null");
+        sb_out_printf(&out->b, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64,
                       sb_conf_name((enum sb_conf)t->conf), t->waiters);
     }
-    sb_out_str(out, ",\"evidence\":[");
+    sb_out_str(&out->b, ",\"evidence\":[");
     for (uint32_t k = 0; t && k < t->nev; k++) {
         if (k)
-            sb_out_putc(out, ',');
+            sb_out_putc(&out->b, ',');
         jstr(out, m, r->graph->evidence[t->ev_first + k]);
     }
-    sb_out_str(out, "]}}");
+    sb_out_str(&out->b, "]}}");
 }
 
-static void put_chains(sb_outbuf *out, const sb_report *r)
+static void put_chains(jout *out, const sb_report *r)
 {
     const sb_blame *b = r->blame;
-    sb_out_str(out, ",\"chains\":[");
+    sb_out_str(&out->b, ",\"chains\":[");
     for (size_t i = 0; b && i < b->nchains; i++) {
         const sb_chain *ch = &b->chains[i];
-        sb_out_printf(out,
+        sb_out_printf(&out->b,
                       "%s{\"blocked\":%" PRIu64
                       ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
                       i ? "," : "", ch->blocked, sb_conf_name((enum sb_conf)ch->conf),
                       ch->transient ? "true" : "false");
         if (ch->max_wait >= 0)
-            sb_out_printf(out, "%d", ch->max_wait);
+            sb_out_printf(&out->b, "%d", ch->max_wait);
         else
-            sb_out_str(out, "null");
-        sb_out_str(out, ",\"links\":[");
+            sb_out_str(&out->b, "null");
+        sb_out_str(&out->b, ",\"links\":[");
         for (uint32_t k = 0; k < ch->nlinks; k++) {
             if (k)
-                sb_out_putc(out, ',');
+                sb_out_putc(&out->b, ',');
             put_link_json(out, r, ch->links[k], k + 1 == ch->nlinks);
         }
-        sb_out_str(out, "]}");
+        sb_out_str(&out->b, "]}");
     }
-    sb_out_str(out, "],\"cycles\":[");
+    sb_out_str(&out->b, "],\"cycles\":[");
     for (size_t i = 0; b && i < b->ncycles; i++) {
         const sb_cycle *cy = &b->cycles[i];
-        sb_out_printf(out, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
+        sb_out_printf(&out->b, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
         for (uint32_t k = 0; k < cy->n; k++) {
             const sb_goroutine *g = &r->m->goroutines[cy->members[k]];
             if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1) /* records have no id */
-                sb_out_printf(out, "%snull", k ? "," : "");
+                sb_out_printf(&out->b, "%snull", k ? "," : "");
             else
-                sb_out_printf(out, "%s%" PRIu64, k ? "," : "", g->id);
+                sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", g->id);
         }
-        sb_out_str(out, "],\"evidence\":[");
+        sb_out_str(&out->b, "],\"evidence\":[");
         bool first = true;
         for (uint32_t k = 0; k < cy->n; k++) {
             uint32_t t = r->graph->target_of[cy->members[k]];
@@ -274,56 +288,59 @@ static void put_chains(sb_outbuf *out, const sb_report *r)
                 continue;
             const sb_target *T = &r->graph->targets[t];
             for (uint32_t e = 0; e < T->nev; e++) {
-                sb_out_str(out, first ? "" : ",");
+                sb_out_str(&out->b, first ? "" : ",");
                 jstr(out, r->m, r->graph->evidence[T->ev_first + e]);
                 first = false;
             }
         }
-        sb_out_str(out, "],\"links\":[");
+        sb_out_str(&out->b, "],\"links\":[");
         for (uint32_t k = 0; k < cy->n; k++) {
             if (k)
-                sb_out_putc(out, ',');
+                sb_out_putc(&out->b, ',');
             put_link_json(out, r, cy->members[k], false);
         }
-        sb_out_str(out, "]}");
+        sb_out_str(&out->b, "]}");
     }
-    sb_out_str(out, "],\"leak_suspects\":[");
+    sb_out_str(&out->b, "],\"leak_suspects\":[");
     for (size_t i = 0; r->series && i < r->series->nleaks; i++) {
         const sb_leak *l = &r->series->leaks[i];
-        sb_out_printf(out, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"counts\":[", i ? "," : "",
-                      l->series, l->last_dump, l->stack);
+        sb_out_printf(&out->b, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"counts\":[",
+                      i ? "," : "", l->series, l->last_dump, l->stack);
         for (uint32_t k = 0; k < r->series->nsnapshots[l->series]; k++)
-            sb_out_printf(out, "%s%" PRIu64, k ? "," : "", l->counts[k]);
-        sb_out_str(out, "]}");
+            sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", l->counts[k]);
+        sb_out_str(&out->b, "]}");
     }
-    sb_out_putc(out, ']');
+    sb_out_putc(&out->b, ']');
 }
 
-static void put_report(sb_outbuf *out, const sb_report *r)
+static void put_report(jout *out, const sb_report *r)
 {
     const sb_model *m = r->m;
-    sb_out_str(out, "{\"schema\":\"stackblame/1\",");
+    sb_out_str(&out->b, "{\"schema\":\"stackblame/1\",");
     put_stats(out, m);
-    sb_out_putc(out, ',');
+    sb_out_putc(&out->b, ',');
     put_dumps(out, m);
-    sb_out_putc(out, ',');
+    sb_out_putc(&out->b, ',');
     put_stacks(out, m);
     put_chains(out, r);
-    sb_out_str(out, ",\"goroutines\":[");
+    sb_out_str(&out->b, ",\"goroutines\":[");
     for (size_t i = 0; i < m->ngoroutines; i++) {
         if (i)
-            sb_out_putc(out, ',');
+            sb_out_putc(&out->b, ',');
         put_goroutine(out, m, &m->goroutines[i]);
     }
-    sb_out_str(out, "]}\n");
+    sb_out_str(&out->b, "]}\n");
 }
 
 void sb_report_json(FILE *f, const sb_report *r)
 {
-    sb_outbuf *out = sb_xmalloc(sizeof(*out));
-    out->f = f;
-    out->n = 0;
+    jout *out = sb_xmalloc(sizeof(*out));
+    out->b.f = f;
+    out->b.n = 0;
+    out->nplain = sb_intern_count(&r->m->strings);
+    out->plain = sb_xcalloc(out->nplain + 1, 1);
     put_report(out, r);
-    sb_out_flush(out);
+    sb_out_flush(&out->b);
+    free(out->plain);
     free(out);
 }

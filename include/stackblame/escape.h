@@ -4,6 +4,7 @@
 #ifndef STACKBLAME_ESCAPE_H
 #define STACKBLAME_ESCAPE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdio.h>
 #include "stackblame/outbuf.h"
@@ -13,6 +14,8 @@ void sb_put_text(FILE *out, const char *s, size_t n);
 /* Inside a JSON string (quotes not included): \" \\ \uNNNN; invalid UTF-8 -> U+FFFD. */
 void sb_put_json(FILE *out, const char *s, size_t n);
 void sb_out_json(sb_outbuf *out, const char *s, size_t n);
+/* Whether s goes into a JSON string as it is (printable ASCII, no " or \). */
+bool sb_json_plain(const char *s, size_t n);
 /* Markdown inline text: like text, plus markup characters backslash-escaped
  * and < > & as entities, so nothing renders as HTML or a link. */
 void sb_put_markdown(FILE *out, const char *s, size_t n);
