@@ -616,6 +616,49 @@ static void test_guess_file(void **state)
     expect_guess("\tgoroutine 1 [x]:2 +0x1", "goroutine 1 [x]", false, false);
 }
 
+/* The scans of a confirmed line: hex fields and arguments of every length
+ * up to 23, a byte that ends the run at every position, and bytes next to
+ * the hex ranges and to the parentheses. */
+static void test_guess_scans_every_position(void **state)
+{
+    (void)state;
+    static const char bad[] = {'g', 'G', '/', ':', '@', '`', 'x', (char)0x80, (char)0xe6, '\0'};
+    char hex[24], line[160];
+    for (size_t len = 1; len < sizeof(hex); len++) {
+        for (size_t k = 0; k < len; k++)
+            hex[k] = "0123456789abcdefABCDEF"[(k * 7) % 22];
+        hex[len] = '\0';
+        snprintf(line, sizeof(line), "\t/a.go:1 +0x%s fp=0x%s sp=0x1 pc=0x2", hex, hex);
+        expect_guess(line, "/a.go", false, true);
+        for (size_t at = 0; at < len; at++) {
+            for (size_t b = 0; bad[b]; b++) {
+                char h2[24];
+                memcpy(h2, hex, len + 1);
+                h2[at] = bad[b];
+                snprintf(line, sizeof(line), "\t/a.go:1 +0x%s fp=0x%s sp=0x1 pc=0x2", hex, h2);
+                expect_guess(line, "/a.go", false, false);
+            }
+        }
+        /* Arguments of every length with a parenthesis at every position. */
+        char args[24];
+        memset(args, 'a', len);
+        args[len] = '\0';
+        snprintf(line, sizeof(line), "main.f(%s)", args);
+        expect_guess(line, "main.f", true, true);
+        for (size_t at = 0; at < len; at++) {
+            for (const char *paren = "()"; *paren; paren++) {
+                args[at] = *paren;
+                snprintf(line, sizeof(line), "main.f(%s)", args);
+                expect_guess(line, "main.f", true, false);
+                args[at] = '*'; /* ')' is 0x29, '*' 0x2a: one bit from a match */
+                snprintf(line, sizeof(line), "main.f(%s)", args);
+                expect_guess(line, "main.f", true, true);
+                args[at] = 'a';
+            }
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -657,6 +700,7 @@ int main(void)
         cmocka_unit_test(test_find_header),
         cmocka_unit_test(test_guess_frame),
         cmocka_unit_test(test_guess_file),
+        cmocka_unit_test(test_guess_scans_every_position),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
