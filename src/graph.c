@@ -295,6 +295,23 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
      * a lock site, past the Lock call (a waiter's own site frame is not). */
     sb_index inside;
     idx_init(&inside);
+    /* What each distinct frame says (a method of a lock's type, a lock
+     * site), looked up once and not once per goroutine showing it. */
+    size_t nfids = nlocks ? sb_intern_count(&m->frames) : 0;
+    uint32_t *fid_type = sb_xcalloc(nfids ? nfids : 1, sizeof(uint32_t)); /* 0: none */
+    bool *fid_site = sb_xcalloc(nfids ? nfids : 1, sizeof(bool));
+    for (uint32_t fid = 0; fid < nfids; fid++) {
+        uint32_t func = sb_frame_get(m, fid)->func;
+        if (c->frame_type[fid].len) { /* types are interned only for lock sites */
+            size_t fl;
+            const char *fn = sb_str(m, func, &fl);
+            uint32_t t =
+                sb_intern_find(&m->strings, fn + c->frame_type[fid].off, c->frame_type[fid].len);
+            if (t != UINT32_MAX && t && sb_intern_find(&types, &t, sizeof(t)) != UINT32_MAX)
+                fid_type[fid] = t;
+        }
+        fid_site[fid] = sb_intern_find(&sites, &func, sizeof(func)) != UINT32_MAX;
+    }
     for (uint32_t i = 0; i < m->ngoroutines && nlocks; i++) {
         if (excluded(b, i))
             continue;
@@ -307,29 +324,23 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             if (f == skip_site)
                 continue;
             uint32_t fid = st->frames[f];
-            uint32_t func = sb_frame_get(m, fid)->func;
-            uint32_t t = 0;
-            if (c->frame_type[fid].len) { /* types are interned only for lock sites */
-                size_t fl;
-                const char *fn = sb_str(m, func, &fl);
-                t = sb_intern_find(&m->strings, fn + c->frame_type[fid].off,
-                                   c->frame_type[fid].len);
-                if (t == UINT32_MAX)
-                    t = 0;
-            }
-            if (t && t != last_type && sb_intern_find(&types, &t, sizeof(t)) != UINT32_MAX) {
+            uint32_t t = fid < nfids ? fid_type[fid] : 0;
+            if (t && t != last_type) {
                 sb_key k1 = key(g->dump, K_TYPE_RECV, t, frame_recv(m, g, f));
                 sb_key k2 = key(g->dump, K_TYPE_ANY, t, 0);
                 idx_add(&inside, &k1, sizeof(k1), i, f);
                 idx_add(&inside, &k2, sizeof(k2), i, f);
                 last_type = t;
             }
-            if (sb_intern_find(&sites, &func, sizeof(func)) != UINT32_MAX) {
+            if (fid < nfids && fid_site[fid]) {
+                uint32_t func = sb_frame_get(m, fid)->func;
                 sb_key k3 = key(g->dump, K_SITE_FUNC, func, 0);
                 idx_add(&inside, &k3, sizeof(k3), i, f);
             }
         }
     }
+    free(fid_type);
+    free(fid_site);
     /* Pending writers, for readers that queue behind them. */
     sb_index writers;
     idx_init(&writers);
