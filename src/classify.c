@@ -451,11 +451,8 @@ static void classify_stack(sb_ctx *c, uint32_t sid, sb_stack_class *sc)
 
 /* The final kind of one goroutine: its header state can override frames
  * (a runnable goroutine in Mutex.Lock is no longer waiting). */
-static uint8_t goroutine_kind(const sb_model *m, const sb_goroutine *g, const sb_stack_class *sc)
+static uint8_t goroutine_kind(int sk, const sb_stack_class *sc)
 {
-    size_t n;
-    const char *s = sb_str(m, g->state, &n);
-    int sk = state_kind(s, n);
     if (sk == SB_WAIT_RUNNING || sk == SB_WAIT_RUNNABLE || sk == SB_WAIT_RUNTIME)
         return (uint8_t)sk;
     if (sc->kind == SB_WAIT_RUNTIME || semantic(sc->kind))
@@ -477,20 +474,35 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
     for (size_t s = 0; s < out->nstacks; s++)
         classify_stack(&c, (uint32_t)s, &out->stacks[s]);
     out->g = sb_xcalloc(m->ngoroutines ? m->ngoroutines : 1, sizeof(*out->g));
+    /* The kind of each state string, looked up once: a dump has a few
+     * dozen states and can have a million goroutines. */
+    size_t nstrings = sb_intern_count(&m->strings);
+    int8_t *state_kinds = sb_xmalloc(nstrings ? nstrings : 1);
+    memset(state_kinds, 0x7f, nstrings); /* not looked up yet */
     for (size_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &out->stacks[g->stack];
         const sb_stack *st = sb_stack_get(m, g->stack);
         sb_gclass *gc = &out->g[i];
-        gc->kind = goroutine_kind(m, g, sc);
+        int sk = -1;
+        if (g->state < nstrings) {
+            if (state_kinds[g->state] == 0x7f) {
+                size_t n;
+                const char *s = sb_str(m, g->state, &n);
+                state_kinds[g->state] = (int8_t)state_kind(s, n);
+            }
+            sk = state_kinds[g->state];
+        }
+        gc->kind = goroutine_kind(sk, sc);
         /* The lock address: the innermost lock-like frame with a plain word. */
         for (uint32_t f = 0; f < st->nframes && sc->wait_frame != SB_NONE && f <= sc->wait_frame;
              f++) {
             const sb_finfo *fi = &c.fi[st->frames[f]];
+            if (fi->wait < 0 || !semantic(fi->wait))
+                continue;
             size_t an;
             const char *a = sb_str(m, sb_goroutine_arg(m, g, f), &an);
-            if (fi->wait >= 0 && semantic(fi->wait) &&
-                sb_args_first_word(sb_span_make(a, an), &gc->addr) && gc->addr) {
+            if (sb_args_first_word(sb_span_make(a, an), &gc->addr) && gc->addr) {
                 gc->has_addr = 1;
                 break;
             }
@@ -502,6 +514,7 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
                 gc->has_recv = 1;
         }
     }
+    free(state_kinds);
     out->nframes = nframes;
     out->frame_type = sb_xcalloc(nframes ? nframes : 1, sizeof(*out->frame_type));
     out->frame_skip = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
