@@ -233,10 +233,15 @@ static uint32_t memo_intern(sb_parser *p, sb_memo *mm, sb_span s)
     return *mm;
 }
 
+/* The callee's entry in caller_of: the frame printed above the next one. */
+static sb_memo *caller_memo(sb_parser *p)
+{
+    uint32_t callee = p->c.nfr ? p->c.fr[p->c.nfr - 1].func : 0;
+    return &p->caller_of[callee % SB_FUNC_MEMO];
+}
+
 /* A frame's function: the previous goroutine's at this position, else the
  * last caller of the frame above, else interned. */
-static sb_memo *caller_memo(sb_parser *p);
-
 static uint32_t intern_func(sb_parser *p, sb_frame_memo *fm, sb_span s)
 {
     sb_memo *caller = caller_memo(p);
@@ -343,12 +348,6 @@ static bool func_is_method(sb_parser *p, uint32_t func)
     return p->is_method[func] == 2;
 }
 
-/* A frame's arguments: interned for methods, set aside for the others. */
-/* A frame's arguments. Per goroutine only the first argument of a method
- * is kept (what the analysis reads: receivers, lock addresses), so memory
- * follows distinct objects, not input size; the whole text waits in
- * argtext in case the stack is new (its first goroutine's arguments are
- * the stack's). */
 /* A receiver's string id. Later stages read receivers as text (an address,
  * compared by value), never by id, so equal receivers need not share one:
  * the memo of this position and a small cache keyed by hash find those
@@ -368,6 +367,10 @@ static uint32_t intern_receiver(sb_parser *p, sb_memo *mm, sb_span s)
     return *mm = *c;
 }
 
+/* A frame's arguments. Per goroutine only the first argument of a method
+ * is kept (what the analysis reads: receivers, lock addresses); the whole
+ * text waits in argtext in case the stack is new (its first goroutine's
+ * arguments are the stack's). */
 static void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
 {
     f->args = func_is_method(p, f->func) ? intern_receiver(p, mm, sb_args_first_text(args)) : 0;
@@ -582,13 +585,6 @@ static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
     default:
         return false;
     }
-}
-
-/* The callee's entry in caller_of: the frame printed above the next one. */
-static sb_memo *caller_memo(sb_parser *p)
-{
-    uint32_t callee = p->c.nfr ? p->c.fr[p->c.nfr - 1].func : 0;
-    return &p->caller_of[callee % SB_FUNC_MEMO];
 }
 
 /* Lexes a line, inside a goroutine first as what the memos expect there:
