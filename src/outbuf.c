@@ -10,6 +10,17 @@ void sb_out_flush(sb_outbuf *o)
     o->n = 0;
 }
 
+void sb_out_put_slow(sb_outbuf *o, const void *s, size_t n)
+{
+    sb_out_flush(o);
+    if (n > SB_OUTBUF) {
+        fwrite(s, 1, n, o->f);
+        return;
+    }
+    memcpy(o->b, s, n);
+    o->n = n;
+}
+
 void sb_out_printf(sb_outbuf *o, const char *fmt, ...)
 {
     char small[256];

@@ -26,17 +26,17 @@ void sb_out_printf(sb_outbuf *o, const char *fmt, ...)
 #endif
     ;
 
+/* The slow path of sb_out_put: flushes, then buffers or writes directly. */
+void sb_out_put_slow(sb_outbuf *o, const void *s, size_t n);
+
 static inline void sb_out_put(sb_outbuf *o, const void *s, size_t n)
 {
-    if (n > SB_OUTBUF - o->n) {
-        sb_out_flush(o);
-        if (n > SB_OUTBUF) {
-            fwrite(s, 1, n, o->f);
-            return;
-        }
+    if (n <= SB_OUTBUF && o->n <= SB_OUTBUF - n) { /* spelled so the bounds are plain */
+        memcpy(o->b + o->n, s, n);
+        o->n += n;
+        return;
     }
-    memcpy(o->b + o->n, s, n);
-    o->n += n;
+    sb_out_put_slow(o, s, n);
 }
 
 static inline void sb_out_str(sb_outbuf *o, const char *s)

@@ -299,9 +299,46 @@ static void test_utf8_decode(void **state)
     assert_int_equal(sb_utf8_decode((const unsigned char *)"\xff", 1, &cp), 0);
 }
 
+/* outbuf.h: writes keep their order across a flush and around a write
+ * bigger than the buffer, which goes straight to the FILE. */
+static void test_outbuf_order_across_flushes(void **state)
+{
+    (void)state;
+    char *buf = NULL;
+    size_t len = 0;
+    FILE *f = open_memstream(&buf, &len);
+    assert_non_null(f);
+    sb_outbuf *o = malloc(sizeof(*o));
+    assert_non_null(o);
+    o->f = f;
+    o->n = 0;
+    size_t big = SB_OUTBUF + 1000, filler = SB_OUTBUF - 10;
+    char *s = malloc(big);
+    assert_non_null(s);
+    memset(s, 'x', big);
+    sb_out_str(o, "<");
+    sb_out_put(o, s, filler);    /* fills the buffer but for 9 bytes */
+    sb_out_str(o, "0123456789"); /* does not fit: flushes first */
+    sb_out_put(o, s, big);       /* bigger than the buffer: written directly */
+    sb_out_u64(o, 18446744073709551615ull);
+    sb_out_printf(o, "|%s|", "end");
+    sb_out_flush(o);
+    assert_int_equal(fclose(f), 0);
+    size_t want = 1 + filler + 10 + big + 20 + 5;
+    assert_int_equal(len, want);
+    assert_int_equal(buf[0], '<');
+    assert_memory_equal(buf + 1 + filler, "0123456789", 10);
+    assert_int_equal(buf[1 + filler + 10 + big - 1], 'x');
+    assert_memory_equal(buf + want - 25, "18446744073709551615|end|", 25);
+    free(s);
+    free(o);
+    free(buf);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
+        cmocka_unit_test(test_outbuf_order_across_flushes),
         cmocka_unit_test(test_text_plain_ascii_unchanged),
         cmocka_unit_test(test_text_escapes_esc_and_c0),
         cmocka_unit_test(test_text_escapes_del_and_c1),
