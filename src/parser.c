@@ -41,7 +41,7 @@ typedef struct sb_frame_memo {
  * function name a quarter of the time; the frame printed above it (its
  * callee) guesses most of the rest, and a function's file never changes. */
 #define SB_FUNC_MEMO  4096
-#define SB_RECV_CACHE 65536 /* receivers, by hash: see intern_receiver */
+#define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
 
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump. */
 typedef struct sb_idset {
