@@ -93,8 +93,9 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
         e = sb_arena_alloc(t->arena, sizeof(*e));
         e->id = add_blob(t, data, len);
         HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, t->by_id[e->id].data, len, hashv, e);
-        /* Cached only when seen again: most new blobs are one-offs
-         * (receiver addresses), which would evict the names that recur. */
+        /* Cached only when seen again: many new blobs are one-offs (the
+         * argument texts of a new stack), which would evict the names
+         * that recur. */
         return e->id;
     }
     if (e->id && len <= UINT32_MAX) {

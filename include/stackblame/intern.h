@@ -44,9 +44,9 @@ void sb_intern_free(sb_intern *t);
 /* Returns the id of the blob, adding it when new. Id 0 is the empty blob. */
 uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len);
 /* Stores a blob under a new id without looking for an equal one, for
- * blobs that seldom repeat (each goroutine's argument vector), where the
- * lookup costs more than a copy. sb_intern_put and sb_intern_find never
- * return such an id. */
+ * blobs that seldom repeat (each goroutine's argument vector, receivers
+ * not seen recently), where the lookup costs more than a copy.
+ * sb_intern_put and sb_intern_find never return such an id. */
 uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len);
 /* Looks a blob up without adding it; returns UINT32_MAX when absent. */
 uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len);
