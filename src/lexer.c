@@ -6,13 +6,15 @@
 
 #include <limits.h>
 #include <string.h>
+#include "stackblame/scan.h"
 
 static bool is_digit(char c)
 {
     return c >= '0' && c <= '9';
 }
 
-/* A table: the fp= sp= pc= tails of every file line are scanned byte by byte. */
+/* Hex digits for the byte-at-a-time checks; the long runs (the fp= sp= pc=
+ * tails of file lines) go through sb_scan. */
 static const bool sb_hex_digit[256] = {
     ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
     ['8'] = 1, ['9'] = 1, ['a'] = 1, ['b'] = 1, ['c'] = 1, ['d'] = 1, ['e'] = 1, ['f'] = 1,
@@ -24,24 +26,27 @@ static bool is_hex(char c)
     return sb_hex_digit[(unsigned char)c];
 }
 
-/* Parses decimal digits at s[*i]; saturates and flags overflow past 64 bits. */
-static bool parse_u64(sb_span s, size_t *i, uint64_t *out, bool *overflow)
+/* Parses decimal digits at s[*i]; saturates and flags overflow past 64 bits.
+ * The first 19 digits cannot overflow and skip the check (line numbers,
+ * ids: one multiply-add per digit). */
+static inline bool parse_u64(sb_span s, size_t *i, uint64_t *out, bool *overflow)
 {
-    size_t j = *i;
+    size_t j = *i, easy = s.n - j > 19 ? j + 19 : s.n;
     uint64_t v = 0;
-    bool ovf = false;
-    while (j < s.n && is_digit(s.p[j])) {
-        unsigned d = (unsigned)(s.p[j] - '0');
-        if (v > (UINT64_MAX - d) / 10) {
-            ovf = true;
-            v = UINT64_MAX;
-        } else if (!ovf) {
-            v = v * 10 + d;
-        }
-        j++;
-    }
+    while (j < easy && is_digit(s.p[j]))
+        v = v * 10 + (unsigned)(s.p[j++] - '0');
     if (j == *i)
         return false;
+    bool ovf = false;
+    for (; j < s.n && is_digit(s.p[j]); j++) {
+        unsigned d = (unsigned)(s.p[j] - '0');
+        if (ovf || v > (UINT64_MAX - d) / 10) {
+            ovf = true;
+            v = UINT64_MAX;
+        } else {
+            v = v * 10 + d;
+        }
+    }
     *i = j;
     *out = v;
     if (overflow)
@@ -56,8 +61,7 @@ static uint32_t clamp_u32(uint64_t v)
 
 /* Strips "KEY0xHEX" from the end of s (KEY like " pc=", " +" or "+").
  * Every file line has up to four of these. Hex digits hold no 'x', so
- * memrchr finds the "0x", and the digits after it are checked without a
- * branch per byte. */
+ * memrchr finds the "0x", and the digits after it are checked by sb_scan. */
 static bool strip_hex_suffix(sb_span *s, const char *key, size_t keylen)
 {
     const char *x = s->n ? memrchr(s->p, 'x', s->n) : NULL;
@@ -67,10 +71,7 @@ static bool strip_hex_suffix(sb_span *s, const char *key, size_t keylen)
     if (at + 1 >= s->n || at < keylen + 1 || s->p[at - 1] != '0' ||
         memcmp(s->p + at - 1 - keylen, key, keylen) != 0)
         return false;
-    bool all_hex = true;
-    for (size_t i = at + 1; i < s->n; i++)
-        all_hex &= is_hex(s->p[i]);
-    if (!all_hex)
+    if (sb_scan(s->p, s->p + at + 1, s->p + s->n, SB_STOP_NOT_HEX) != s->n - at - 1)
         return false;
     s->n = at - 1 - keylen;
     return true;
@@ -382,6 +383,14 @@ static bool all_same(sb_span s, char c, size_t min)
     return true;
 }
 
+/* The first bytes lex_first_byte has a case for (keep the two in step);
+ * the other lines, most frame and file lines, skip the call. */
+static const bool sb_first_byte_lines[256] = {
+    ['g'] = 1, ['c'] = 1, ['.'] = 1, ['['] = 1, ['p'] = 1, ['#'] = 1, ['-'] = 1, ['='] = 1,
+    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
+    ['8'] = 1, ['9'] = 1,
+};
+
 /* The lines told apart by their first byte. Returns true when one of
  * them claimed s (t is filled), false when s is none of them. */
 static bool lex_first_byte(sb_span s, bool indented, sb_token *t)
@@ -431,7 +440,7 @@ static bool begin_line(sb_span line, sb_span *s, bool *indented, sb_token *t)
         t->kind = SB_TOK_BLANK;
         return false;
     }
-    return !lex_first_byte(*s, *indented, t);
+    return !sb_first_byte_lines[(unsigned char)s->p[0]] || !lex_first_byte(*s, *indented, t);
 }
 
 /* Everything after the first byte's lines, in the order that keeps
@@ -473,9 +482,8 @@ static bool frame_of(sb_span s, sb_span func, sb_token *t)
     size_t n = func.n;
     if (s.n < n + 2 || s.p[s.n - 1] != ')' || s.p[n] != '(' || memcmp(s.p, func.p, n) != 0)
         return false;
-    for (size_t i = n + 1; i < s.n - 1; i++)
-        if (s.p[i] == '(' || s.p[i] == ')')
-            return false;
+    if (sb_scan(s.p, s.p + n + 1, s.p + s.n - 1, SB_STOP_PAREN) != s.n - n - 2)
+        return false;
     t->kind = SB_TOK_FRAME;
     t->u.frame.func = sb_span_make(s.p, n);
     t->u.frame.args = sb_span_make(s.p + n + 1, s.n - n - 2);
@@ -483,23 +491,20 @@ static bool frame_of(sb_span s, sb_span func, sb_token *t)
 }
 
 /* Skips KEY0xHEX at s[*i] (KEY like " +" or " fp="), as lex_file strips
- * it from the end. */
-static bool skip_hex_field(sb_span s, size_t *i, const char *key, size_t keylen)
+ * it from the end. Inline, so that each KEY0x is a constant compare. */
+static inline bool skip_hex_field(sb_span s, size_t *i, const char *key0x, size_t len)
 {
     size_t j = *i;
-    if (s.n - j < keylen + 3 || memcmp(s.p + j, key, keylen) != 0 || s.p[j + keylen] != '0' ||
-        s.p[j + keylen + 1] != 'x')
+    if (s.n - j <= len || memcmp(s.p + j, key0x, len) != 0)
         return false;
-    j += keylen + 2;
-    size_t d = j;
-    while (j < s.n && is_hex(s.p[j]))
-        j++;
-    if (j == d)
+    j += len;
+    size_t d = sb_scan(s.p, s.p + j, s.p + s.n, SB_STOP_NOT_HEX);
+    if (d == 0)
         return false;
-    *i = j;
+    *i = j + d;
     return true;
 }
-#define SKIP_HEX(s, i, lit) skip_hex_field((s), (i), (lit), sizeof(lit) - 1)
+#define SKIP_HEX(s, i, lit) skip_hex_field((s), (i), lit "0x", sizeof(lit "0x") - 1)
 
 /* The trimmed line s as a file line of file, indented as Go prints it:
  * FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] read forward, the
@@ -592,8 +597,14 @@ size_t sb_args_split(sb_span args, sb_arg *out, size_t max)
 
 sb_span sb_args_first_text(sb_span args)
 {
+    if (args.n == 0)
+        return args;
+    /* Most first arguments are words: the first ',' or '{' decides. */
+    size_t k = sb_scan(args.p, args.p, args.p + args.n, SB_STOP_ARG_END);
+    if (k == args.n || args.p[k] == ',')
+        return sb_span_make(args.p, k);
     int depth = 0;
-    for (size_t i = 0; i < args.n; i++) {
+    for (size_t i = k; i < args.n; i++) {
         char c = args.p[i];
         if (c == '{')
             depth++;

@@ -96,8 +96,7 @@ struct sb_parser {
     uint8_t *is_method; /* per string id: 0 unknown, 1 plain function, 2 method */
     size_t is_method_cap;
     /* Memos of the previous goroutine (see sb_memo). */
-    sb_frame_memo *memo;
-    size_t memo_cap;
+    sb_frame_memo *memo; /* SB_MAX_FRAMES positions, allocated once: looked up per line */
     sb_memo caller_of[SB_FUNC_MEMO]; /* by the callee's function (0: a top frame) */
     sb_memo file_of[SB_FUNC_MEMO];
     sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function */
@@ -156,6 +155,7 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     p->m = m;
     p->px = prefix;
     p->c.dump = -1;
+    p->memo = sb_xcalloc(SB_MAX_FRAMES, sizeof(*p->memo));
     return p;
 }
 
@@ -250,14 +250,9 @@ static uint32_t intern_func(sb_parser *p, sb_frame_memo *fm, sb_span s)
     return fm->func = memo_intern(p, caller, s);
 }
 
-/* The memo of frame position i, grown on demand. */
+/* The memo of frame position i (< SB_MAX_FRAMES). */
 static sb_frame_memo *memo_at(sb_parser *p, size_t i)
 {
-    if (i >= p->memo_cap) {
-        size_t old = p->memo_cap;
-        p->memo = sb_grow(p->memo, &p->memo_cap, i, sizeof(*p->memo));
-        memset(p->memo + old, 0, (p->memo_cap - old) * sizeof(*p->memo));
-    }
     return &p->memo[i];
 }
 

@@ -1,4 +1,5 @@
-/* test_lexer.c: sb_lex, sb_lex_find_header, sb_args_split, sb_args_first_word.
+/* test_lexer.c: sb_lex, sb_lex_find_header, sb_args_split, sb_args_first_word,
+ * and the byte scans of scan.h under them.
  *
  * The inputs are hand-written minimal cases, one line each, quoting the
  * shapes the Go runtime prints (see /work/shared/docs/go-dump-format.md).
@@ -8,6 +9,7 @@
 #include "sb_test.h"
 
 #include "stackblame/lexer.h"
+#include "stackblame/scan.h"
 
 static sb_token lex(const char *line)
 {
@@ -659,6 +661,75 @@ static void test_guess_scans_every_position(void **state)
     }
 }
 
+/* What stops a scan, spelled out apart from scan.h's masks. */
+static bool scan_ref_stops(unsigned char c, enum sb_stop k)
+{
+    static const char *const sets[] = {
+        [SB_STOP_PAREN] = "()",
+        [SB_STOP_ARG_END] = ",{",
+    };
+    if (k == SB_STOP_NOT_HEX)
+        return c == 0 || !strchr("0123456789abcdefABCDEF", c);
+    return c != 0 && strchr(sets[k], c);
+}
+
+/* sb_scan against a byte-at-a-time reference: every byte value at every
+ * position of runs of 0 to 40 bytes (16-byte steps, the short tail read by
+ * a load that ends at end, lines shorter than 16), behind 0 to 16 bytes of
+ * line that stop the scan and must be ignored. Each buffer is allocated to
+ * its exact size, so that a read past end or before lo fails under ASan. */
+static void test_scan_every_byte_at_every_position(void **state)
+{
+    (void)state;
+    static const char filler[] = {[SB_STOP_NOT_HEX] = 'a', [SB_STOP_PAREN] = 'x', [SB_STOP_ARG_END] = 'x'};
+    static const char stopper[] = {[SB_STOP_NOT_HEX] = 'g', [SB_STOP_PAREN] = '(', [SB_STOP_ARG_END] = ','};
+    static const size_t pres[] = {0, 1, 15, 16};
+    for (int k = SB_STOP_NOT_HEX; k <= SB_STOP_ARG_END; k++) {
+        for (size_t pi = 0; pi < sizeof(pres) / sizeof(pres[0]); pi++) {
+            for (size_t len = 0; len <= 40; len++) {
+                size_t pre = pres[pi];
+                char *lo = malloc(pre + len + 1);
+                assert_non_null(lo);
+                memset(lo, stopper[k], pre);
+                memset(lo + pre, filler[k], len);
+                const char *p = lo + pre, *end = p + len;
+                assert_int_equal(sb_scan(lo, p, end, (enum sb_stop)k), len);
+                for (size_t at = 0; at < len; at++) {
+                    for (int c = 0; c < 256; c++) {
+                        lo[pre + at] = (char)c;
+                        size_t want = scan_ref_stops((unsigned char)c, (enum sb_stop)k) ? at : len;
+                        size_t got = sb_scan(lo, p, end, (enum sb_stop)k);
+                        if (got != want) {
+                            print_error("kind %d, %zu before, %zu long, byte 0x%02x at %zu: got %zu, want %zu\n",
+                                        k, pre, len, c, at, got, want);
+                            fail();
+                        }
+                    }
+                    lo[pre + at] = filler[k];
+                }
+                free(lo);
+            }
+        }
+    }
+}
+
+/* Line numbers and ids: 19 digits are read without an overflow check,
+ * the 20th on with one. */
+static void test_line_numbers_past_19_digits(void **state)
+{
+    (void)state;
+    sb_token t = lex("\t/a.go:1234567890123456789 +0x1");
+    assert_int_equal(t.kind, SB_TOK_FILE);
+    assert_int_equal(t.u.file.line, UINT32_MAX);
+    t = lex("\t/a.go:000000000000000000042 +0x1"); /* 21 digits, small value */
+    assert_int_equal(t.kind, SB_TOK_FILE);
+    assert_int_equal(t.u.file.line, 42);
+    expect_header("goroutine 1844674407370955161 [running]:", 1844674407370955161ull, "running", -1);
+    sb_token h = expect_header("goroutine 00000000000000000000018446744073709551615 [running]:",
+                               UINT64_MAX, "running", -1);
+    assert_false(h.u.header.id_overflow);
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
@@ -701,6 +772,8 @@ int main(void)
         cmocka_unit_test(test_guess_frame),
         cmocka_unit_test(test_guess_file),
         cmocka_unit_test(test_guess_scans_every_position),
+        cmocka_unit_test(test_scan_every_byte_at_every_position),
+        cmocka_unit_test(test_line_numbers_past_19_digits),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }

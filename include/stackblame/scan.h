@@ -1,0 +1,112 @@
+/* scan.h: the byte-class scans of the lexer's per-line path, 16 bytes at a
+ * time where SSE2 is there (every x86-64 CPU), a byte at a time elsewhere.
+ * Each file line holds about 30 hex digits (fp= sp= pc=) and each frame
+ * line a run of arguments; scanned a byte at a time they were a fifth of
+ * the instructions of a whole run.
+ *
+ * Every scan reads only [lo, end): lo, the start of the line, lets a short
+ * run at the end of a line be checked with one load that ends at end. */
+#ifndef STACKBLAME_SCAN_H
+#define STACKBLAME_SCAN_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* -DSB_SCAN_SCALAR builds the byte-at-a-time path on x86 too (CI tests it). */
+#if defined(__SSE2__) && defined(__GNUC__) && !defined(SB_SCAN_SCALAR)
+#define SB_SCAN_SSE2 1
+#include <emmintrin.h>
+#else
+#define SB_SCAN_SSE2 0
+#endif
+
+static inline bool sb_is_hex_byte(unsigned char c)
+{
+    return (c >= '0' && c <= '9') || ((c | 0x20) >= 'a' && (c | 0x20) <= 'f');
+}
+
+#if SB_SCAN_SSE2
+/* Bit i set when byte i of v is a hex digit. Signed compares: bytes from
+ * 0x80 up are negative and fall outside both ranges. OR 0x20 folds only
+ * 'A'-'F' onto 'a'-'f'. */
+static inline unsigned sb_hex_mask16(__m128i v)
+{
+    __m128i lower = _mm_or_si128(v, _mm_set1_epi8(0x20));
+    __m128i digit = _mm_and_si128(_mm_cmpgt_epi8(v, _mm_set1_epi8('0' - 1)),
+                                  _mm_cmplt_epi8(v, _mm_set1_epi8('9' + 1)));
+    __m128i alpha = _mm_and_si128(_mm_cmpgt_epi8(lower, _mm_set1_epi8('a' - 1)),
+                                  _mm_cmplt_epi8(lower, _mm_set1_epi8('f' + 1)));
+    return (unsigned)_mm_movemask_epi8(_mm_or_si128(digit, alpha));
+}
+
+/* Bit i set when byte i of v is '(' or ')': they differ only in bit 0. */
+static inline unsigned sb_paren_mask16(__m128i v)
+{
+    return (unsigned)_mm_movemask_epi8(
+        _mm_cmpeq_epi8(_mm_or_si128(v, _mm_set1_epi8(1)), _mm_set1_epi8(')')));
+}
+
+#endif
+
+/* What ends a scan. */
+enum sb_stop {
+    SB_STOP_NOT_HEX, /* any byte but 0-9 a-f A-F */
+    SB_STOP_PAREN,   /* '(' or ')' */
+    SB_STOP_ARG_END, /* ',' or '{': where a first argument may end */
+};
+
+static inline bool sb_stops(unsigned char c, enum sb_stop k)
+{
+    switch (k) {
+    case SB_STOP_NOT_HEX:
+        return !sb_is_hex_byte(c);
+    case SB_STOP_PAREN:
+        return c == '(' || c == ')';
+    default:
+        return c == ',' || c == '{';
+    }
+}
+
+#if SB_SCAN_SSE2
+/* Bit i set when byte i of the 16 at p stops a scan of kind k. */
+static inline unsigned sb_stop_mask16(const char *p, enum sb_stop k)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    switch (k) {
+    case SB_STOP_NOT_HEX:
+        return ~sb_hex_mask16(v) & 0xFFFFu;
+    case SB_STOP_PAREN:
+        return sb_paren_mask16(v);
+    default:
+        return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
+                                                        _mm_cmpeq_epi8(v, _mm_set1_epi8('{'))));
+    }
+}
+#endif
+
+/* The offset from p of the first byte before end that stops a scan of
+ * kind k, or end - p (lo <= p <= end). With SSE2: 16 bytes per step, and
+ * fewer than 16 left are checked by the 16 that end at end, shifted past
+ * the bytes before p. */
+static inline size_t sb_scan(const char *lo, const char *p, const char *end, enum sb_stop k)
+{
+    const char *q = p;
+#if SB_SCAN_SSE2
+    for (; end - q >= 16; q += 16) {
+        unsigned m = sb_stop_mask16(q, k);
+        if (m)
+            return (size_t)(q - p) + (size_t)__builtin_ctz(m);
+    }
+    if (q < end && end - lo >= 16) {
+        unsigned m = sb_stop_mask16(end - 16, k) >> (16 - (unsigned)(end - q));
+        return m ? (size_t)(q - p) + (size_t)__builtin_ctz(m) : (size_t)(end - p);
+    }
+#else
+    (void)lo;
+#endif
+    while (q < end && !sb_stops((unsigned char)*q, k))
+        q++;
+    return (size_t)(q - p);
+}
+
+#endif
