@@ -172,6 +172,19 @@ static bool sb_input_fill(sb_input *in)
     return true;
 }
 
+sb_span sb_input_buffered(const sb_input *in)
+{
+    if (in->discarding)
+        return sb_span_make(in->buf, 0);
+    return sb_span_make(in->buf + in->start, in->end - in->start);
+}
+
+void sb_input_take(sb_input *in, size_t n, uint64_t nlines)
+{
+    in->start += n;
+    in->line_no += nlines;
+}
+
 bool sb_input_next(sb_input *in, sb_span *line)
 {
     for (;;) {

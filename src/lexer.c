@@ -511,30 +511,43 @@ static inline bool skip_hex_field(sb_span s, size_t *i, const char *key0x, size_
 }
 #define SKIP_HEX(s, i, lit) skip_hex_field((s), (i), lit "0x", sizeof(lit "0x") - 1)
 
-/* The trimmed line s as a file line of file, indented as Go prints it:
- * FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] read forward, the
- * shapes lex_file peels off from the end. */
-static bool file_of(sb_span s, bool indented, sb_span file, sb_token *t)
+/* Whether i is where a file line ends: at the end of s, or at a newline
+ * when s runs on past the line in the input's buffer (sb_lex_file_at). */
+static bool at_end(sb_span s, size_t i)
+{
+    return i == s.n || s.p[i] == '\n';
+}
+
+/* FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] of file at the start of
+ * s, read forward (the shapes lex_file peels off from the end). Returns
+ * where the line ends (see at_end), 0 when s is not such a line. */
+static size_t file_fields(sb_span s, sb_span file, sb_token *t)
 {
     size_t n = file.n, i = n + 1;
-    if (!indented || n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
-        return false;
+    if (n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
+        return 0;
     uint64_t line_no = 0;
     if (!parse_u64(s, &i, &line_no, NULL))
-        return false;
+        return 0;
     bool off = SKIP_HEX(s, &i, " +");
     bool fp = SKIP_HEX(s, &i, " fp="); /* fp= and sp= only ever stand before pc= */
     if (fp)
         (void)SKIP_HEX(s, &i, " sp=");
-    if ((fp || i < s.n) && !SKIP_HEX(s, &i, " pc="))
-        return false;
-    if (i != s.n)
-        return false;
+    if ((fp || !at_end(s, i)) && !SKIP_HEX(s, &i, " pc="))
+        return 0;
+    if (!at_end(s, i))
+        return 0;
     t->kind = SB_TOK_FILE;
     t->u.file.file = sb_span_make(s.p, n);
     t->u.file.line = clamp_u32(line_no);
     t->u.file.has_offset = off;
-    return true;
+    return i;
+}
+
+/* The trimmed line s as a file line of file, indented as Go prints it. */
+static bool file_of(sb_span s, bool indented, sb_span file, sb_token *t)
+{
+    return indented && file_fields(s, file, t) == s.n;
 }
 
 int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, sb_token *t)
@@ -548,6 +561,52 @@ int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, 
             return (int)i;
     lex_rest(s, indented, t);
     return -1;
+}
+
+/* Whether sb_lex would read the trimmed line s as something else than a
+ * frame or file line because of its first byte (a header, "created by"). */
+static bool claimed_by_first_byte(sb_span s, bool indented)
+{
+    sb_token t;
+    return sb_first_byte_lines[(unsigned char)s.p[0]] && lex_first_byte(s, indented, &t);
+}
+
+size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *t)
+{
+    size_t n = func.n, avail = (size_t)(end - p);
+    if (n == 0 || avail < n + 3 || p[n] != '(' || p[0] == ' ' || p[0] == '\t' ||
+        memcmp(p, func.p, n) != 0)
+        return 0;
+    /* The first '(', ')' or newline after FUNC( must be the ')' that ends
+     * the line: no parenthesis inside the arguments, nothing to trim. */
+    size_t k = n + 1 + sb_scan(p, p + n + 1, end, SB_STOP_PAREN_NL);
+    if (k + 1 >= avail || p[k] != ')' || p[k + 1] != '\n')
+        return 0;
+    sb_span line = sb_span_make(p, k + 1);
+    if (claimed_by_first_byte(line, false))
+        return 0;
+    t->text = line;
+    t->kind = SB_TOK_FRAME;
+    t->u.frame.func = sb_span_make(p, n);
+    t->u.frame.args = sb_span_make(p + n + 1, k - n - 1);
+    return k + 1;
+}
+
+size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
+{
+    /* One tab, as Go indents file lines; other blanks go the long way. */
+    if (end - p < 2 || p[0] != '\t' || p[1] == ' ' || p[1] == '\t')
+        return 0;
+    sb_span rest = sb_span_make(p + 1, (size_t)(end - p) - 1);
+    size_t i = file_fields(rest, file, t);
+    /* It must stop at a newline: its last byte is a digit, nothing to trim. */
+    if (i == 0 || i == rest.n)
+        return 0;
+    sb_span line = sb_span_make(rest.p, i);
+    if (claimed_by_first_byte(line, true))
+        return 0;
+    t->text = line;
+    return i + 1;
 }
 
 long sb_lex_find_header(sb_span s)

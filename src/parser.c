@@ -106,6 +106,7 @@ struct sb_parser {
     size_t prev_n, prev_cap;
     uint32_t prev_stack, prev_argvec;
     bool prev_valid;
+    bool no_buffer_lines; /* sb_parser_read_buffer(p, false): every line the long way */
 };
 
 static void sb_idset_clear(sb_idset *s)
@@ -886,12 +887,79 @@ void sb_parser_end(sb_parser *p)
     regroup_goroutines(p->m);
 }
 
+void sb_parser_read_buffer(sb_parser *p, bool on)
+{
+    p->no_buffer_lines = !on;
+}
+
+/* Whether the next line may be read straight from the input's buffer:
+ * inside a goroutine's frames, with no log prefix to strip. */
+static bool buffer_lines_ok(const sb_parser *p)
+{
+    return p->c.state == P_GOROUTINE && !p->c.in_ancestor && !p->c.want_created_file &&
+           !p->no_buffer_lines && (!p->px || !sb_prefix_active(p->px));
+}
+
+/* The frame and file lines at the start of b that are exactly what the
+ * memos guess, fed to the parser without splitting, trimming or lexing
+ * each line from scratch: most of a dump's lines, at a fraction of the
+ * cost. Stops at the first line that is anything else (a header, a
+ * "created by", a blank, a guess that fails) and leaves it to
+ * sb_parser_line, which reads it exactly as it would have otherwise.
+ * Returns the bytes used; *nlines counts the lines. */
+static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
+{
+    const char *end = b.p + b.n;
+    size_t at = 0;
+    while (buffer_lines_ok(p)) {
+        sb_token t;
+        uint32_t known = 0;
+        size_t len = 0;
+        if (p->c.want_file) {
+            if (!p->c.nfr)
+                break;
+            known = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
+            if (known) {
+                sb_span g;
+                g.p = sb_str(p->m, known, &g.n);
+                len = sb_lex_file_at(b.p + at, end, g, &t);
+            }
+        } else if (p->c.nfr < SB_MAX_FRAMES) {
+            /* The guesses of lex_expected, in its order. */
+            sb_memo ids[2] = {memo_at(p, p->c.nfr)->func, *caller_memo(p)};
+            for (size_t i = 0; i < 2 && !len; i++) {
+                if (!ids[i])
+                    continue;
+                sb_span g;
+                g.p = sb_str(p->m, ids[i], &g.n);
+                len = sb_lex_frame_at(b.p + at, end, g, &t);
+                known = ids[i];
+            }
+        }
+        if (len == 0 || len > SB_INPUT_MAX_LINE)
+            break;
+        p->m->stats.lines++;
+        on_goroutine_line(p, &t, known);
+        at += len + 1;
+        (*nlines)++;
+    }
+    return at;
+}
+
 bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, size_t errlen)
 {
     sb_parser_begin(p, in->name, label);
     sb_span line;
-    while (sb_input_next(in, &line))
+    for (;;) {
+        if (buffer_lines_ok(p)) {
+            uint64_t n = 0;
+            size_t used = buffer_lines(p, sb_input_buffered(in), &n);
+            sb_input_take(in, used, n);
+        }
+        if (!sb_input_next(in, &line))
+            break;
         sb_parser_line(p, line, in->line_no);
+    }
     sb_parser_end(p);
     p->m->stats.bytes += in->bytes;
     p->m->stats.long_lines += in->long_lines;

@@ -37,6 +37,13 @@ void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t 
 /* Next line without its newline (and without a trailing CR). Returns false at
  * the end of input or on a read error (see read_errno). */
 bool sb_input_next(sb_input *in, sb_span *line);
+/* The bytes read but not yet handed out, for a caller that splits lines
+ * itself (the parser, inside a goroutine): empty while the tail of an
+ * over-long line is being dropped. */
+sb_span sb_input_buffered(const sb_input *in);
+/* Marks the first n bytes of sb_input_buffered as handed out: nlines whole
+ * lines, each ending in a newline, none longer than SB_INPUT_MAX_LINE. */
+void sb_input_take(sb_input *in, size_t n, uint64_t nlines);
 void sb_input_close(sb_input *in);
 
 #endif

@@ -87,6 +87,16 @@ void sb_lex(sb_span line, sb_token *tok);
  * guess was confirmed (a guess may be right and still not be confirmed). */
 int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, sb_token *tok);
 
+/* The same confirmation, made on the input's buffer before it is split
+ * into lines: p is where a line starts, end where the buffered bytes end.
+ * When the line is exactly a frame of func (sb_lex_frame_at) or a file
+ * line of file (sb_lex_file_at), ends in a newline before end, and has
+ * nothing sb_lex would trim, tok is what sb_lex makes of it and the result
+ * is its length without the newline. Otherwise the result is 0 and the
+ * line takes the long way (sb_lex_expect). */
+size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *tok);
+size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *tok);
+
 /* Where a goroutine header starts inside a line that is not itself a header
  * (a prefix or other text in front). Returns the offset or -1. */
 long sb_lex_find_header(sb_span line);

@@ -30,5 +30,9 @@ void sb_parser_end(sb_parser *p);
 /* Reads a whole input through the parser. Returns false on a read error
  * (message in err). */
 bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, size_t errlen);
+/* Whether sb_parse_input reads a goroutine's frame and file lines straight
+ * from the input's buffer when they are what the parser expects (on by
+ * default). The model is the same either way; the tests check that. */
+void sb_parser_read_buffer(sb_parser *p, bool on);
 
 #endif

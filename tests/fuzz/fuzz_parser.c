@@ -4,17 +4,28 @@
  * so a parser bug shows up here and not three stages later. Every line is
  * also lexed by sb_lex_expect with guesses cut from the line itself: its
  * token must always be the one sb_lex makes, and a guess it confirms must
- * be the token's function or path. */
+ * be the token's function or path; where sb_lex_frame_at or sb_lex_file_at
+ * takes the line from the input's bytes, their token must be that one too.
+ * The input is parsed a second time without reading lines straight from
+ * the buffer, and the two models must be the same. */
 #include "fuzz_common.h"
 #include "stackblame/lexer.h"
 
-static void check_guess(sb_span line, sb_span guess, bool frame)
+static void check_guess(sb_span line, const char *end, sb_span guess, bool frame)
 {
-    sb_token fast, slow;
+    sb_token fast, slow, raw;
     memset(&fast, 0, sizeof(fast));
     memset(&slow, 0, sizeof(slow));
+    memset(&raw, 0, sizeof(raw));
     int hit = sb_lex_expect(line, !frame, &guess, 1, &fast);
     sb_lex(line, &slow);
+    size_t len = frame ? sb_lex_frame_at(line.p, end, guess, &raw)
+                       : sb_lex_file_at(line.p, end, guess, &raw);
+    if (len && (len != line.n || hit != 0 || memcmp(&raw, &fast, sizeof(raw)) != 0)) {
+        fprintf(stderr, "%s guess \"%.*s\" taken from the buffer (%zu bytes) on line \"%.*s\"\n",
+                frame ? "frame" : "file", (int)guess.n, guess.p, len, (int)line.n, line.p);
+        abort();
+    }
     sb_span named = frame ? fast.u.frame.func : fast.u.file.file;
     bool named_ok = hit < 0 || (fast.kind == (frame ? SB_TOK_FRAME : SB_TOK_FILE) &&
                                 named.n == guess.n && memcmp(named.p, guess.p, guess.n) == 0);
@@ -30,7 +41,7 @@ static void check_guess(sb_span line, sb_span guess, bool frame)
 /* Guesses cut from the line: the trimmed text up to each '(' (frames;
  * only blank-free names, as sb_lex_expect requires) and up to each ':'.
  * The first few of each, so a long line costs linear time. */
-static void check_guesses(sb_span line)
+static void check_guesses(sb_span line, const char *end)
 {
     sb_span s = sb_span_trim(line);
     size_t frames = 0, files = 0;
@@ -38,9 +49,9 @@ static void check_guesses(sb_span line)
     for (size_t i = 0; i < s.n && (frames < 8 || files < 8); i++) {
         sb_span g = sb_span_make(s.p, i);
         if (s.p[i] == '(' && i > 0 && !blank && frames++ < 8)
-            check_guess(line, g, true);
+            check_guess(line, end, g, true);
         else if (s.p[i] == ':' && files++ < 8)
-            check_guess(line, g, false);
+            check_guess(line, end, g, false);
         blank |= s.p[i] == ' ' || s.p[i] == '\t';
     }
 }
@@ -51,7 +62,7 @@ static void check_lexer_guesses(const uint8_t *data, size_t size)
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
-        check_guesses(sb_span_make(p, n));
+        check_guesses(sb_span_make(p, n), end);
         p += n + 1;
     }
 }
@@ -104,6 +115,52 @@ static void check_model(const sb_model *m)
     }
 }
 
+static void same_blobs(const sb_intern *a, const sb_intern *b, const char *what)
+{
+    bool same = sb_intern_count(a) == sb_intern_count(b);
+    for (uint32_t id = 0; same && id < sb_intern_count(a); id++)
+        same = sb_intern_len(a, id) == sb_intern_len(b, id) &&
+               memcmp(sb_intern_data(a, id), sb_intern_data(b, id), sb_intern_len(a, id)) == 0;
+    if (!same) {
+        fprintf(stderr, "reading from the buffer changed the %s table\n", what);
+        abort();
+    }
+}
+
+/* Two parses of one input, with and without lines read straight from the
+ * buffer: the same calls in the same order, so the same ids everywhere. */
+static void check_same_model(const sb_model *a, const sb_model *b)
+{
+    same_blobs(&a->strings, &b->strings, "strings");
+    same_blobs(&a->frames, &b->frames, "frames");
+    same_blobs(&a->stacks, &b->stacks, "stacks");
+    same_blobs(&a->argvecs, &b->argvecs, "argument");
+    bool same = a->ndumps == b->ndumps && a->ngoroutines == b->ngoroutines &&
+                memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0;
+    for (size_t i = 0; same && i < a->ngoroutines; i++) {
+        const sb_goroutine *x = &a->goroutines[i], *y = &b->goroutines[i];
+        same = x->id == y->id && x->parent == y->parent && x->dump == y->dump &&
+               x->state == y->state && x->wait_minutes == y->wait_minutes &&
+               x->stack == y->stack && x->args == y->args && x->created_by == y->created_by &&
+               x->count == y->count && x->labels == y->labels && x->flags == y->flags &&
+               x->elided == y->elided && x->line_no == y->line_no;
+    }
+    for (size_t i = 0; same && i < a->ndumps; i++) {
+        const sb_dump *x = &a->dumps[i], *y = &b->dumps[i];
+        same = x->label == y->label && x->source == y->source && x->format == y->format &&
+               x->origin == y->origin && x->headline == y->headline && x->first == y->first &&
+               x->ngoroutines == y->ngoroutines && x->goroutines == y->goroutines &&
+               x->declared_total == y->declared_total && x->line_no == y->line_no;
+    }
+    for (uint32_t id = 0; same && id < sb_intern_count(&a->stacks); id++)
+        same = sb_stack_get(a, id)->rep_args == sb_stack_get(b, id)->rep_args &&
+               sb_stack_get(a, id)->nframes == sb_stack_get(b, id)->nframes;
+    if (!same) {
+        fprintf(stderr, "reading from the buffer changed the model\n");
+        abort();
+    }
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     char err[256];
@@ -116,6 +173,20 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     fz_parse_one(p, "fuzz.txt", data, size);
     check_model(&m);
     check_lexer_guesses(data, size);
+
+    sb_prefix *px2 = sb_prefix_new(NULL, err, sizeof(err));
+    if (!px2)
+        abort();
+    sb_model m2;
+    sb_model_init(&m2);
+    sb_parser *p2 = sb_parser_new(&m2, px2);
+    sb_parser_read_buffer(p2, false);
+    fz_parse_one(p2, "fuzz.txt", data, size);
+    check_same_model(&m, &m2);
+
+    sb_parser_free(p2);
+    sb_prefix_free(px2);
+    sb_model_free(&m2);
     sb_parser_free(p);
     sb_prefix_free(px);
     sb_model_free(&m);

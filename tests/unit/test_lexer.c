@@ -661,12 +661,65 @@ static void test_guess_scans_every_position(void **state)
     }
 }
 
+/* sb_lex_frame_at / sb_lex_file_at on buf (no NUL after it: the buffer is
+ * allocated to its exact size, so ASan catches a read past the end).
+ * want: the line length they must return (0: the line goes the long way);
+ * when they take a line, their token must be sb_lex_expect's for it. */
+static void expect_at(const char *buf, const char *guess, bool frame, size_t want)
+{
+    size_t n = strlen(buf);
+    char *b = malloc(n ? n : 1);
+    assert_non_null(b);
+    memcpy(b, buf, n);
+    sb_token raw, line;
+    memset(&raw, 0, sizeof(raw));
+    memset(&line, 0, sizeof(line));
+    sb_span g = S(guess);
+    size_t got = frame ? sb_lex_frame_at(b, b + n, g, &raw) : sb_lex_file_at(b, b + n, g, &raw);
+    if (got != want) {
+        print_error("buffer \"%s\", guess \"%s\": took %zu bytes, want %zu\n", buf, guess, got, want);
+        fail();
+    }
+    if (got) {
+        assert_int_equal(sb_lex_expect(sb_span_make(b, got), !frame, &g, 1, &line), 0);
+        assert_memory_equal(&raw, &line, sizeof(raw));
+    }
+    free(b);
+}
+
+static void test_lines_taken_from_the_buffer(void **state)
+{
+    (void)state;
+    expect_at("main.(*T).run(0xc000010000, {0x1, 0x2}, 0x0?)\nnext", "main.(*T).run", true, 45);
+    expect_at("main.f()\n", "main.f", true, 8);
+    expect_at("main.f(0x1)\r\n", "main.f", true, 0);  /* CR: the line reader strips it */
+    expect_at("main.f(0x1) \n", "main.f", true, 0);   /* trailing blank: sb_lex trims it */
+    expect_at("main.f(a(b))\n", "main.f", true, 0);   /* parentheses inside */
+    expect_at("main.f(0x1)", "main.f", true, 0);       /* no newline before the buffer ends */
+    expect_at("main.f(0x1\n)\n", "main.f", true, 0); /* the line ends before ')' */
+    expect_at("main.fx(0x1)\n", "main.f", true, 0);
+    expect_at("\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n\t", "/a.go", false, 43);
+    expect_at("\t/a.go:12\nmain.f()\n", "/a.go", false, 9);
+    expect_at("\t/a.go:12 +0x1d\n", "/a.go", false, 15);
+    expect_at("\t/a.go:12 pc=0x45\n", "/a.go", false, 17); /* cgo */
+    expect_at("\t/a.go:12 +0x1 fp=0x1 sp=0x2\n", "/a.go", false, 0); /* fp= without pc= */
+    expect_at("\t/a.go:12 +0x1d\r\n", "/a.go", false, 0);
+    expect_at("\t/a.go:12 +0x1d \n", "/a.go", false, 0);
+    expect_at("\t/a.go:12 +0x1d", "/a.go", false, 0);
+    expect_at("\t\t/a.go:12 +0x1d\n", "/a.go", false, 0); /* two tabs: sb_lex trims both */
+    expect_at("    /a.go:12 +0x1d\n", "/a.go", false, 0);  /* spaces, not Go's tab */
+    expect_at("\t/a.go:12 +0x1g\n", "/a.go", false, 0);
+    /* A path that is also a header: sb_lex reads the line as one. */
+    expect_at("\tgoroutine 7 [x]:12\n", "goroutine 7 [x]", false, 0);
+}
+
 /* What stops a scan, spelled out apart from scan.h's masks. */
 static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 {
     static const char *const sets[] = {
         [SB_STOP_PAREN] = "()",
         [SB_STOP_ARG_END] = ",{",
+        [SB_STOP_PAREN_NL] = "()\n",
     };
     if (k == SB_STOP_NOT_HEX)
         return c == 0 || !strchr("0123456789abcdefABCDEF", c);
@@ -681,10 +734,12 @@ static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 static void test_scan_every_byte_at_every_position(void **state)
 {
     (void)state;
-    static const char filler[] = {[SB_STOP_NOT_HEX] = 'a', [SB_STOP_PAREN] = 'x', [SB_STOP_ARG_END] = 'x'};
-    static const char stopper[] = {[SB_STOP_NOT_HEX] = 'g', [SB_STOP_PAREN] = '(', [SB_STOP_ARG_END] = ','};
+    static const char filler[] = {[SB_STOP_NOT_HEX] = 'a', [SB_STOP_PAREN] = 'x',
+                                  [SB_STOP_ARG_END] = 'x', [SB_STOP_PAREN_NL] = 'x'};
+    static const char stopper[] = {[SB_STOP_NOT_HEX] = 'g', [SB_STOP_PAREN] = '(',
+                                   [SB_STOP_ARG_END] = ',', [SB_STOP_PAREN_NL] = '\n'};
     static const size_t pres[] = {0, 1, 15, 16};
-    for (int k = SB_STOP_NOT_HEX; k <= SB_STOP_ARG_END; k++) {
+    for (int k = SB_STOP_NOT_HEX; k <= SB_STOP_PAREN_NL; k++) {
         for (size_t pi = 0; pi < sizeof(pres) / sizeof(pres[0]); pi++) {
             for (size_t len = 0; len <= 40; len++) {
                 size_t pre = pres[pi];
@@ -774,6 +829,7 @@ int main(void)
         cmocka_unit_test(test_guess_scans_every_position),
         cmocka_unit_test(test_scan_every_byte_at_every_position),
         cmocka_unit_test(test_line_numbers_past_19_digits),
+        cmocka_unit_test(test_lines_taken_from_the_buffer),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }

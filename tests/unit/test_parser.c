@@ -787,6 +787,71 @@ static void test_no_goroutines(void **state)
     assert_true(m->stats.bytes == 12);
 }
 
+/* Parses the file at path into m, reading lines from the buffer or not. */
+static void parse_file(sb_model *m, const char *path, bool from_buffer)
+{
+    char err[256] = "";
+    sb_prefix *px = sb_prefix_new(NULL, err, sizeof(err));
+    assert_non_null(px);
+    sb_parser *p = sb_parser_new(m, px);
+    sb_parser_read_buffer(p, from_buffer);
+    sb_input in;
+    assert_true(sb_input_open(&in, path, err, sizeof(err)));
+    assert_true(sb_parse_input(p, &in, NULL, err, sizeof(err)));
+    sb_input_close(&in);
+    sb_parser_free(p);
+    sb_prefix_free(px);
+}
+
+/* A 2.6 MB file (the reader takes 1 MiB at a time): frame and file lines
+ * read straight from the buffer, also where a line straddles two reads,
+ * give the model the line-by-line path gives. Go 1.19 SIGQUIT shapes. */
+static void test_buffer_lines_across_reads(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/stackblame-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    fputs("SIGQUIT: quit\nPC=0x4671c1 m=0 sigcode=0\n\n", f);
+    for (unsigned i = 1; i <= 12000; i++)
+        fprintf(f,
+                "goroutine %u [chan receive, %u minutes]:\n"
+                "main.(*pool).wait(0xc%09x, 0x%x)\n"
+                "\t/src/pool.go:%u +0x1d fp=0xc%09x sp=0xc%09x pc=0x4a2b3c\n"
+                "main.worker(...)\n"
+                "\t/src/pool.go:40\n"
+                "created by main.main\n"
+                "\t/src/main.go:50 +0x45\n\n",
+                i, i % 7, i * 64, i % 5, 20 + i % 3, i * 128, i * 128 - 32);
+    assert_int_equal(fclose(f), 0);
+    sb_model a, b;
+    sb_model_init(&a);
+    sb_model_init(&b);
+    parse_file(&a, path, true);
+    parse_file(&b, path, false);
+    unlink(path);
+    assert_int_equal(a.ngoroutines, 12000);
+    assert_memory_equal(&a.stats, &b.stats, sizeof(a.stats));
+    assert_int_equal(a.stats.skipped_lines, 0);
+    assert_int_equal(a.stats.truncated, 0);
+    assert_int_equal(sb_intern_count(&a.stacks), sb_intern_count(&b.stacks));
+    for (size_t i = 0; i < a.ngoroutines; i++) {
+        const sb_goroutine *x = &a.goroutines[i], *y = &b.goroutines[i];
+        assert_int_equal(x->stack, y->stack);
+        assert_int_equal(x->args, y->args);
+        assert_int_equal(x->line_no, y->line_no);
+        assert_int_equal(x->line_no, 4 + 8 * i); /* headers every 8 lines after 3 of preamble */
+        assert_int_equal(nframes(&a, x), 2);
+        assert_string_equal(str(&a, sb_goroutine_arg(&a, x, 0)),
+                            str(&b, sb_goroutine_arg(&b, y, 0)));
+        assert_int_equal(frame(&a, x, 0)->line, 20 + (i + 1) % 3);
+    }
+    sb_model_free(&a);
+    sb_model_free(&b);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_model, teardown_model)
@@ -822,6 +887,7 @@ int main(void)
         T(test_pre117_mutex_waiter),
         T(test_go13_dump),
         T(test_no_goroutines),
+        T(test_buffer_lines_across_reads),
     };
 #undef T
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
