@@ -386,9 +386,9 @@ static bool all_same(sb_span s, char c, size_t min)
 /* The first bytes lex_first_byte has a case for (keep the two in step);
  * the other lines, most frame and file lines, skip the call. */
 static const bool sb_first_byte_lines[256] = {
-    ['g'] = 1, ['c'] = 1, ['.'] = 1, ['['] = 1, ['p'] = 1, ['#'] = 1, ['-'] = 1, ['='] = 1,
-    ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1, ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1,
-    ['8'] = 1, ['9'] = 1,
+    ['g'] = 1, ['c'] = 1, ['.'] = 1, ['['] = 1, ['p'] = 1, ['#'] = 1,
+    ['-'] = 1, ['='] = 1, ['0'] = 1, ['1'] = 1, ['2'] = 1, ['3'] = 1,
+    ['4'] = 1, ['5'] = 1, ['6'] = 1, ['7'] = 1, ['8'] = 1, ['9'] = 1,
 };
 
 /* The lines told apart by their first byte. Returns true when one of

@@ -4,8 +4,9 @@
  * line a run of arguments; scanned a byte at a time they were a fifth of
  * the instructions of a whole run.
  *
- * Every scan reads only [lo, end): lo, the start of the line, lets a short
- * run at the end of a line be checked with one load that ends at end. */
+ * Every scan reads only [lo, end): lo is the start of the line, end the
+ * end of the line or of the input's buffer. lo lets a short run just
+ * before end be checked with one load that ends at end. */
 #ifndef STACKBLAME_SCAN_H
 #define STACKBLAME_SCAN_H
 
@@ -50,9 +51,9 @@ static inline unsigned sb_paren_mask16(__m128i v)
 
 /* What ends a scan. */
 enum sb_stop {
-    SB_STOP_NOT_HEX, /* any byte but 0-9 a-f A-F */
-    SB_STOP_PAREN,   /* '(' or ')' */
-    SB_STOP_ARG_END, /* ',' or '{': where a first argument may end */
+    SB_STOP_NOT_HEX,  /* any byte but 0-9 a-f A-F */
+    SB_STOP_PAREN,    /* '(' or ')' */
+    SB_STOP_ARG_END,  /* ',' or '{': where a first argument may end */
     SB_STOP_PAREN_NL, /* '(', ')' or '\n': a frame's arguments read in the input's buffer */
 };
 

@@ -140,10 +140,10 @@ static void check_same_model(const sb_model *a, const sb_model *b)
     for (size_t i = 0; same && i < a->ngoroutines; i++) {
         const sb_goroutine *x = &a->goroutines[i], *y = &b->goroutines[i];
         same = x->id == y->id && x->parent == y->parent && x->dump == y->dump &&
-               x->state == y->state && x->wait_minutes == y->wait_minutes &&
-               x->stack == y->stack && x->args == y->args && x->created_by == y->created_by &&
-               x->count == y->count && x->labels == y->labels && x->flags == y->flags &&
-               x->elided == y->elided && x->line_no == y->line_no;
+               x->state == y->state && x->wait_minutes == y->wait_minutes && x->stack == y->stack &&
+               x->args == y->args && x->created_by == y->created_by && x->count == y->count &&
+               x->labels == y->labels && x->flags == y->flags && x->elided == y->elided &&
+               x->line_no == y->line_no;
     }
     for (size_t i = 0; same && i < a->ndumps; i++) {
         const sb_dump *x = &a->dumps[i], *y = &b->dumps[i];

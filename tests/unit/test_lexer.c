@@ -677,7 +677,8 @@ static void expect_at(const char *buf, const char *guess, bool frame, size_t wan
     sb_span g = S(guess);
     size_t got = frame ? sb_lex_frame_at(b, b + n, g, &raw) : sb_lex_file_at(b, b + n, g, &raw);
     if (got != want) {
-        print_error("buffer \"%s\", guess \"%s\": took %zu bytes, want %zu\n", buf, guess, got, want);
+        print_error("buffer \"%s\", guess \"%s\": took %zu bytes, want %zu\n", buf, guess, got,
+                    want);
         fail();
     }
     if (got) {
@@ -692,22 +693,22 @@ static void test_lines_taken_from_the_buffer(void **state)
     (void)state;
     expect_at("main.(*T).run(0xc000010000, {0x1, 0x2}, 0x0?)\nnext", "main.(*T).run", true, 45);
     expect_at("main.f()\n", "main.f", true, 8);
-    expect_at("main.f(0x1)\r\n", "main.f", true, 0);  /* CR: the line reader strips it */
-    expect_at("main.f(0x1) \n", "main.f", true, 0);   /* trailing blank: sb_lex trims it */
-    expect_at("main.f(a(b))\n", "main.f", true, 0);   /* parentheses inside */
-    expect_at("main.f(0x1)", "main.f", true, 0);       /* no newline before the buffer ends */
+    expect_at("main.f(0x1)\r\n", "main.f", true, 0); /* CR: the line reader strips it */
+    expect_at("main.f(0x1) \n", "main.f", true, 0);  /* trailing blank: sb_lex trims it */
+    expect_at("main.f(a(b))\n", "main.f", true, 0);  /* parentheses inside */
+    expect_at("main.f(0x1)", "main.f", true, 0);     /* no newline before the buffer ends */
     expect_at("main.f(0x1\n)\n", "main.f", true, 0); /* the line ends before ')' */
     expect_at("main.fx(0x1)\n", "main.f", true, 0);
     expect_at("\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n\t", "/a.go", false, 43);
     expect_at("\t/a.go:12\nmain.f()\n", "/a.go", false, 9);
     expect_at("\t/a.go:12 +0x1d\n", "/a.go", false, 15);
-    expect_at("\t/a.go:12 pc=0x45\n", "/a.go", false, 17); /* cgo */
+    expect_at("\t/a.go:12 pc=0x45\n", "/a.go", false, 17);           /* cgo */
     expect_at("\t/a.go:12 +0x1 fp=0x1 sp=0x2\n", "/a.go", false, 0); /* fp= without pc= */
     expect_at("\t/a.go:12 +0x1d\r\n", "/a.go", false, 0);
     expect_at("\t/a.go:12 +0x1d \n", "/a.go", false, 0);
     expect_at("\t/a.go:12 +0x1d", "/a.go", false, 0);
     expect_at("\t\t/a.go:12 +0x1d\n", "/a.go", false, 0); /* two tabs: sb_lex trims both */
-    expect_at("    /a.go:12 +0x1d\n", "/a.go", false, 0);  /* spaces, not Go's tab */
+    expect_at("    /a.go:12 +0x1d\n", "/a.go", false, 0); /* spaces, not Go's tab */
     expect_at("\t/a.go:12 +0x1g\n", "/a.go", false, 0);
     /* A path that is also a header: sb_lex reads the line as one. */
     expect_at("\tgoroutine 7 [x]:12\n", "goroutine 7 [x]", false, 0);
@@ -734,10 +735,14 @@ static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 static void test_scan_every_byte_at_every_position(void **state)
 {
     (void)state;
-    static const char filler[] = {[SB_STOP_NOT_HEX] = 'a', [SB_STOP_PAREN] = 'x',
-                                  [SB_STOP_ARG_END] = 'x', [SB_STOP_PAREN_NL] = 'x'};
-    static const char stopper[] = {[SB_STOP_NOT_HEX] = 'g', [SB_STOP_PAREN] = '(',
-                                   [SB_STOP_ARG_END] = ',', [SB_STOP_PAREN_NL] = '\n'};
+    static const char filler[] = {[SB_STOP_NOT_HEX] = 'a',
+                                  [SB_STOP_PAREN] = 'x',
+                                  [SB_STOP_ARG_END] = 'x',
+                                  [SB_STOP_PAREN_NL] = 'x'};
+    static const char stopper[] = {[SB_STOP_NOT_HEX] = 'g',
+                                   [SB_STOP_PAREN] = '(',
+                                   [SB_STOP_ARG_END] = ',',
+                                   [SB_STOP_PAREN_NL] = '\n'};
     static const size_t pres[] = {0, 1, 15, 16};
     for (int k = SB_STOP_NOT_HEX; k <= SB_STOP_PAREN_NL; k++) {
         for (size_t pi = 0; pi < sizeof(pres) / sizeof(pres[0]); pi++) {
@@ -755,7 +760,8 @@ static void test_scan_every_byte_at_every_position(void **state)
                         size_t want = scan_ref_stops((unsigned char)c, (enum sb_stop)k) ? at : len;
                         size_t got = sb_scan(lo, p, end, (enum sb_stop)k);
                         if (got != want) {
-                            print_error("kind %d, %zu before, %zu long, byte 0x%02x at %zu: got %zu, want %zu\n",
+                            print_error("kind %d, %zu before, %zu long, byte 0x%02x at %zu: got "
+                                        "%zu, want %zu\n",
                                         k, pre, len, c, at, got, want);
                             fail();
                         }
@@ -779,9 +785,11 @@ static void test_line_numbers_past_19_digits(void **state)
     t = lex("\t/a.go:000000000000000000042 +0x1"); /* 21 digits, small value */
     assert_int_equal(t.kind, SB_TOK_FILE);
     assert_int_equal(t.u.file.line, 42);
-    expect_header("goroutine 1844674407370955161 [running]:", 1844674407370955161ull, "running", -1);
-    sb_token h = expect_header("goroutine 00000000000000000000018446744073709551615 [running]:",
-                               UINT64_MAX, "running", -1);
+    expect_header("goroutine 1844674407370955161 [running]:", 1844674407370955161ull, "running",
+                  -1);
+    sb_token h =
+        expect_header("goroutine 00000000000000000000018446744073709551615 [running]:", UINT64_MAX,
+                      "running", -1);
     assert_false(h.u.header.id_overflow);
 }
 
