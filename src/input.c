@@ -52,6 +52,19 @@ void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t 
     in->eof = true;
 }
 
+void sb_input_open_reads(sb_input *in, const char *name, const char *data, size_t len,
+                         size_t read_max)
+{
+    memset(in, 0, sizeof(*in));
+    in->name = name;
+    in->fd = -1;
+    in->src = data;
+    in->src_len = len;
+    in->read_max = read_max ? read_max : 1;
+    in->cap = SB_INPUT_CHUNK + SB_INPUT_MAX_LINE;
+    in->buf = sb_xmalloc(in->cap);
+}
+
 void sb_input_close(sb_input *in)
 {
     if (in->gz) {
@@ -69,6 +82,15 @@ void sb_input_close(sb_input *in)
 /* read() without EINTR; -1 with read_errno set on an error, 0 at the end. */
 static ssize_t raw_read(sb_input *in, char *dst, size_t n)
 {
+    if (in->src) { /* sb_input_open_reads */
+        size_t k = in->src_len - in->src_pos;
+        k = k < n ? k : n;
+        k = k < in->read_max ? k : in->read_max;
+        if (k)
+            memcpy(dst, in->src + in->src_pos, k);
+        in->src_pos += k;
+        return (ssize_t)k;
+    }
     for (;;) {
         ssize_t r = read(in->fd, dst, n);
         if (r < 0 && errno == EINTR)
@@ -218,8 +240,11 @@ bool sb_input_next(sb_input *in, sb_span *line)
             in->long_lines++;
         } else if (sb_input_fill(in)) {
             continue;
-        } else if (avail) {
-            len = avail; /* last line without a newline */
+        } else if (in->end > in->start) {
+            /* The last line, without a newline. The failed fill may have
+             * moved it to the front of the buffer: p is stale. */
+            p = in->buf + in->start;
+            len = in->end - in->start;
             in->start = in->end;
         } else {
             return false;

@@ -27,6 +27,9 @@ typedef struct sb_input {
     uint64_t line_no;
     uint64_t bytes; /* bytes of (decompressed) text */
     uint64_t long_lines;
+    /* sb_input_open_reads: the bytes read() would return, and how many per read. */
+    const char *src;
+    size_t src_len, src_pos, read_max;
 } sb_input;
 
 /* Opens a file, or stdin for "-". On failure returns false and writes the
@@ -34,6 +37,11 @@ typedef struct sb_input {
 bool sb_input_open(sb_input *in, const char *path, char *err, size_t errlen);
 /* Wraps a memory buffer (tests, fuzzing). The buffer must outlive the input. */
 void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t len);
+/* Reads a memory buffer the way sb_input_open reads a file, read_max bytes
+ * at most per read (tests, fuzzing: lines across reads, refills, gzip).
+ * The buffer must outlive the input. */
+void sb_input_open_reads(sb_input *in, const char *name, const char *data, size_t len,
+                         size_t read_max);
 /* Next line without its newline (and without a trailing CR). Returns false at
  * the end of input or on a read error (see read_errno). */
 bool sb_input_next(sb_input *in, sb_span *line);

@@ -7,7 +7,8 @@
  * be the token's function or path; where sb_lex_frame_at or sb_lex_file_at
  * takes the line from the input's bytes, their token must be that one too.
  * The input is parsed a second time without reading lines straight from
- * the buffer, and the two models must be the same. */
+ * the buffer, and a third time through the reader in small reads (lines
+ * across reads, refills, gzip); the models must be the same. */
 #include "fuzz_common.h"
 #include "stackblame/lexer.h"
 
@@ -115,26 +116,26 @@ static void check_model(const sb_model *m)
     }
 }
 
-static void same_blobs(const sb_intern *a, const sb_intern *b, const char *what)
+static void same_blobs(const sb_intern *a, const sb_intern *b, const char *table, const char *how)
 {
     bool same = sb_intern_count(a) == sb_intern_count(b);
     for (uint32_t id = 0; same && id < sb_intern_count(a); id++)
         same = sb_intern_len(a, id) == sb_intern_len(b, id) &&
                memcmp(sb_intern_data(a, id), sb_intern_data(b, id), sb_intern_len(a, id)) == 0;
     if (!same) {
-        fprintf(stderr, "reading from the buffer changed the %s table\n", what);
+        fprintf(stderr, "%s changed the %s table\n", how, table);
         abort();
     }
 }
 
 /* Two parses of one input, with and without lines read straight from the
  * buffer: the same calls in the same order, so the same ids everywhere. */
-static void check_same_model(const sb_model *a, const sb_model *b)
+static void check_same_model(const sb_model *a, const sb_model *b, const char *how)
 {
-    same_blobs(&a->strings, &b->strings, "strings");
-    same_blobs(&a->frames, &b->frames, "frames");
-    same_blobs(&a->stacks, &b->stacks, "stacks");
-    same_blobs(&a->argvecs, &b->argvecs, "argument");
+    same_blobs(&a->strings, &b->strings, "strings", how);
+    same_blobs(&a->frames, &b->frames, "frames", how);
+    same_blobs(&a->stacks, &b->stacks, "stacks", how);
+    same_blobs(&a->argvecs, &b->argvecs, "argument", how);
     bool same = a->ndumps == b->ndumps && a->ngoroutines == b->ngoroutines &&
                 memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0;
     for (size_t i = 0; same && i < a->ngoroutines; i++) {
@@ -156,39 +157,52 @@ static void check_same_model(const sb_model *a, const sb_model *b)
         same = sb_stack_get(a, id)->rep_args == sb_stack_get(b, id)->rep_args &&
                sb_stack_get(a, id)->nframes == sb_stack_get(b, id)->nframes;
     if (!same) {
-        fprintf(stderr, "reading from the buffer changed the model\n");
+        fprintf(stderr, "%s changed the model\n", how);
         abort();
     }
 }
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+/* Parses data into a fresh model: from memory in one piece (read_max 0) or
+ * in reads of read_max bytes, with lines read from the buffer or not; checks
+ * the model and, when want is given, that it is want. */
+static void parse_checked(const uint8_t *data, size_t size, size_t read_max, bool from_buffer,
+                          sb_model *m, const sb_model *want)
 {
     char err[256];
     sb_prefix *px = sb_prefix_new(NULL, err, sizeof(err));
     if (!px)
         abort(); /* the built-in prefix table must compile */
-    sb_model m;
-    sb_model_init(&m);
-    sb_parser *p = sb_parser_new(&m, px);
-    fz_parse_one(p, "fuzz.txt", data, size);
-    check_model(&m);
-    check_lexer_guesses(data, size);
-
-    sb_prefix *px2 = sb_prefix_new(NULL, err, sizeof(err));
-    if (!px2)
-        abort();
-    sb_model m2;
-    sb_model_init(&m2);
-    sb_parser *p2 = sb_parser_new(&m2, px2);
-    sb_parser_read_buffer(p2, false);
-    fz_parse_one(p2, "fuzz.txt", data, size);
-    check_same_model(&m, &m2);
-
-    sb_parser_free(p2);
-    sb_prefix_free(px2);
-    sb_model_free(&m2);
+    sb_model_init(m);
+    sb_parser *p = sb_parser_new(m, px);
+    sb_parser_read_buffer(p, from_buffer);
+    if (read_max) {
+        sb_input in;
+        sb_input_open_reads(&in, "fuzz.txt", (const char *)data, size, read_max);
+        (void)sb_parse_input(p, &in, NULL, err, sizeof(err));
+        sb_input_close(&in);
+    } else {
+        fz_parse_one(p, "fuzz.txt", data, size);
+    }
+    check_model(m);
+    if (want)
+        check_same_model(want, m, read_max ? "reading in small reads" : "reading line by line");
     sb_parser_free(p);
     sb_prefix_free(px);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    sb_model m, m2, m3;
+    parse_checked(data, size, 0, true, &m, NULL);
+    check_lexer_guesses(data, size);
+    parse_checked(data, size, 0, false, &m2, &m);
+    /* Small reads: lines across reads and refills. A gzip input is only
+     * inflated by the reader, so its model is not the in-memory one. */
+    bool gzip = size >= 2 && data[0] == 0x1f && data[1] == 0x8b;
+    size_t read_max = 1 + (size ? data[size - 1] : 0) % 61;
+    parse_checked(data, size, read_max, true, &m3, gzip ? NULL : &m);
+    sb_model_free(&m3);
+    sb_model_free(&m2);
     sb_model_free(&m);
     return 0;
 }

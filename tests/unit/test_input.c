@@ -1,4 +1,5 @@
-/* test_input.c: the chunked line reader, over memory and over a real file.
+/* test_input.c: the chunked line reader, over memory, over a real file and
+ * over memory in reads of a chosen size (sb_input_open_reads).
  *
  * The inputs are hand-written minimal cases (a few short lines, CRLF, no
  * final newline) plus generated files big enough to need several 1 MiB
@@ -152,6 +153,54 @@ static void test_file_long_last_line(void **state)
     free(d);
 }
 
+/* A last line without a newline, longer than what stands before it. The
+ * read that finds the end of the file first moves the line to the front of
+ * the buffer, over its own old place: the line must be read from where it
+ * now is (it used to come out shifted, "goroutine 1 [" as "routine 1 [[",
+ * and the goroutine was lost). Found by the parser fuzz target's small
+ * reads. */
+static void test_file_last_line_moved_to_front(void **state)
+{
+    (void)state;
+    const char *d = "x\ngoroutine 1 [running]:";
+    char *path = temp_file(d, strlen(d));
+    sb_input in;
+    char err[128];
+    assert_true(sb_input_open(&in, path, err, sizeof(err)));
+    expect_line(&in, "x");
+    expect_line(&in, "goroutine 1 [running]:");
+    sb_span l;
+    assert_false(sb_input_next(&in, &l));
+    sb_input_close(&in);
+    remove_temp(path);
+}
+
+/* The same through sb_input_open_reads at every read size from 1 to 40
+ * bytes, with a CRLF and a last line without a newline (some sizes end a
+ * read just before it, as above). */
+static void test_reads_of_every_size(void **state)
+{
+    (void)state;
+    const char *d = "a\nbb\r\n\ngoroutine 7 [chan receive]:\nmain.f(0x1)\n\t/x.go:1 +0x1\n"
+                    "goroutine 8 [select]:";
+    for (size_t r = 1; r <= 40; r++) {
+        sb_input in;
+        sb_input_open_reads(&in, "reads", d, strlen(d), r);
+        expect_line(&in, "a");
+        expect_line(&in, "bb");
+        expect_line(&in, "");
+        expect_line(&in, "goroutine 7 [chan receive]:");
+        expect_line(&in, "main.f(0x1)");
+        expect_line(&in, "\t/x.go:1 +0x1");
+        expect_line(&in, "goroutine 8 [select]:");
+        sb_span l;
+        assert_false(sb_input_next(&in, &l));
+        assert_int_equal(in.line_no, 7);
+        assert_true(in.bytes == strlen(d));
+        sb_input_close(&in);
+    }
+}
+
 /* A line one byte shorter than the limit is not cut, even across reads. */
 static void test_file_line_just_under_limit(void **state)
 {
@@ -263,6 +312,8 @@ int main(void)
         cmocka_unit_test(test_file_long_line_is_cut_and_counted),
         cmocka_unit_test(test_file_long_last_line),
         cmocka_unit_test(test_file_line_just_under_limit),
+        cmocka_unit_test(test_file_last_line_moved_to_front),
+        cmocka_unit_test(test_reads_of_every_size),
         cmocka_unit_test(test_file_lines_straddle_chunks),
         cmocka_unit_test(test_parse_file_with_long_line),
     };
