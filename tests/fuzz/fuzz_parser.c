@@ -128,8 +128,9 @@ static void same_blobs(const sb_intern *a, const sb_intern *b, const char *table
     }
 }
 
-/* Two parses of one input, with and without lines read straight from the
- * buffer: the same calls in the same order, so the same ids everywhere. */
+/* Two parses of one input that must agree (lines read from the buffer or
+ * not, in one piece or in small reads): the same calls in the same order,
+ * so the same ids everywhere. */
 static void check_same_model(const sb_model *a, const sb_model *b, const char *how)
 {
     same_blobs(&a->strings, &b->strings, "strings", how);
