@@ -479,22 +479,6 @@ void sb_lex(sb_span line, sb_token *t)
         lex_rest(s, indented, t);
 }
 
-/* The trimmed line s as a frame of func: FUNC(ARGS) with no parenthesis
- * inside ARGS, so that lex_frame's last '(' is the one after FUNC (which
- * holds no blank, see lexer.h). */
-static bool frame_of(sb_span s, sb_span func, sb_token *t)
-{
-    size_t n = func.n;
-    if (s.n < n + 2 || s.p[s.n - 1] != ')' || s.p[n] != '(' || memcmp(s.p, func.p, n) != 0)
-        return false;
-    if (sb_scan(s.p, s.p + n + 1, s.p + s.n - 1, SB_STOP_PAREN) != s.n - n - 2)
-        return false;
-    t->kind = SB_TOK_FRAME;
-    t->u.frame.func = sb_span_make(s.p, n);
-    t->u.frame.args = sb_span_make(s.p + n + 1, s.n - n - 2);
-    return true;
-}
-
 /* Skips KEY0xHEX at s[*i] (KEY like " +" or " fp="), as lex_file strips
  * it from the end. Inline, so that each KEY0x is a constant compare. */
 static inline bool skip_hex_field(sb_span s, size_t *i, const char *key0x, size_t len)
@@ -511,17 +495,19 @@ static inline bool skip_hex_field(sb_span s, size_t *i, const char *key0x, size_
 }
 #define SKIP_HEX(s, i, lit) skip_hex_field((s), (i), lit "0x", sizeof(lit "0x") - 1)
 
-/* Whether i is where a file line ends: at the end of s, or at a newline
- * when s runs on past the line in the input's buffer (sb_lex_file_at). */
-static bool at_end(sb_span s, size_t i)
+/* Whether i is where the line ends: the end of s when s is a line, a
+ * newline before the end when s is the rest of the input's buffer
+ * (sb_lex_frame_at, sb_lex_file_at). */
+static bool at_end(sb_span s, size_t i, bool in_buffer)
 {
-    return i == s.n || s.p[i] == '\n';
+    return in_buffer ? i < s.n && s.p[i] == '\n' : i == s.n;
 }
 
 /* FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] of file at the start of
  * s, read forward (the shapes lex_file peels off from the end). Returns
- * where the line ends (see at_end), 0 when s is not such a line. */
-static size_t file_fields(sb_span s, sb_span file, sb_token *t)
+ * where the line ends (see at_end), 0 (t untouched) when s is not such a
+ * line. */
+static size_t file_fields(sb_span s, sb_span file, bool in_buffer, sb_token *t)
 {
     size_t n = file.n, i = n + 1;
     if (n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
@@ -533,9 +519,9 @@ static size_t file_fields(sb_span s, sb_span file, sb_token *t)
     bool fp = SKIP_HEX(s, &i, " fp="); /* fp= and sp= only ever stand before pc= */
     if (fp)
         (void)SKIP_HEX(s, &i, " sp=");
-    if ((fp || !at_end(s, i)) && !SKIP_HEX(s, &i, " pc="))
+    if ((fp || !at_end(s, i, in_buffer)) && !SKIP_HEX(s, &i, " pc="))
         return 0;
-    if (!at_end(s, i))
+    if (!at_end(s, i, in_buffer))
         return 0;
     t->kind = SB_TOK_FILE;
     t->u.file.file = sb_span_make(s.p, n);
@@ -547,7 +533,33 @@ static size_t file_fields(sb_span s, sb_span file, sb_token *t)
 /* The trimmed line s as a file line of file, indented as Go prints it. */
 static bool file_of(sb_span s, bool indented, sb_span file, sb_token *t)
 {
-    return indented && file_fields(s, file, t) == s.n;
+    return indented && file_fields(s, file, false, t);
+}
+
+/* FUNC(ARGS) of func at the start of s, with no parenthesis inside ARGS,
+ * so that lex_frame's last '(' is the one after FUNC (which holds no
+ * blank, see lexer.h). Returns where the line ends (see at_end), 0 (t
+ * untouched) when s is not such a line. */
+static inline size_t frame_fields(sb_span s, sb_span func, bool in_buffer, sb_token *t)
+{
+    size_t n = func.n;
+    if (n == 0 || s.n < n + 2 || s.p[n] != '(' || memcmp(s.p, func.p, n) != 0)
+        return 0;
+    /* The first '(', ')' or newline after FUNC( must be the ')' that ends
+     * the line. */
+    size_t k = n + 1 + sb_scan(s.p, s.p + n + 1, s.p + s.n, SB_STOP_PAREN_NL);
+    if (k == s.n || s.p[k] != ')' || !at_end(s, k + 1, in_buffer))
+        return 0;
+    t->kind = SB_TOK_FRAME;
+    t->u.frame.func = sb_span_make(s.p, n);
+    t->u.frame.args = sb_span_make(s.p + n + 1, k - n - 1);
+    return k + 1;
+}
+
+/* The trimmed line s as a frame of func. */
+static bool frame_of(sb_span s, sb_span func, sb_token *t)
+{
+    return frame_fields(s, func, false, t);
 }
 
 int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, sb_token *t)
@@ -573,23 +585,17 @@ static bool claimed_by_first_byte(sb_span s, bool indented)
 
 size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *t)
 {
-    size_t n = func.n, avail = (size_t)(end - p);
-    if (n == 0 || avail < n + 3 || p[n] != '(' || p[0] == ' ' || p[0] == '\t' ||
-        memcmp(p, func.p, n) != 0)
+    /* No blank in front; a line ending in ')' has none behind. */
+    if (end == p || p[0] == ' ' || p[0] == '\t')
         return 0;
-    /* The first '(', ')' or newline after FUNC( must be the ')' that ends
-     * the line: no parenthesis inside the arguments, nothing to trim. */
-    size_t k = n + 1 + sb_scan(p, p + n + 1, end, SB_STOP_PAREN_NL);
-    if (k + 1 >= avail || p[k] != ')' || p[k + 1] != '\n')
+    size_t i = frame_fields(sb_span_make(p, (size_t)(end - p)), func, true, t);
+    if (i == 0) /* not such a line, or no newline before end */
         return 0;
-    sb_span line = sb_span_make(p, k + 1);
+    sb_span line = sb_span_make(p, i);
     if (claimed_by_first_byte(line, false))
         return 0;
     t->text = line;
-    t->kind = SB_TOK_FRAME;
-    t->u.frame.func = sb_span_make(p, n);
-    t->u.frame.args = sb_span_make(p + n + 1, k - n - 1);
-    return k + 1;
+    return i;
 }
 
 size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
@@ -598,9 +604,9 @@ size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
     if (end - p < 2 || p[0] != '\t' || p[1] == ' ' || p[1] == '\t')
         return 0;
     sb_span rest = sb_span_make(p + 1, (size_t)(end - p) - 1);
-    size_t i = file_fields(rest, file, t);
-    /* It must stop at a newline: its last byte is a digit, nothing to trim. */
-    if (i == 0 || i == rest.n)
+    /* It stops at a newline: its last byte is a digit, nothing to trim. */
+    size_t i = file_fields(rest, file, true, t);
+    if (i == 0)
         return 0;
     sb_span line = sb_span_make(rest.p, i);
     if (claimed_by_first_byte(line, true))

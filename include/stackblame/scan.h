@@ -52,9 +52,8 @@ static inline unsigned sb_paren_mask16(__m128i v)
 /* What ends a scan. */
 enum sb_stop {
     SB_STOP_NOT_HEX,  /* any byte but 0-9 a-f A-F */
-    SB_STOP_PAREN,    /* '(' or ')' */
     SB_STOP_ARG_END,  /* ',' or '{': where a first argument may end */
-    SB_STOP_PAREN_NL, /* '(', ')' or '\n': a frame's arguments read in the input's buffer */
+    SB_STOP_PAREN_NL, /* '(', ')' or '\n': the end of a frame's arguments */
 };
 
 static inline bool sb_stops(unsigned char c, enum sb_stop k)
@@ -62,8 +61,6 @@ static inline bool sb_stops(unsigned char c, enum sb_stop k)
     switch (k) {
     case SB_STOP_NOT_HEX:
         return !sb_is_hex_byte(c);
-    case SB_STOP_PAREN:
-        return c == '(' || c == ')';
     case SB_STOP_ARG_END:
         return c == ',' || c == '{';
     default:
@@ -79,8 +76,6 @@ static inline unsigned sb_stop_mask16(const char *p, enum sb_stop k)
     switch (k) {
     case SB_STOP_NOT_HEX:
         return ~sb_hex_mask16(v) & 0xFFFFu;
-    case SB_STOP_PAREN:
-        return sb_paren_mask16(v);
     case SB_STOP_ARG_END:
         return (unsigned)_mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, _mm_set1_epi8(',')),
                                                         _mm_cmpeq_epi8(v, _mm_set1_epi8('{'))));

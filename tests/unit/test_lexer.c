@@ -718,7 +718,6 @@ static void test_lines_taken_from_the_buffer(void **state)
 static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 {
     static const char *const sets[] = {
-        [SB_STOP_PAREN] = "()",
         [SB_STOP_ARG_END] = ",{",
         [SB_STOP_PAREN_NL] = "()\n",
     };
@@ -735,14 +734,10 @@ static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 static void test_scan_every_byte_at_every_position(void **state)
 {
     (void)state;
-    static const char filler[] = {[SB_STOP_NOT_HEX] = 'a',
-                                  [SB_STOP_PAREN] = 'x',
-                                  [SB_STOP_ARG_END] = 'x',
-                                  [SB_STOP_PAREN_NL] = 'x'};
-    static const char stopper[] = {[SB_STOP_NOT_HEX] = 'g',
-                                   [SB_STOP_PAREN] = '(',
-                                   [SB_STOP_ARG_END] = ',',
-                                   [SB_STOP_PAREN_NL] = '\n'};
+    static const char filler[] = {
+        [SB_STOP_NOT_HEX] = 'a', [SB_STOP_ARG_END] = 'x', [SB_STOP_PAREN_NL] = 'x'};
+    static const char stopper[] = {
+        [SB_STOP_NOT_HEX] = 'g', [SB_STOP_ARG_END] = ',', [SB_STOP_PAREN_NL] = '\n'};
     static const size_t pres[] = {0, 1, 15, 16};
     for (int k = SB_STOP_NOT_HEX; k <= SB_STOP_PAREN_NL; k++) {
         for (size_t pi = 0; pi < sizeof(pres) / sizeof(pres[0]); pi++) {
