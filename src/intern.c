@@ -78,26 +78,17 @@ static uint32_t add_blob(sb_intern *t, const void *data, size_t len)
     return (uint32_t)t->count++;
 }
 
-uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
+/* The id of a blob whose hash is h: through the cache, then the table
+ * (which then caches it); UINT32_MAX when absent. */
+static inline uint32_t lookup(sb_intern *t, const void *data, size_t len, uint64_t h)
 {
-    if (len == 0)
-        data = "";
-    uint64_t h = sb_hash_bytes(data, len);
     sb_intern_slot *slot = &t->cache[(h ^ (h >> 29)) & (SB_INTERN_CACHE - 1)];
     if (slot->id && slot->hash == h && slot->len == len && memcmp(slot->data, data, len) == 0)
         return slot->id;
-    unsigned hashv = (unsigned)h;
     sb_intern_entry *e = NULL;
-    HASH_FIND_BYHASHVALUE(hh, t->table, data, len, hashv, e);
-    if (!e) {
-        e = sb_arena_alloc(t->arena, sizeof(*e));
-        e->id = add_blob(t, data, len);
-        HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, t->by_id[e->id].data, len, hashv, e);
-        /* Cached only when seen again: many new blobs are one-offs (the
-         * argument texts of a new stack), which would evict the names
-         * that recur. */
-        return e->id;
-    }
+    HASH_FIND_BYHASHVALUE(hh, t->table, data, len, (unsigned)h, e);
+    if (!e)
+        return UINT32_MAX;
     if (e->id && len <= UINT32_MAX) {
         slot->hash = h;
         slot->data = e->hh.key;
@@ -105,6 +96,30 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
         slot->id = e->id;
     }
     return e->id;
+}
+
+uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len)
+{
+    if (len == 0)
+        data = "";
+    uint64_t h = sb_hash_bytes(data, len);
+    uint32_t id = lookup(t, data, len, h);
+    if (id != UINT32_MAX)
+        return id;
+    sb_intern_entry *e = sb_arena_alloc(t->arena, sizeof(*e));
+    e->id = add_blob(t, data, len);
+    HASH_ADD_KEYPTR_BYHASHVALUE(hh, t->table, t->by_id[e->id].data, len, (unsigned)h, e);
+    /* Cached only when seen again: many new blobs are one-offs (the
+     * argument texts of a new stack), which would evict the names that
+     * recur. */
+    return e->id;
+}
+
+uint32_t sb_intern_get(sb_intern *t, const void *data, size_t len)
+{
+    if (len == 0)
+        data = "";
+    return lookup(t, data, len, sb_hash_bytes(data, len));
 }
 
 uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len)

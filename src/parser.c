@@ -1,6 +1,7 @@
 /* parser.c: tokens -> dumps and goroutines; see parser.h. A small state
  * machine: outside any goroutine, inside one, inside the system stack of a
  * fatal error, inside a race report, inside a debug=1 profile. */
+#define _GNU_SOURCE /* memrchr */
 #include "stackblame/parser.h"
 
 #include <errno.h>
@@ -900,6 +901,28 @@ static bool buffer_lines_ok(const sb_parser *p)
            !p->no_buffer_lines && (!p->px || !sb_prefix_active(p->px));
 }
 
+/* A frame line at s that neither memo guessed, when its function is one
+ * already read in a frame (is_method knows it): found by name, it is the
+ * guess sb_lex_expect would confirm, so the line need not take the long
+ * way. The name is what lex_frame takes, all before the last '('. Returns
+ * the line's length as sb_lex_frame_at does, 0 when this does not apply. */
+static size_t frame_by_name(sb_parser *p, const char *s, const char *end, sb_token *t,
+                            uint32_t *known)
+{
+    const char *nl = memchr(s, '\n', (size_t)(end - s));
+    if (!nl || nl - s < 3 || nl[-1] != ')')
+        return 0;
+    const char *open = memrchr(s, '(', (size_t)(nl - 1 - s));
+    if (!open || open == s)
+        return 0;
+    uint32_t id = sb_intern_get(&p->m->strings, s, (size_t)(open - s));
+    if (id == UINT32_MAX || id >= p->is_method_cap || !p->is_method[id])
+        return 0;
+    size_t len = sb_lex_frame_at(s, end, sb_span_make(s, (size_t)(open - s)), t);
+    *known = id;
+    return len;
+}
+
 /* The frame and file lines at the start of b that are exactly what the
  * memos guess, fed to the parser without splitting, trimming or lexing
  * each line from scratch: most of a dump's lines, at a fraction of the
@@ -911,7 +934,11 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
 {
     const char *end = b.p + b.n;
     size_t at = 0;
-    while (buffer_lines_ok(p)) {
+    /* Frame and file lines change nothing buffer_lines_ok looks at: it
+     * holds for every line once it holds for the first. */
+    if (!buffer_lines_ok(p))
+        return 0;
+    for (;;) {
         sb_token t;
         uint32_t known = 0;
         size_t len = 0;
@@ -937,6 +964,8 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
                 len = sb_lex_frame_at(b.p + at, end, g, &t);
                 known = ids[i];
             }
+            if (!len)
+                len = frame_by_name(p, b.p + at, end, &t, &known);
         }
         if (len == 0 || len > SB_INPUT_MAX_LINE)
             break;
@@ -953,11 +982,9 @@ bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, si
     sb_parser_begin(p, in->name, label);
     sb_span line;
     for (;;) {
-        if (buffer_lines_ok(p)) {
-            uint64_t n = 0;
-            size_t used = buffer_lines(p, sb_input_buffered(in), &n);
-            sb_input_take(in, used, n);
-        }
+        uint64_t n = 0;
+        size_t used = buffer_lines(p, sb_input_buffered(in), &n);
+        sb_input_take(in, used, n);
         if (!sb_input_next(in, &line))
             break;
         sb_parser_line(p, line, in->line_no);

@@ -30,11 +30,19 @@ typedef struct sb_input {
     /* sb_input_open_reads: the bytes read() would return, and how many per read. */
     const char *src;
     size_t src_len, src_pos, read_max;
+    /* A mapped regular file: buf is the mapping, cap its length. */
+    bool mapped;
+    size_t dropped; /* pages before this offset are handed back */
+    size_t window;  /* where the next pages are to be mapped in */
 } sb_input;
 
 /* Opens a file, or stdin for "-". On failure returns false and writes the
- * reason (strerror) to err. */
+ * reason (strerror) to err. A regular file that is not gzip is mapped, not
+ * read: if another process cuts it short meanwhile, the process exits
+ * with status 2 and says so (SIGBUS, see input.c). */
 bool sb_input_open(sb_input *in, const char *path, char *err, size_t errlen);
+/* The same, with read() for a regular file too (tests: both ways). */
+bool sb_input_open_read(sb_input *in, const char *path, char *err, size_t errlen);
 /* Wraps a memory buffer (tests, fuzzing). The buffer must outlive the input. */
 void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t len);
 /* Reads a memory buffer the way sb_input_open reads a file, read_max bytes

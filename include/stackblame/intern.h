@@ -50,6 +50,9 @@ uint32_t sb_intern_put(sb_intern *t, const void *data, size_t len);
 uint32_t sb_intern_append(sb_intern *t, const void *data, size_t len);
 /* Looks a blob up without adding it; returns UINT32_MAX when absent. */
 uint32_t sb_intern_find(const sb_intern *t, const void *data, size_t len);
+/* The same through the cache, which a hit fills as sb_intern_put's does:
+ * for look-ups on a hot path. */
+uint32_t sb_intern_get(sb_intern *t, const void *data, size_t len);
 /* A blob's bytes and length; an unknown id reads as the empty blob. */
 static inline const void *sb_intern_data(const sb_intern *t, uint32_t id)
 {
