@@ -100,7 +100,7 @@ struct sb_parser {
     sb_frame_memo *memo; /* SB_MAX_FRAMES positions, allocated once: looked up per line */
     sb_memo caller_of[SB_FUNC_MEMO]; /* by the callee's function (0: a top frame) */
     sb_memo file_of[SB_FUNC_MEMO];
-    sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function */
+    sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function and line */
     sb_memo recv_cache[SB_RECV_CACHE];
     sb_memo created_func_memo, created_file;
     uint32_t *prev_ids, *prev_args;
@@ -455,9 +455,11 @@ static void finish_goroutine(sb_parser *p)
     for (size_t i = 0; i < p->c.nfr; i++) {
         sb_frame_memo *fm = memo_at(p, i);
         const sb_pframe *f = &p->c.fr[i];
-        /* This position's frame last time, else this function's. */
+        /* This position's frame last time, else this function's at this
+         * line (a recursive function shows one frame per call site). */
         if (!frame_is(&fm->frame, f)) {
-            sb_frame_seen *by_func = &p->frame_of[f->func % SB_FUNC_MEMO];
+            sb_frame_seen *by_func =
+                &p->frame_of[(f->func * 0x9e3779b1u + f->line) % SB_FUNC_MEMO];
             if (!frame_is(by_func, f)) {
                 by_func->frame = (sb_frame){f->func, f->file, f->line};
                 by_func->id = intern_frame(p, f);
@@ -615,26 +617,41 @@ static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *know
     *known = hit >= 0 ? ids[hit] : 0;
 }
 
+/* A frame line of the goroutine (outside its ancestors): its function,
+ * known (the string id of a confirmed guess) or else interned. */
+static inline void on_frame(sb_parser *p, const sb_token *t, uint32_t known)
+{
+    if (p->c.nfr < SB_MAX_FRAMES) {
+        sb_frame_memo *fm = memo_at(p, p->c.nfr);
+        uint32_t func = known;
+        if (func)
+            fm->func = *caller_memo(p) = func;
+        else
+            func = intern_func(p, fm, t->u.frame.func);
+        push_frame(p, func, 0);
+        frame_args(p, &p->c.fr[p->c.nfr - 1], &fm->args, t->u.frame.args);
+    } else {
+        push_frame(p, 0, 0); /* counted as cut */
+    }
+}
+
+/* The file line of the frame just read (want_file, nfr > 0). */
+static inline void on_frame_file(sb_parser *p, const sb_token *t, uint32_t known)
+{
+    sb_pframe *f = &p->c.fr[p->c.nfr - 1];
+    f->file = known ? known : memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
+    f->line = t->u.file.line;
+    p->c.want_file = false;
+}
+
 /* One line inside a goroutine; known as lex_expected returned it. */
 static void on_goroutine_line(sb_parser *p, const sb_token *t, uint32_t known)
 {
     sb_model *m = p->m;
     switch (t->kind) {
     case SB_TOK_FRAME:
-        if (p->c.in_ancestor)
-            return;
-        if (p->c.nfr < SB_MAX_FRAMES) {
-            sb_frame_memo *fm = memo_at(p, p->c.nfr);
-            uint32_t func = known;
-            if (func)
-                fm->func = *caller_memo(p) = func;
-            else
-                func = intern_func(p, fm, t->u.frame.func);
-            push_frame(p, func, 0);
-            frame_args(p, &p->c.fr[p->c.nfr - 1], &fm->args, t->u.frame.args);
-        } else {
-            push_frame(p, 0, 0); /* counted as cut */
-        }
+        if (!p->c.in_ancestor)
+            on_frame(p, t, known);
         return;
     case SB_TOK_FILE:
         if (p->c.want_created_file) {
@@ -642,11 +659,7 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t, uint32_t known)
             p->c.created.line = t->u.file.line;
             p->c.want_created_file = false;
         } else if (p->c.want_file && p->c.nfr) {
-            sb_pframe *f = &p->c.fr[p->c.nfr - 1];
-            f->file =
-                known ? known : memo_intern(p, &p->file_of[f->func % SB_FUNC_MEMO], t->u.file.file);
-            f->line = t->u.file.line;
-            p->c.want_file = false;
+            on_frame_file(p, t, known);
         } else if (p->c.cut_file) {
             p->c.cut_file = false;
         } else if (!p->c.in_ancestor) {
@@ -924,10 +937,11 @@ static size_t frame_by_name(sb_parser *p, const char *s, const char *end, sb_tok
 }
 
 /* The frame and file lines at the start of b that are exactly what the
- * memos guess, fed to the parser without splitting, trimming or lexing
- * each line from scratch: most of a dump's lines, at a fraction of the
- * cost. Stops at the first line that is anything else (a header, a
- * "created by", a blank, a guess that fails) and leaves it to
+ * memos guess (or, for a frame, what frame_by_name finds), fed to the
+ * parser without splitting, trimming or lexing each line from scratch:
+ * most of a dump's lines, at a fraction of the cost. A blank line ends
+ * the goroutine and the run. Stops at the first line that is anything
+ * else (a header, a "created by", a guess that fails) and leaves it to
  * sb_parser_line, which reads it exactly as it would have otherwise.
  * Returns the bytes used; *nlines counts the lines. */
 static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
@@ -942,6 +956,13 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
         sb_token t;
         uint32_t known = 0;
         size_t len = 0;
+        if (at < b.n && b.p[at] == '\n') {
+            /* A blank line: the goroutine ends, as feed ends it. */
+            p->m->stats.lines++;
+            finish_goroutine(p);
+            (*nlines)++;
+            return at + 1;
+        }
         if (p->c.want_file) {
             if (!p->c.nfr)
                 break;
@@ -970,7 +991,12 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
         if (len == 0 || len > SB_INPUT_MAX_LINE)
             break;
         p->m->stats.lines++;
-        on_goroutine_line(p, &t, known);
+        /* What on_goroutine_line does with these lines, without its
+         * dispatch: buffer_lines_ok rules out ancestors and created-by. */
+        if (t.kind == SB_TOK_FRAME)
+            on_frame(p, &t, known);
+        else
+            on_frame_file(p, &t, known);
         at += len + 1;
         (*nlines)++;
     }
