@@ -126,7 +126,12 @@ int main(int argc, char **argv)
             status = 2;
         } else {
             static char obuf[1 << 16];
-            setvbuf(out, obuf, _IOFBF, sizeof(obuf));
+            /* The JSON report buffers its own writes (outbuf.h): through a
+             * second buffer each byte would be copied twice. */
+            if (opt.format == SB_OUT_JSON)
+                setvbuf(out, NULL, _IONBF, 0);
+            else
+                setvbuf(out, obuf, _IOFBF, sizeof(obuf));
             sb_analysis an;
             sb_analyze(&m, rules, opt.from, &an);
             sb_report r = {&m,        &an.groups, &opt,       &an.classes,

@@ -1,6 +1,5 @@
 /* model.c: the dump model's storage and accessors; see model.h. */
 #include "stackblame/model.h"
-#include "stackblame/lexer.h"
 
 #include <stdlib.h>
 #include <string.h>
@@ -66,10 +65,14 @@ uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
     const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
     if (i >= mn || !mine[i])
         return whole;
-    size_t wl, ml;
-    const char *w = sb_str(m, whole, &wl), *f = sb_str(m, mine[i], &ml);
-    sb_span first = sb_args_first_text(sb_span_make(w, wl));
-    if (first.n == ml && memcmp(first.p, f, ml) == 0)
+    /* The same first argument as the stack's own goroutine: its whole
+     * list is the one to show. That goroutine's own first arguments are
+     * sb_args_first_text of rep_args, already cut. */
+    size_t rn = sb_intern_len(&m->argvecs, st->rep_own) / sizeof(uint32_t);
+    uint32_t theirs = i < rn ? ((const uint32_t *)sb_intern_data(&m->argvecs, st->rep_own))[i] : 0;
+    if (theirs == mine[i])
         return whole;
-    return mine[i];
+    size_t tl, ml;
+    const char *t = sb_str(m, theirs, &tl), *f = sb_str(m, mine[i], &ml);
+    return tl == ml && memcmp(t, f, ml) == 0 ? whole : mine[i];
 }

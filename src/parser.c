@@ -501,6 +501,7 @@ static void finish_goroutine(sb_parser *p)
         st->nframes = (uint32_t)p->c.nfr;
         st->frames = sb_intern_data(&m->stacks, g->stack);
         st->rep_args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
+        st->rep_own = g->args;
     }
     p->c.argtext_len = 0;
     if (p->c.created_func)

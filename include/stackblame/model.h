@@ -47,6 +47,8 @@ typedef struct sb_stack {
     uint32_t nframes;
     const uint32_t *frames; /* frame ids, innermost first */
     uint32_t rep_args;      /* argument vector of the first goroutine seen with it */
+    uint32_t rep_own;       /* that goroutine's own (its args): the first argument of
+                             * each method frame of rep_args, ready to compare */
 } sb_stack;
 
 typedef struct sb_goroutine {

@@ -156,6 +156,7 @@ static void check_same_model(const sb_model *a, const sb_model *b, const char *h
     }
     for (uint32_t id = 0; same && id < sb_intern_count(&a->stacks); id++)
         same = sb_stack_get(a, id)->rep_args == sb_stack_get(b, id)->rep_args &&
+               sb_stack_get(a, id)->rep_own == sb_stack_get(b, id)->rep_own &&
                sb_stack_get(a, id)->nframes == sb_stack_get(b, id)->nframes;
     if (!same) {
         fprintf(stderr, "%s changed the model\n", how);
