@@ -503,6 +503,33 @@ static bool at_end(sb_span s, size_t i, bool in_buffer)
     return in_buffer ? i < s.n && s.p[i] == '\n' : i == s.n;
 }
 
+/* [ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] at s.p[*i], up to where the line
+ * ends (see at_end); *off says whether +0x was read, and when it is true
+ * on entry the offset is behind *i already. */
+static bool file_tail(sb_span s, size_t *i, bool in_buffer, bool *off)
+{
+    size_t j = *i;
+    if (!*off)
+        *off = SKIP_HEX(s, &j, " +");
+    bool fp = SKIP_HEX(s, &j, " fp="); /* fp= and sp= only ever stand before pc= */
+    if (fp)
+        (void)SKIP_HEX(s, &j, " sp=");
+    if ((fp || !at_end(s, j, in_buffer)) && !SKIP_HEX(s, &j, " pc="))
+        return false;
+    if (!at_end(s, j, in_buffer))
+        return false;
+    *i = j;
+    return true;
+}
+
+static void file_token(sb_token *t, sb_span file, uint32_t line, bool off)
+{
+    t->kind = SB_TOK_FILE;
+    t->u.file.file = file;
+    t->u.file.line = line;
+    t->u.file.has_offset = off;
+}
+
 /* FILE:LINE[ +0xOFF][[ fp=0x.. sp=0x..] pc=0x..] of file at the start of
  * s, read forward (the shapes lex_file peels off from the end). Returns
  * where the line ends (see at_end), 0 (t untouched) when s is not such a
@@ -513,20 +540,10 @@ static size_t file_fields(sb_span s, sb_span file, bool in_buffer, sb_token *t)
     if (n == 0 || s.n <= i || s.p[n] != ':' || memcmp(s.p, file.p, n) != 0)
         return 0;
     uint64_t line_no = 0;
-    if (!parse_u64(s, &i, &line_no, NULL))
+    bool off = false;
+    if (!parse_u64(s, &i, &line_no, NULL) || !file_tail(s, &i, in_buffer, &off))
         return 0;
-    bool off = SKIP_HEX(s, &i, " +");
-    bool fp = SKIP_HEX(s, &i, " fp="); /* fp= and sp= only ever stand before pc= */
-    if (fp)
-        (void)SKIP_HEX(s, &i, " sp=");
-    if ((fp || !at_end(s, i, in_buffer)) && !SKIP_HEX(s, &i, " pc="))
-        return 0;
-    if (!at_end(s, i, in_buffer))
-        return 0;
-    t->kind = SB_TOK_FILE;
-    t->u.file.file = sb_span_make(s.p, n);
-    t->u.file.line = clamp_u32(line_no);
-    t->u.file.has_offset = off;
+    file_token(t, sb_span_make(s.p, n), clamp_u32(line_no), off);
     return i;
 }
 
@@ -611,6 +628,39 @@ size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
     sb_span line = sb_span_make(rest.p, i);
     if (claimed_by_first_byte(line, true))
         return 0;
+    t->text = line;
+    return i + 1;
+}
+
+size_t sb_file_head_len(sb_span line, size_t file_len)
+{
+    size_t i = file_len + 1;
+    uint64_t v;
+    if (line.n <= i || !parse_u64(line, &i, &v, NULL))
+        return 0;
+    (void)SKIP_HEX(line, &i, " +");
+    return i;
+}
+
+size_t sb_lex_file_head_at(const char *p, const char *end, const sb_file_head *head, sb_token *t)
+{
+    size_t n = head->text.n;
+    /* As sb_lex_file_at. The head ends where a digit of its line number
+     * or offset could go on; file_tail takes only a blank or the newline
+     * there, so a line whose number or offset goes on is refused. */
+    if (n == 0 || (size_t)(end - p) <= n + 1 || p[0] != '\t' || p[1] == ' ' || p[1] == '\t')
+        return 0;
+    sb_span rest = sb_span_make(p + 1, (size_t)(end - p) - 1);
+    if (memcmp(rest.p, head->text.p, n) != 0)
+        return 0;
+    size_t i = n;
+    bool off = head->has_offset;
+    if (!file_tail(rest, &i, true, &off))
+        return 0;
+    sb_span line = sb_span_make(rest.p, i);
+    if (claimed_by_first_byte(line, true))
+        return 0;
+    file_token(t, sb_span_make(rest.p, head->file_len), head->line, off);
     t->text = line;
     return i + 1;
 }

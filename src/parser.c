@@ -44,6 +44,20 @@ typedef struct sb_frame_memo {
 #define SB_FUNC_MEMO  4096
 #define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
 
+/* The head of the file line a frame had last time (sb_file_head), keyed
+ * by its function and the function it called (the frame printed above):
+ * together they name the call site, so the head most often recurs. */
+#define SB_HEAD_MEMO 2048
+#define SB_HEAD_MAX  100 /* longer heads are not kept */
+typedef struct sb_head_memo {
+    uint32_t func, callee; /* the key; func 0: empty */
+    uint32_t file, line;   /* the path's string id, the line */
+    uint8_t len;           /* of text */
+    bool has_offset;
+    uint16_t file_len;
+    char text[SB_HEAD_MAX];
+} sb_head_memo;
+
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump. */
 typedef struct sb_idset {
     uint64_t *slot; /* id + 1, 0 = empty */
@@ -102,6 +116,7 @@ struct sb_parser {
     sb_memo file_of[SB_FUNC_MEMO];
     sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function and line */
     sb_memo recv_cache[SB_RECV_CACHE];
+    sb_head_memo *heads; /* SB_HEAD_MEMO, allocated once */
     sb_memo created_func_memo, created_file;
     uint32_t *prev_ids, *prev_args;
     size_t prev_n, prev_cap;
@@ -158,6 +173,7 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     p->px = prefix;
     p->c.dump = -1;
     p->memo = sb_xcalloc(SB_MAX_FRAMES, sizeof(*p->memo));
+    p->heads = sb_xcalloc(SB_HEAD_MEMO, sizeof(*p->heads));
     return p;
 }
 
@@ -204,6 +220,7 @@ void sb_parser_free(sb_parser *p)
     if (!p)
         return;
     free(p->memo);
+    free(p->heads);
     free(p->prev_ids);
     free(p->prev_args);
     free(p->is_method);
@@ -937,6 +954,44 @@ static size_t frame_by_name(sb_parser *p, const char *s, const char *end, sb_tok
     return len;
 }
 
+/* The file line of the frame just read, at s: confirmed by its head memo
+ * in one compare, else by its file's memo (and then the head memo learns
+ * the line's head). Returns the length as sb_lex_file_at does. */
+static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_token *t,
+                           uint32_t *known)
+{
+    uint32_t func = p->c.fr[p->c.nfr - 1].func;
+    uint32_t callee = p->c.nfr > 1 ? p->c.fr[p->c.nfr - 2].func : 0;
+    sb_head_memo *h = &p->heads[(func * 0x9e3779b1u ^ callee) % SB_HEAD_MEMO];
+    if (h->func == func && h->callee == callee) {
+        sb_file_head head = {sb_span_make(h->text, h->len), h->file_len, h->line, h->has_offset};
+        size_t len = sb_lex_file_head_at(s, end, &head, t);
+        if (len) {
+            /* What the file memo holds after any file line of func. */
+            *known = p->file_of[func % SB_FUNC_MEMO] = h->file;
+            return len;
+        }
+    }
+    *known = p->file_of[func % SB_FUNC_MEMO];
+    if (!*known)
+        return 0;
+    sb_span g;
+    g.p = sb_str(p->m, *known, &g.n);
+    size_t len = sb_lex_file_at(s, end, g, t);
+    size_t n = len ? sb_file_head_len(t->text, g.n) : 0;
+    if (n && n <= SB_HEAD_MAX) {
+        h->func = func;
+        h->callee = callee;
+        h->file = *known;
+        h->line = t->u.file.line;
+        h->len = (uint8_t)n;
+        h->has_offset = t->u.file.has_offset;
+        h->file_len = (uint16_t)g.n;
+        memcpy(h->text, t->text.p, n);
+    }
+    return len;
+}
+
 /* The frame and file lines at the start of b that are exactly what the
  * memos guess (or, for a frame, what frame_by_name finds), fed to the
  * parser without splitting, trimming or lexing each line from scratch:
@@ -967,12 +1022,7 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
         if (p->c.want_file) {
             if (!p->c.nfr)
                 break;
-            known = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
-            if (known) {
-                sb_span g;
-                g.p = sb_str(p->m, known, &g.n);
-                len = sb_lex_file_at(b.p + at, end, g, &t);
-            }
+            len = file_line_at(p, b.p + at, end, &t, &known);
         } else if (p->c.nfr < SB_MAX_FRAMES) {
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more

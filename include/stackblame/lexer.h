@@ -97,6 +97,28 @@ int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, 
 size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *tok);
 size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *tok);
 
+/* How a file line began: FILE:LINE and its +0x offset if it had one, with
+ * what they were read as. A frame's next file line most often begins the
+ * same way (the same call site), and one compare of the head then stands
+ * for reading the path, the line number and the offset. */
+typedef struct sb_file_head {
+    sb_span text;    /* the line's first bytes after its tab, sb_file_head_len long */
+    size_t file_len; /* FILE's length: the first bytes of text */
+    uint32_t line;   /* the token's line */
+    bool has_offset; /* text ends in +0x.. */
+} sb_file_head;
+
+/* The length of the head of a file line (the text after its tab) whose
+ * FILE is file_len bytes: FILE:LINE[ +0xOFF]; 0 when there is none. */
+size_t sb_file_head_len(sb_span line, size_t file_len);
+/* sb_lex_file_at for a line that begins with head->text, then a blank or
+ * its newline: the same result and token, the path, line number and
+ * offset taken from the head. The head must come from a line that
+ * sb_lex_file_at took (text cut by sb_file_head_len, line and has_offset
+ * from its token). */
+size_t sb_lex_file_head_at(const char *p, const char *end, const sb_file_head *head,
+                           sb_token *tok);
+
 /* Where a goroutine header starts inside a line that is not itself a header
  * (a prefix or other text in front). Returns the offset or -1. */
 long sb_lex_find_header(sb_span line);

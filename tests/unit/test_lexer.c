@@ -714,6 +714,62 @@ static void test_lines_taken_from_the_buffer(void **state)
     expect_at("\tgoroutine 7 [x]:12\n", "goroutine 7 [x]", false, 0);
 }
 
+/* sb_lex_file_head_at on buf (allocated to its exact size) with the head
+ * of the file line `from` (of file), as the parser cuts it: the length it
+ * must return, and when it takes the line, the token sb_lex_file_at makes
+ * of it. Hand-written minimal cases. */
+static void expect_head_at(const char *from, const char *file, const char *buf, size_t want)
+{
+    sb_token t0;
+    memset(&t0, 0, sizeof(t0));
+    size_t fl = strlen(file);
+    assert_true(sb_lex_file_at(from, from + strlen(from), sb_span_make(file, fl), &t0) > 0);
+    size_t hl = sb_file_head_len(t0.text, fl);
+    assert_true(hl > fl);
+    sb_file_head head = {sb_span_make(t0.text.p, hl), fl, t0.u.file.line, t0.u.file.has_offset};
+    size_t n = strlen(buf);
+    char *b = malloc(n ? n : 1);
+    assert_non_null(b);
+    memcpy(b, buf, n);
+    sb_token got, ref;
+    memset(&got, 0, sizeof(got));
+    memset(&ref, 0, sizeof(ref));
+    size_t len = sb_lex_file_head_at(b, b + n, &head, &got);
+    if (len != want) {
+        print_error("head \"%.*s\" on \"%s\": took %zu bytes, want %zu\n", (int)hl, t0.text.p, buf,
+                    len, want);
+        fail();
+    }
+    if (len) {
+        assert_int_equal(sb_lex_file_at(b, b + n, sb_span_make(file, fl), &ref), len);
+        assert_memory_equal(&got, &ref, sizeof(got));
+    }
+    free(b);
+}
+
+static void test_file_lines_taken_by_their_head(void **state)
+{
+    (void)state;
+    const char *crash = "\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n";
+    expect_head_at(crash, "/a.go", crash, 43);
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0x7ffc8941f330 sp=0x7ffc8941f328 pc=0x45\nx", 59);
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d\n", 15);
+    expect_head_at(crash, "/a.go", "\t/a.go:123 +0x1d\n", 0);  /* the line number goes on */
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d5\n", 0);  /* so does the offset */
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1e\n", 0);   /* another offset */
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d\r\n", 0); /* CR: trimmed the long way */
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0x1 sp=0x2\n", 0); /* no pc= */
+    expect_head_at(crash, "/a.go", "\t\t/a.go:12 +0x1d\n", 0);
+    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d", 0); /* no newline before the end */
+    /* A head without an offset: the offset, if any, is read as usual. */
+    const char *bare = "\t/a.go:12\n";
+    expect_head_at(bare, "/a.go", "\t/a.go:12 +0x1d\n", 15);
+    expect_head_at(bare, "/a.go", "\t/a.go:12\n", 9);
+    expect_head_at(bare, "/a.go", "\t/a.go:12 pc=0x45\n", 17);
+    expect_head_at(bare, "/a.go", "\t/a.go:120\n", 0);
+    expect_head_at(bare, "/a.go", "\t/a.go:12x\n", 0);
+}
+
 /* What stops a scan, spelled out apart from scan.h's masks. */
 static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 {
@@ -833,6 +889,7 @@ int main(void)
         cmocka_unit_test(test_scan_every_byte_at_every_position),
         cmocka_unit_test(test_line_numbers_past_19_digits),
         cmocka_unit_test(test_lines_taken_from_the_buffer),
+        cmocka_unit_test(test_file_lines_taken_by_their_head),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
