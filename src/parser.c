@@ -605,9 +605,11 @@ static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
 }
 
 /* Lexes a line, inside a goroutine first as what the memos expect there:
- * the file of the frame just read, or the function at this depth or
- * below this callee. *known is the string id of the guess the line
- * confirmed, 0 when none was (see sb_lex_expect). */
+ * the file of the frame just read, or the function below this callee or
+ * at this depth (the callee's memo is right more often). At most one
+ * guess can match a line, so their order changes only the cost. *known
+ * is the string id of the guess the line confirmed, 0 when none was (see
+ * sb_lex_expect). */
 static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *known)
 {
     sb_memo ids[2] = {0, 0};
@@ -620,8 +622,8 @@ static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *know
             ids[n++] = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
         } else if (p->c.nfr < SB_MAX_FRAMES) {
             file = false;
-            ids[n++] = memo_at(p, p->c.nfr)->func;
             ids[n++] = *caller_memo(p);
+            ids[n++] = memo_at(p, p->c.nfr)->func;
         }
     }
     sb_span guess[2];
@@ -1027,9 +1029,9 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more
              * instructions here; the fuzz target checks both agree. */
-            sb_memo ids[2] = {memo_at(p, p->c.nfr)->func, *caller_memo(p)};
+            sb_memo ids[2] = {*caller_memo(p), memo_at(p, p->c.nfr)->func};
             for (size_t i = 0; i < 2 && !len; i++) {
-                if (!ids[i])
+                if (!ids[i] || (i && ids[1] == ids[0]))
                     continue;
                 sb_span g;
                 g.p = sb_str(p->m, ids[i], &g.n);
