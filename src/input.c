@@ -296,9 +296,10 @@ void sb_input_take(sb_input *in, size_t n, uint64_t nlines)
 }
 
 /* A mapped file: hands back the pages before the line about to be read
- * (no span into them is valid any more) and has the next ones mapped in
- * one call rather than a fault per page. Every SB_INPUT_CHUNK bytes, so
- * the file's pages in memory stay below three chunks. */
+ * (no span into them is valid any more), every SB_INPUT_CHUNK bytes, so
+ * that the file's pages in memory stay near one chunk. The pages ahead
+ * come in by faults, 16 at a time (fault-around); asking for them first
+ * (MADV_POPULATE_READ) was 9% slower in wall time. */
 static void map_window(sb_input *in)
 {
     if (in->start < in->window)
@@ -308,11 +309,7 @@ static void map_window(sb_input *in)
     if (at > in->dropped)
         (void)madvise(in->buf + in->dropped, at - in->dropped, MADV_DONTNEED);
     in->dropped = at;
-    size_t ahead = in->cap - at < 2 * SB_INPUT_CHUNK ? in->cap - at : 2 * SB_INPUT_CHUNK;
-#ifdef MADV_POPULATE_READ
-    (void)madvise(in->buf + at, ahead, MADV_POPULATE_READ); /* Linux 5.14 on; else faults */
-#endif
-    in->window = at + ahead / 2;
+    in->window = at + SB_INPUT_CHUNK;
 }
 
 bool sb_input_next(sb_input *in, sb_span *line)

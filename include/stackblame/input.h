@@ -33,7 +33,7 @@ typedef struct sb_input {
     /* A mapped regular file: buf is the mapping, cap its length. */
     bool mapped;
     size_t dropped; /* pages before this offset are handed back */
-    size_t window;  /* where the next pages are to be mapped in */
+    size_t window;  /* where pages are next handed back */
 } sb_input;
 
 /* Opens a file, or stdin for "-". On failure returns false and writes the

@@ -360,7 +360,7 @@ static long resident_kib(void)
 
 /* A 48 MiB mapped file read to its end: every line comes back, and the
  * pages behind the reader are handed back, so the memory it holds stays
- * near the three chunks input.c keeps mapped, not the file's size. */
+ * near the chunk or two input.c keeps mapped, not the file's size. */
 static void test_mapped_pages_are_handed_back(void **state)
 {
     (void)state;
