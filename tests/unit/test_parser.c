@@ -64,6 +64,30 @@ static const char *func(const sb_model *m, const sb_goroutine *g, uint32_t i)
 
 /* ------------------------------------------------------- splitting dumps */
 
+/* Ids below and above the dense range of the id set (bits below 2^22, a
+ * hash set above), and 2^64-1, which a hash set of id + 1 cannot hold:
+ * each repeated id starts a dump; a new one does not, whatever its size.
+ * Hand-written minimal case. */
+static void test_repeated_ids_of_every_size(void **state)
+{
+    sb_model *m = *state;
+    static const char *const ids[] = {
+        "4194303", "4194304", "18446744073709551615", "1", "4194303", "63", "64", "4194304",
+        "18446744073709551615", "18446744073709551615"};
+    char dump[1024] = "";
+    for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
+        char g[128];
+        snprintf(g, sizeof(g), "goroutine %s [select]:\nmain.f()\n\t/x/main.go:9 +0x2a\n\n", ids[i]);
+        strcat(dump, g);
+    }
+    parse(m, dump);
+    /* Dumps: [4194303 4194304 2^64-1 1] [4194303 63 64 4194304 2^64-1] [2^64-1]. */
+    assert_int_equal(m->ndumps, 3);
+    assert_int_equal(m->dumps[0].ngoroutines, 4);
+    assert_int_equal(m->dumps[1].ngoroutines, 5);
+    assert_int_equal(m->dumps[2].ngoroutines, 1);
+}
+
 static void test_two_dumps_where_ids_repeat(void **state)
 {
     sb_model *m = *state;
@@ -857,6 +881,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_model, teardown_model)
     const struct CMUnitTest tests[] = {
         T(test_two_dumps_where_ids_repeat),
+        T(test_repeated_ids_of_every_size),
         T(test_explicit_label),
         T(test_split_at_sigquit_preamble),
         T(test_panic_headline_and_nested_panic),
