@@ -282,11 +282,22 @@ static bool sb_input_fill(sb_input *in)
     return true;
 }
 
+/* The unread bytes a caller may look at: all that is buffered, but of a
+ * mapped file no more than a read buffer would hold, so that no scan (for
+ * a newline that never comes) touches, and keeps in memory, more of the
+ * file than reading it would. */
+static size_t visible(const sb_input *in)
+{
+    size_t n = in->end - in->start;
+    return in->mapped && n > SB_INPUT_CHUNK + SB_INPUT_MAX_LINE ? SB_INPUT_CHUNK + SB_INPUT_MAX_LINE
+                                                                  : n;
+}
+
 sb_span sb_input_buffered(const sb_input *in)
 {
     if (in->discarding)
         return sb_span_make(in->buf, 0);
-    return sb_span_make(in->buf + in->start, in->end - in->start);
+    return sb_span_make(in->buf + in->start, visible(in));
 }
 
 void sb_input_take(sb_input *in, size_t n, uint64_t nlines)
@@ -318,7 +329,7 @@ bool sb_input_next(sb_input *in, sb_span *line)
         map_window(in);
     for (;;) {
         char *p = in->buf + in->start;
-        size_t avail = in->end - in->start;
+        size_t avail = visible(in);
         char *nl = avail ? memchr(p, '\n', avail) : NULL;
         if (in->discarding) {
             /* The tail of an over-long line: drop it up to its newline. */
@@ -327,7 +338,11 @@ bool sb_input_next(sb_input *in, sb_span *line)
                 in->discarding = false;
                 continue;
             }
-            in->start = in->end;
+            in->start += avail;
+            if (in->start < in->end) { /* a mapped file: the next bytes */
+                map_window(in);
+                continue;
+            }
             if (!sb_input_fill(in))
                 return false;
             continue;

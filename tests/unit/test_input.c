@@ -399,6 +399,42 @@ static void test_mapped_pages_are_handed_back(void **state)
     }
 }
 
+/* A 40 MiB line in a mapped file: cut at the limit and its tail dropped,
+ * a window at a time, so it is never in memory whole (the read path holds
+ * at most a buffer of it). */
+static void test_mapped_long_line_is_not_held(void **state)
+{
+    (void)state;
+    size_t n = 40u << 20, len = 6 + n + 5;
+    char *d = malloc(len);
+    assert_non_null(d);
+    memcpy(d, "first\n", 6);
+    memset(d + 6, 'x', n);
+    memcpy(d + 6 + n, "\nlast", 5);
+    char *path = temp_file(d, len);
+    free(d);
+    sb_input in;
+    char err[128];
+    long before = resident_kib();
+    assert_true(sb_input_open(&in, path, err, sizeof(err)));
+    assert_true(in.mapped);
+    expect_line(&in, "first");
+    sb_span l;
+    assert_true(sb_input_next(&in, &l));
+    assert_int_equal(l.n, SB_INPUT_MAX_LINE);
+    long most = resident_kib();
+    expect_line(&in, "last");
+    most = resident_kib() > most ? resident_kib() : most;
+    assert_false(sb_input_next(&in, &l));
+    assert_true(in.long_lines == 1);
+    sb_input_close(&in);
+    remove_temp(path);
+    if (most - before > 8 * 1024) {
+        print_error("resident memory grew by %ld KiB reading a 40 MiB line\n", most - before);
+        fail();
+    }
+}
+
 /* A mapped file cut short by another process while it is read: the
  * missing pages fault (SIGBUS), and the reader ends the process with exit
  * status 2 and a line naming the file, as a failed read() would. Run in
@@ -472,6 +508,7 @@ int main(void)
         cmocka_unit_test_prestate(test_parse_file_with_long_line, &unmapped),
         cmocka_unit_test(test_gzip_and_tiny_files_are_read),
         cmocka_unit_test(test_mapped_pages_are_handed_back),
+        cmocka_unit_test(test_mapped_long_line_is_not_held),
         cmocka_unit_test(test_mapped_file_cut_short),
     };
     return cmocka_run_group_tests_name("input", tests, NULL, NULL);
