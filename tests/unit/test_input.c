@@ -358,6 +358,15 @@ static long resident_kib(void)
     return res * (sysconf(_SC_PAGESIZE) / 1024);
 }
 
+/* Fails when resident memory grew by more than 8 MiB while reading what. */
+static void expect_growth_below_8mib(long before, long most, const char *what)
+{
+    if (most - before > 8 * 1024) {
+        print_error("resident memory grew by %ld KiB reading %s\n", most - before, what);
+        fail();
+    }
+}
+
 /* A 48 MiB mapped file read to its end: every line comes back, and the
  * pages behind the reader are handed back, so the memory it holds stays
  * near the chunk or two input.c keeps mapped, not the file's size. */
@@ -393,10 +402,7 @@ static void test_mapped_pages_are_handed_back(void **state)
     assert_true(in.bytes == len);
     sb_input_close(&in);
     remove_temp(path);
-    if (most - before > 8 * 1024) {
-        print_error("resident memory grew by %ld KiB reading a 48 MiB file\n", most - before);
-        fail();
-    }
+    expect_growth_below_8mib(before, most, "a 48 MiB file");
 }
 
 /* A 40 MiB line in a mapped file: cut at the limit and its tail dropped,
@@ -429,10 +435,7 @@ static void test_mapped_long_line_is_not_held(void **state)
     assert_true(in.long_lines == 1);
     sb_input_close(&in);
     remove_temp(path);
-    if (most - before > 8 * 1024) {
-        print_error("resident memory grew by %ld KiB reading a 40 MiB line\n", most - before);
-        fail();
-    }
+    expect_growth_below_8mib(before, most, "a 40 MiB line");
 }
 
 /* A mapped file cut short by another process while it is read: the

@@ -661,16 +661,25 @@ static void test_guess_scans_every_position(void **state)
     }
 }
 
+/* A copy of s allocated to its exact length, with no NUL after it: ASan
+ * catches a read past its end. *n is the length. */
+static char *exact_copy(const char *s, size_t *n)
+{
+    *n = strlen(s);
+    char *b = malloc(*n ? *n : 1);
+    assert_non_null(b);
+    memcpy(b, s, *n);
+    return b;
+}
+
 /* sb_lex_frame_at / sb_lex_file_at on buf (no NUL after it: the buffer is
  * allocated to its exact size, so ASan catches a read past the end).
  * want: the line length they must return (0: the line goes the long way);
  * when they take a line, their token must be sb_lex_expect's for it. */
 static void expect_at(const char *buf, const char *guess, bool frame, size_t want)
 {
-    size_t n = strlen(buf);
-    char *b = malloc(n ? n : 1);
-    assert_non_null(b);
-    memcpy(b, buf, n);
+    size_t n;
+    char *b = exact_copy(buf, &n);
     sb_token raw, line;
     memset(&raw, 0, sizeof(raw));
     memset(&line, 0, sizeof(line));
@@ -727,10 +736,8 @@ static void expect_head_at(const char *from, const char *file, const char *buf, 
     size_t hl = sb_file_head_len(t0.text, fl);
     assert_true(hl > fl);
     sb_file_head head = {sb_span_make(t0.text.p, hl), fl, t0.u.file.line, t0.u.file.has_offset};
-    size_t n = strlen(buf);
-    char *b = malloc(n ? n : 1);
-    assert_non_null(b);
-    memcpy(b, buf, n);
+    size_t n;
+    char *b = exact_copy(buf, &n);
     sb_token got, ref;
     memset(&got, 0, sizeof(got));
     memset(&ref, 0, sizeof(ref));
