@@ -632,37 +632,59 @@ size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
     return i + 1;
 }
 
-size_t sb_file_head_len(sb_span line, size_t file_len)
+/* Marks the hex digits of KEY0xHEX at line.p[*i] (see skip_hex_field),
+ * if that is what stands there, as ones that may vary. */
+static bool wild_hex_field(sb_file_tmpl *tm, sb_span line, size_t *i, const char *key0x,
+                           size_t len)
 {
-    size_t i = file_len + 1;
+    size_t j = *i;
+    if (!skip_hex_field(line, &j, key0x, len))
+        return false;
+    for (size_t k = *i + len; k < j; k++)
+        tm->wild[k / 16] |= (uint16_t)(1u << (k % 16));
+    *i = j;
+    return true;
+}
+#define WILD_HEX(tm, s, i, lit) wild_hex_field((tm), (s), (i), lit "0x", sizeof(lit "0x") - 1)
+
+bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_token *t)
+{
+    tm->len = 0;
+    if (len + 1 > SB_TMPL_MAX)
+        return false;
+    memset(tm->wild, 0, sizeof(tm->wild));
+    /* The line from its tab, as sb_lex_file_at read it: FILE:LINE, then
+     * the fields of file_tail. */
+    sb_span line = sb_span_make(p, len);
+    size_t i = 1 + t->u.file.file.n + 1;
     uint64_t v;
-    if (line.n <= i || !parse_u64(line, &i, &v, NULL))
-        return 0;
+    if (!parse_u64(line, &i, &v, NULL))
+        return false;
     (void)SKIP_HEX(line, &i, " +");
-    return i;
+    if (WILD_HEX(tm, line, &i, " fp="))
+        (void)WILD_HEX(tm, line, &i, " sp=");
+    memcpy(tm->text, p, len + 1); /* the newline too: the next line must end there */
+    tm->len = (uint16_t)(len + 1);
+    tm->file_len = (uint16_t)t->u.file.file.n;
+    tm->line = t->u.file.line;
+    tm->has_offset = t->u.file.has_offset;
+    return true;
 }
 
-size_t sb_lex_file_head_at(const char *p, const char *end, const sb_file_head *head, sb_token *t)
+size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_tmpl *tm, sb_token *t)
 {
-    size_t n = head->text.n;
-    /* As sb_lex_file_at. The head ends where a digit of its line number
-     * or offset could go on; file_tail takes only a blank or the newline
-     * there, so a line whose number or offset goes on is refused. */
-    if (n == 0 || (size_t)(end - p) <= n + 1 || p[0] != '\t' || p[1] == ' ' || p[1] == '\t')
+    /* A line like the template's but for the digits of its wild hex
+     * fields, each run as long as the template's and followed by the same
+     * byte, which is no hex digit: file_tail reads it the same way. */
+    size_t n = tm->len;
+    if (n == 0 || !sb_tmpl_fits((size_t)(end - p), n) || !sb_tmpl_match(p, tm->text, tm->wild, n))
         return 0;
-    sb_span rest = sb_span_make(p + 1, (size_t)(end - p) - 1);
-    if (memcmp(rest.p, head->text.p, n) != 0)
-        return 0;
-    size_t i = n;
-    bool off = head->has_offset;
-    if (!file_tail(rest, &i, true, &off))
-        return 0;
-    sb_span line = sb_span_make(rest.p, i);
+    sb_span line = sb_span_make(p + 1, n - 2);
     if (claimed_by_first_byte(line, true))
         return 0;
-    file_token(t, sb_span_make(rest.p, head->file_len), head->line, off);
+    file_token(t, sb_span_make(line.p, tm->file_len), tm->line, tm->has_offset);
     t->text = line;
-    return i + 1;
+    return n - 1;
 }
 
 long sb_lex_find_header(sb_span s)

@@ -44,19 +44,16 @@ typedef struct sb_frame_memo {
 #define SB_FUNC_MEMO  4096
 #define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
 
-/* The head of the file line a frame had last time (sb_file_head), keyed
- * by its function and the function it called (the frame printed above):
- * together they name the call site, so the head most often recurs. */
-#define SB_HEAD_MEMO 2048
-#define SB_HEAD_MAX  100 /* longer heads are not kept */
-typedef struct sb_head_memo {
+/* The template of the file line a frame had last time (sb_file_tmpl),
+ * keyed by its function and the function it called (the frame printed
+ * above): together they name the call site, so the line most often
+ * recurs but for its stack addresses. */
+#define SB_TMPL_MEMO 2048
+typedef struct sb_tmpl_memo {
     uint32_t func, callee; /* the key; func 0: empty */
-    uint32_t file, line;   /* the path's string id, the line */
-    uint8_t len;           /* of text */
-    bool has_offset;
-    uint16_t file_len;
-    char text[SB_HEAD_MAX];
-} sb_head_memo;
+    uint32_t file;         /* the path's string id */
+    sb_file_tmpl tm;
+} sb_tmpl_memo;
 
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump.
  * Ids are small and dense (a process numbers its goroutines from 1), so
@@ -123,7 +120,7 @@ struct sb_parser {
     sb_memo file_of[SB_FUNC_MEMO];
     sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function and line */
     sb_memo recv_cache[SB_RECV_CACHE];
-    sb_head_memo *heads; /* SB_HEAD_MEMO, allocated once */
+    sb_tmpl_memo *tmpls; /* SB_TMPL_MEMO, allocated once */
     sb_memo created_func_memo, created_file;
     uint32_t *prev_ids, *prev_args;
     size_t prev_n, prev_cap;
@@ -197,7 +194,7 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     p->px = prefix;
     p->c.dump = -1;
     p->memo = sb_xcalloc(SB_MAX_FRAMES, sizeof(*p->memo));
-    p->heads = sb_xcalloc(SB_HEAD_MEMO, sizeof(*p->heads));
+    p->tmpls = sb_xcalloc(SB_TMPL_MEMO, sizeof(*p->tmpls));
     return p;
 }
 
@@ -245,7 +242,7 @@ void sb_parser_free(sb_parser *p)
     if (!p)
         return;
     free(p->memo);
-    free(p->heads);
+    free(p->tmpls);
     free(p->prev_ids);
     free(p->prev_args);
     free(p->is_method);
@@ -981,18 +978,17 @@ static size_t frame_by_name(sb_parser *p, const char *s, const char *end, sb_tok
     return len;
 }
 
-/* The file line of the frame just read, at s: confirmed by its head memo
- * in one compare, else by its file's memo (and then the head memo learns
- * the line's head). Returns the length as sb_lex_file_at does. */
+/* The file line of the frame just read, at s: confirmed by its call
+ * site's template in one compare, else by its file's memo (and then the
+ * template is made of it). Returns the length as sb_lex_file_at does. */
 static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_token *t,
                            uint32_t *known)
 {
     uint32_t func = p->c.fr[p->c.nfr - 1].func;
     uint32_t callee = p->c.nfr > 1 ? p->c.fr[p->c.nfr - 2].func : 0;
-    sb_head_memo *h = &p->heads[(func * 0x9e3779b1u ^ callee) % SB_HEAD_MEMO];
+    sb_tmpl_memo *h = &p->tmpls[(func * 0x9e3779b1u ^ callee) % SB_TMPL_MEMO];
     if (h->func == func && h->callee == callee) {
-        sb_file_head head = {sb_span_make(h->text, h->len), h->file_len, h->line, h->has_offset};
-        size_t len = sb_lex_file_head_at(s, end, &head, t);
+        size_t len = sb_lex_file_tmpl_at(s, end, &h->tm, t);
         if (len) {
             /* What the file memo holds after any file line of func. */
             *known = p->file_of[func % SB_FUNC_MEMO] = h->file;
@@ -1005,16 +1001,10 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
     sb_span g;
     g.p = sb_str(p->m, *known, &g.n);
     size_t len = sb_lex_file_at(s, end, g, t);
-    size_t n = len ? sb_file_head_len(t->text, g.n) : 0;
-    if (n && n <= SB_HEAD_MAX) {
+    if (len && sb_file_tmpl_make(&h->tm, s, len, t)) {
         h->func = func;
         h->callee = callee;
         h->file = *known;
-        h->line = t->u.file.line;
-        h->len = (uint8_t)n;
-        h->has_offset = t->u.file.has_offset;
-        h->file_len = (uint16_t)g.n;
-        memcpy(h->text, t->text.p, n);
     }
     return len;
 }

@@ -97,27 +97,29 @@ int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, 
 size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *tok);
 size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *tok);
 
-/* How a file line began: FILE:LINE and its +0x offset if it had one, with
- * what they were read as. A frame's next file line most often begins the
- * same way (the same call site), and one compare of the head then stands
- * for reading the path, the line number and the offset. */
-typedef struct sb_file_head {
-    sb_span text;    /* the line's first bytes after its tab, sb_file_head_len long */
-    size_t file_len; /* FILE's length: the first bytes of text */
-    uint32_t line;   /* the token's line */
-    bool has_offset; /* text ends in +0x.. */
-} sb_file_head;
+/* A file line as a template for the next one at the same call site: every
+ * byte the same but the digits of fp= and sp= (one goroutine's stack
+ * addresses, the same length from one goroutine to the next), which may
+ * be any hex digits. One compare of the whole line then stands for reading
+ * the path, the line number, the offset and the hex fields. */
+#define SB_TMPL_MAX 256 /* bytes of a line, tab and newline included; longer: no template */
+typedef struct sb_file_tmpl {
+    char text[SB_TMPL_MAX];        /* the line from its tab through its newline */
+    uint16_t wild[SB_TMPL_MAX / 16]; /* bit i % 16 of wild[i / 16]: byte i may be any hex digit */
+    uint32_t line;                 /* the token's line */
+    uint16_t len;                  /* of text; 0: no template */
+    uint16_t file_len;             /* FILE's length: text[1 .. file_len] */
+    bool has_offset;               /* the token's has_offset */
+} sb_file_tmpl;
 
-/* The length of the head of a file line (the text after its tab) whose
- * FILE is file_len bytes: FILE:LINE[ +0xOFF]; 0 when there is none. */
-size_t sb_file_head_len(sb_span line, size_t file_len);
-/* sb_lex_file_at for a line that begins with head->text, then a blank or
- * its newline: the same result and token, the path, line number and
- * offset taken from the head. The head must come from a line that
- * sb_lex_file_at took (text cut by sb_file_head_len, line and has_offset
- * from its token). */
-size_t sb_lex_file_head_at(const char *p, const char *end, const sb_file_head *head,
-                           sb_token *tok);
+/* Makes tm of the file line at p that sb_lex_file_at took: len is what it
+ * returned, tok the token it made. False (tm->len 0) when the line is too
+ * long to be one. */
+bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_token *tok);
+/* sb_lex_file_at for a line at p that tm matches: the same result and
+ * token, 0 when tm does not match (or p has too few bytes before end for
+ * the compare: the line then takes another way). */
+size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_tmpl *tm, sb_token *tok);
 
 /* Where a goroutine header starts inside a line that is not itself a header
  * (a prefix or other text in front). Returns the offset or -1. */

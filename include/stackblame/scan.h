@@ -12,6 +12,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /* -DSB_SCAN_SCALAR builds the byte-at-a-time path on x86 too (CI tests it). */
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(SB_SCAN_SCALAR)
@@ -109,6 +110,46 @@ static inline size_t sb_scan(const char *lo, const char *p, const char *end, enu
     while (q < end && !sb_stops((unsigned char)*q, k))
         q++;
     return (size_t)(q - p);
+}
+
+/* Whether the n bytes at p are those of text, but where bit i of
+ * wild[i / 16] is set (i % 16), which may be any hex digit instead (the
+ * file line templates of lexer.h). text and wild are padded to whole
+ * blocks of 16; with SSE2, p must have that many bytes readable too
+ * (sb_tmpl_fits), and the block that ends the line checks only its
+ * bytes. */
+static inline bool sb_tmpl_match(const char *p, const char *text, const uint16_t *wild, size_t n)
+{
+#if SB_SCAN_SSE2
+    for (size_t b = 0; b * 16 < n; b++) {
+        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + b * 16));
+        __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(text + b * 16));
+        unsigned differ = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, t)) & 0xFFFFu;
+        if (n - b * 16 < 16)
+            differ &= (1u << (n - b * 16)) - 1;
+        /* Most bytes are the template's: the hex digits are checked only
+         * where some differ. */
+        if (differ && ((differ & ~(unsigned)wild[b]) || (differ & ~sb_hex_mask16(v))))
+            return false;
+    }
+    return true;
+#else
+    for (size_t i = 0; i < n; i++)
+        if (p[i] != text[i] &&
+            !((wild[i / 16] >> (i % 16) & 1u) && sb_is_hex_byte((unsigned char)p[i])))
+            return false;
+    return true;
+#endif
+}
+
+/* Whether avail bytes at p are enough for sb_tmpl_match of n bytes. */
+static inline bool sb_tmpl_fits(size_t avail, size_t n)
+{
+#if SB_SCAN_SSE2
+    return avail >= (n + 15) / 16 * 16;
+#else
+    return avail >= n;
+#endif
 }
 
 #endif

@@ -6,32 +6,32 @@
  * token must always be the one sb_lex makes, and a guess it confirms must
  * be the token's function or path; where sb_lex_frame_at or sb_lex_file_at
  * takes the line from the input's bytes, their token must be that one too,
- * and so must sb_lex_file_head_at's with the head of that line or of the
- * last file line taken.
+ * and so must sb_lex_file_tmpl_at's with the template of that line or of
+ * the last file line taken, where it takes the line.
  * The input is parsed a second time without reading lines straight from
  * the buffer, and a third time through the reader in small reads (lines
  * across reads, refills, gzip); the models must be the same. */
 #include "fuzz_common.h"
 #include "stackblame/lexer.h"
 
-/* The head of the last file line sb_lex_file_at took (valid while the
- * input is), tried on every later file guess too. */
-static sb_file_head last_head;
+/* The template of the last file line sb_lex_file_at took, tried on every
+ * later file guess too. */
+static sb_file_tmpl last_tmpl;
 
-/* sb_lex_file_head_at with head on the line at p must take it only as
- * sb_lex_file_at with the head's path does, with the same token. */
-static void check_head(const char *p, const char *end, const sb_file_head *head)
+/* sb_lex_file_tmpl_at with tm on the line at p must take it only as
+ * sb_lex_file_at with the template's path does, with the same token. */
+static void check_tmpl(const char *p, const char *end, const sb_file_tmpl *tm)
 {
     sb_token h, ref;
     memset(&h, 0, sizeof(h));
     memset(&ref, 0, sizeof(ref));
-    size_t len = sb_lex_file_head_at(p, end, head, &h);
+    size_t len = sb_lex_file_tmpl_at(p, end, tm, &h);
     if (!len)
         return;
-    size_t want = sb_lex_file_at(p, end, sb_span_make(head->text.p, head->file_len), &ref);
+    size_t want = sb_lex_file_at(p, end, sb_span_make(tm->text + 1, tm->file_len), &ref);
     if (len != want || memcmp(&h, &ref, sizeof(h)) != 0) {
-        fprintf(stderr, "head \"%.*s\" took %zu bytes at \"%.*s\", the path %zu\n",
-                (int)head->text.n, head->text.p, len, (int)(len ? len : 1), p, want);
+        fprintf(stderr, "template \"%.*s\" took %zu bytes at \"%.*s\", the path %zu\n",
+                (int)tm->len, tm->text, len, (int)(len ? len : 1), p, want);
         abort();
     }
 }
@@ -51,21 +51,20 @@ static void check_guess(sb_span line, const char *end, sb_span guess, bool frame
                 frame ? "frame" : "file", (int)guess.n, guess.p, len, (int)line.n, line.p);
         abort();
     }
-    if (!frame && last_head.text.n)
-        check_head(line.p, end, &last_head);
-    if (!frame && len) {
-        /* The head the parser would learn from this line takes it again. */
-        size_t hl = sb_file_head_len(raw.text, guess.n);
-        sb_file_head head = {sb_span_make(raw.text.p, hl), guess.n, raw.u.file.line,
-                             raw.u.file.has_offset};
+    if (!frame && last_tmpl.len)
+        check_tmpl(line.p, end, &last_tmpl);
+    if (!frame && len && sb_file_tmpl_make(&last_tmpl, line.p, len, &raw)) {
+        /* The template the parser would make of this line takes it again
+         * where the bytes after it allow the compare. */
         sb_token h;
         memset(&h, 0, sizeof(h));
-        if (!hl || sb_lex_file_head_at(line.p, end, &head, &h) != len ||
-            memcmp(&h, &raw, sizeof(h)) != 0) {
-            fprintf(stderr, "the head of line \"%.*s\" does not take it\n", (int)line.n, line.p);
+        size_t again = sb_lex_file_tmpl_at(line.p, end, &last_tmpl, &h);
+        if ((again && (again != len || memcmp(&h, &raw, sizeof(h)) != 0)) ||
+            (!again && (size_t)(end - line.p) >= len + 16)) {
+            fprintf(stderr, "the template of line \"%.*s\" does not take it\n", (int)line.n,
+                    line.p);
             abort();
         }
-        last_head = head;
     }
     sb_span named = frame ? fast.u.frame.func : fast.u.file.file;
     bool named_ok = hit < 0 || (fast.kind == (frame ? SB_TOK_FRAME : SB_TOK_FILE) &&
@@ -100,7 +99,7 @@ static void check_guesses(sb_span line, const char *end)
 static void check_lexer_guesses(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data, *end = p + size;
-    memset(&last_head, 0, sizeof(last_head));
+    memset(&last_tmpl, 0, sizeof(last_tmpl));
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);

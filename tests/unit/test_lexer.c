@@ -723,58 +723,135 @@ static void test_lines_taken_from_the_buffer(void **state)
     expect_at("\tgoroutine 7 [x]:12\n", "goroutine 7 [x]", false, 0);
 }
 
-/* sb_lex_file_head_at on buf (allocated to its exact size) with the head
- * of the file line `from` (of file), as the parser cuts it: the length it
- * must return, and when it takes the line, the token sb_lex_file_at makes
- * of it. Hand-written minimal cases. */
-static void expect_head_at(const char *from, const char *file, const char *buf, size_t want)
+/* The template of the file line `from` (of file), as the parser makes it
+ * of a line sb_lex_file_at took. */
+static void make_tmpl(const char *from, const char *file, sb_file_tmpl *tm)
 {
     sb_token t0;
     memset(&t0, 0, sizeof(t0));
-    size_t fl = strlen(file);
-    assert_true(sb_lex_file_at(from, from + strlen(from), sb_span_make(file, fl), &t0) > 0);
-    size_t hl = sb_file_head_len(t0.text, fl);
-    assert_true(hl > fl);
-    sb_file_head head = {sb_span_make(t0.text.p, hl), fl, t0.u.file.line, t0.u.file.has_offset};
-    size_t n;
-    char *b = exact_copy(buf, &n);
+    size_t len = sb_lex_file_at(from, from + strlen(from), S(file), &t0);
+    assert_true(len > 0);
+    assert_true(sb_file_tmpl_make(tm, from, len, &t0));
+}
+
+/* sb_lex_file_tmpl_at with tm on the n bytes at b: the length it must
+ * return (0: it refuses the line), and when it takes the line, the token
+ * sb_lex_file_at makes of it with tm's path. */
+static void expect_tmpl_on(const sb_file_tmpl *tm, const char *b, size_t n, size_t want)
+{
     sb_token got, ref;
     memset(&got, 0, sizeof(got));
     memset(&ref, 0, sizeof(ref));
-    size_t len = sb_lex_file_head_at(b, b + n, &head, &got);
+    size_t len = sb_lex_file_tmpl_at(b, b + n, tm, &got);
     if (len != want) {
-        print_error("head \"%.*s\" on \"%s\": took %zu bytes, want %zu\n", (int)hl, t0.text.p, buf,
-                    len, want);
+        print_error("template \"%.*s\" on \"%.*s\": took %zu bytes, want %zu\n", (int)tm->len,
+                    tm->text, (int)n, b, len, want);
         fail();
     }
     if (len) {
-        assert_int_equal(sb_lex_file_at(b, b + n, sb_span_make(file, fl), &ref), len);
+        sb_span file = sb_span_make(tm->text + 1, tm->file_len);
+        assert_int_equal(sb_lex_file_at(b, b + n, file, &ref), len);
         assert_memory_equal(&got, &ref, sizeof(got));
     }
+}
+
+/* The template of `from` on buf followed by 16 bytes of another line (a
+ * template compares whole blocks of 16 where SSE2 is there), in a buffer
+ * allocated to its exact size. Hand-written minimal cases. */
+static void expect_tmpl_at(const char *from, const char *file, const char *buf, size_t want)
+{
+    sb_file_tmpl tm;
+    make_tmpl(from, file, &tm);
+    char padded[SB_TMPL_MAX + 32];
+    snprintf(padded, sizeof(padded), "%sxxxxxxxxxxxxxxxx", buf);
+    size_t n;
+    char *b = exact_copy(padded, &n);
+    expect_tmpl_on(&tm, b, n, want);
     free(b);
 }
 
-static void test_file_lines_taken_by_their_head(void **state)
+static void test_file_lines_taken_by_their_template(void **state)
 {
     (void)state;
     const char *crash = "\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n";
-    expect_head_at(crash, "/a.go", crash, 43);
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0x7ffc8941f330 sp=0x7ffc8941f328 pc=0x45\nx", 59);
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d\n", 15);
-    expect_head_at(crash, "/a.go", "\t/a.go:123 +0x1d\n", 0);  /* the line number goes on */
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d5\n", 0);  /* so does the offset */
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1e\n", 0);   /* another offset */
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d\r\n", 0); /* CR: trimmed the long way */
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0x1 sp=0x2\n", 0); /* no pc= */
-    expect_head_at(crash, "/a.go", "\t\t/a.go:12 +0x1d\n", 0);
-    expect_head_at(crash, "/a.go", "\t/a.go:12 +0x1d", 0); /* no newline before the end */
-    /* A head without an offset: the offset, if any, is read as usual. */
+    expect_tmpl_at(crash, "/a.go", crash, 43);
+    /* Other stack addresses of the same length: any hex digits. */
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0x7ffc sp=0xABcd pc=0x45\n", 43);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc0000 sp=0xc001 pc=0x45\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc00 sp=0xc001 pc=0x45\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc00g sp=0xc001 pc=0x45\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc0 0 sp=0xc001 pc=0x45\n", 0);
+    /* Everything else is the template's. */
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x46\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x451\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1e fp=0xc000 sp=0xc001 pc=0x45\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:13 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/b.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\r\n", 0);
+    expect_tmpl_at(crash, "/a.go", "\t/a.go:12 +0x1d\n", 0);
+    expect_tmpl_at(crash, "/a.go", " /a.go:12 +0x1d fp=0xc000 sp=0xc001 pc=0x45\n", 0);
+    /* pc= alone (cgo) has no wild digits. */
+    const char *cgo = "\t/a.go:12 pc=0x45\n";
+    expect_tmpl_at(cgo, "/a.go", cgo, 17);
+    expect_tmpl_at(cgo, "/a.go", "\t/a.go:12 pc=0x46\n", 0);
+    /* Without an offset. */
     const char *bare = "\t/a.go:12\n";
-    expect_head_at(bare, "/a.go", "\t/a.go:12 +0x1d\n", 15);
-    expect_head_at(bare, "/a.go", "\t/a.go:12\n", 9);
-    expect_head_at(bare, "/a.go", "\t/a.go:12 pc=0x45\n", 17);
-    expect_head_at(bare, "/a.go", "\t/a.go:120\n", 0);
-    expect_head_at(bare, "/a.go", "\t/a.go:12x\n", 0);
+    expect_tmpl_at(bare, "/a.go", bare, 9);
+    expect_tmpl_at(bare, "/a.go", "\t/a.go:120\n", 0);
+    expect_tmpl_at(bare, "/a.go", "\t/a.go:12 +0x1d\n", 0);
+    /* A line too long for a template has none. */
+    char longer[SB_TMPL_MAX + 16];
+    snprintf(longer, sizeof(longer), "\t/%0*d.go:1\n", SB_TMPL_MAX, 0);
+    sb_token t;
+    memset(&t, 0, sizeof(t));
+    sb_file_tmpl tm;
+    size_t len = sb_lex_file_at(longer, longer + strlen(longer),
+                                sb_span_make(longer + 1, strlen(longer) - 4), &t);
+    assert_true(len > 0);
+    assert_false(sb_file_tmpl_make(&tm, longer, len, &t));
+    assert_int_equal(tm.len, 0);
+}
+
+/* Every byte of a crash file line changed, at paths of 1 to 40 bytes (the
+ * line across one to five blocks of 16): a digit of fp= or sp= changed to
+ * another hex digit is taken, any other change refused. A line that ends
+ * its buffer is taken only where a whole block after it is not needed (a
+ * byte-at-a-time build) and refused otherwise, never read past. */
+static void test_file_tmpl_every_byte(void **state)
+{
+    (void)state;
+    for (int k = 1; k <= 40; k++) {
+        char line[160], file[64];
+        snprintf(file, sizeof(file), "/%0*d.go", k, 7);
+        int n = snprintf(line, sizeof(line), "\t%s:9 +0x1 fp=0xc0a sp=0xc0b pc=0x4\n", file);
+        sb_file_tmpl tm;
+        make_tmpl(line, file, &tm);
+        const char *fp = strstr(line, "fp=0x") + 5, *sp = strstr(line, "sp=0x") + 5;
+        for (int i = 0; i < n; i++) {
+            bool wild = (line + i >= fp && line + i < fp + 3) || (line + i >= sp && line + i < sp + 3);
+            char c = wild ? 'F' : (line[i] == 'x' ? 'y' : 'x');
+            char copy[sizeof(line) + 16];
+            memcpy(copy, line, (size_t)n);
+            memset(copy + n, 'z', 16);
+            copy[i] = c;
+            char *b = malloc((size_t)n + 16);
+            assert_non_null(b);
+            memcpy(b, copy, (size_t)n + 16);
+            expect_tmpl_on(&tm, b, (size_t)n + 16, wild ? (size_t)n - 1 : 0);
+            free(b);
+        }
+        /* The line alone in its buffer. */
+        char *b = malloc((size_t)n);
+        assert_non_null(b);
+        memcpy(b, line, (size_t)n);
+        sb_token t;
+        memset(&t, 0, sizeof(t));
+        size_t got = sb_lex_file_tmpl_at(b, b + n, &tm, &t);
+        assert_true(got == 0 || got == (size_t)n - 1);
+        if (SB_SCAN_SSE2 && n % 16 != 0)
+            assert_int_equal(got, 0);
+        free(b);
+    }
 }
 
 /* What stops a scan, spelled out apart from scan.h's masks. */
@@ -896,7 +973,8 @@ int main(void)
         cmocka_unit_test(test_scan_every_byte_at_every_position),
         cmocka_unit_test(test_line_numbers_past_19_digits),
         cmocka_unit_test(test_lines_taken_from_the_buffer),
-        cmocka_unit_test(test_file_lines_taken_by_their_head),
+        cmocka_unit_test(test_file_lines_taken_by_their_template),
+        cmocka_unit_test(test_file_tmpl_every_byte),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
