@@ -560,7 +560,7 @@ static bool file_of(sb_span s, bool indented, sb_span file, sb_token *t)
 static inline size_t frame_fields(sb_span s, sb_span func, bool in_buffer, sb_token *t)
 {
     size_t n = func.n;
-    if (n == 0 || s.n < n + 2 || s.p[n] != '(' || memcmp(s.p, func.p, n) != 0)
+    if (n == 0 || s.n < n + 2 || s.p[n] != '(' || !sb_bytes_eq(s.p, func.p, n))
         return 0;
     /* The first '(', ')' or newline after FUNC( must be the ')' that ends
      * the line. */
@@ -693,9 +693,15 @@ long sb_lex_find_header(sb_span s)
     const size_t klen = sizeof(key) - 1;
     size_t i = 0;
     while (i + klen < s.n) {
-        const char *hit = memmem(s.p + i, s.n - i, key, klen);
+        /* memchr and a compare: memmem's set-up cost more than the search
+         * on every header line. */
+        const char *hit = memchr(s.p + i, 'g', s.n - i - klen);
         if (!hit)
             return -1;
+        if (memcmp(hit, key, klen) != 0) {
+            i = (size_t)(hit - s.p) + 1;
+            continue;
+        }
         size_t at = (size_t)(hit - s.p);
         sb_token t;
         if (at + klen < s.n && is_digit(s.p[at + klen]) &&

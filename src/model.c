@@ -52,27 +52,43 @@ const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id)
     return &m->stack_info[stack_id];
 }
 
+/* The argument vector id as a pointer and a length. */
+static const uint32_t *argvec(const sb_model *m, uint32_t id, size_t *n)
+{
+    *n = sb_intern_len(&m->argvecs, id) / sizeof(uint32_t);
+    return sb_intern_data(&m->argvecs, id);
+}
+
+void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g)
+{
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    v->whole = argvec(m, st->rep_args, &v->nwhole);
+    v->mine = argvec(m, g->args, &v->nmine);
+    v->theirs = argvec(m, st->rep_own, &v->ntheirs);
+}
+
 /* A goroutine keeps the first argument of its method frames (receivers,
  * lock addresses); where that differs from its stack's first goroutine's,
  * it is what the goroutine shows, else the stack's whole argument list. */
-uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
+uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i)
 {
-    const sb_stack *st = sb_stack_get(m, g->stack);
-    size_t n = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
-    const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
-    uint32_t whole = i < n ? rep[i] : 0;
-    size_t mn = sb_intern_len(&m->argvecs, g->args) / sizeof(uint32_t);
-    const uint32_t *mine = sb_intern_data(&m->argvecs, g->args);
-    if (i >= mn || !mine[i])
+    uint32_t whole = i < v->nwhole ? v->whole[i] : 0;
+    if (i >= v->nmine || !v->mine[i])
         return whole;
     /* The same first argument as the stack's own goroutine: its whole
      * list is the one to show. That goroutine's own first arguments are
      * sb_args_first_text of rep_args, already cut. */
-    size_t rn = sb_intern_len(&m->argvecs, st->rep_own) / sizeof(uint32_t);
-    uint32_t theirs = i < rn ? ((const uint32_t *)sb_intern_data(&m->argvecs, st->rep_own))[i] : 0;
-    if (theirs == mine[i])
+    uint32_t mine = v->mine[i], theirs = i < v->ntheirs ? v->theirs[i] : 0;
+    if (theirs == mine)
         return whole;
     size_t tl, ml;
-    const char *t = sb_str(m, theirs, &tl), *f = sb_str(m, mine[i], &ml);
-    return tl == ml && memcmp(t, f, ml) == 0 ? whole : mine[i];
+    const char *t = sb_str(m, theirs, &tl), *f = sb_str(m, mine, &ml);
+    return tl == ml && memcmp(t, f, ml) == 0 ? whole : mine;
+}
+
+uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
+{
+    sb_arg_view v;
+    sb_arg_view_init(&v, m, g);
+    return sb_arg_view_get(&v, m, i);
 }

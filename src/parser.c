@@ -16,7 +16,8 @@ enum sb_pstate { P_OUTSIDE, P_GOROUTINE, P_RUNTIME_STACK, P_RACE, P_PROFILE };
 typedef struct sb_pframe {
     uint32_t func, file, line;
     uint32_t args;       /* string id for method frames, 0 for the others ... */
-    uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known */
+    uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known, */
+    const char *tp;      /* or in the input itself when it stays in memory (tp != NULL) */
 } sb_pframe;
 
 /* A memo: the string id a spot of the dump held last time (0 = none).
@@ -42,7 +43,15 @@ typedef struct sb_frame_memo {
  * function name a quarter of the time; the frame printed above it (its
  * callee) guesses most of the rest, and a function's file never changes. */
 #define SB_FUNC_MEMO  4096
+#define SB_CALLERS    4 /* a callee's last distinct callers kept, the latest first */
 #define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
+
+/* A receiver in that cache: its string id and more bits of its hash, which
+ * turn most misses away without reading the string (a cache miss of its
+ * own in the string table). */
+typedef struct sb_recv_seen {
+    uint32_t id, tag;
+} sb_recv_seen;
 
 /* The template of the file line a frame had last time (sb_file_tmpl),
  * keyed by its function and the function it called (the frame printed
@@ -116,10 +125,10 @@ struct sb_parser {
     size_t is_method_cap;
     /* Memos of the previous goroutine (see sb_memo). */
     sb_frame_memo *memo; /* SB_MAX_FRAMES positions, allocated once: looked up per line */
-    sb_memo caller_of[SB_FUNC_MEMO]; /* by the callee's function (0: a top frame) */
+    sb_memo caller_of[SB_FUNC_MEMO][SB_CALLERS]; /* by the callee's function (0: a top frame) */
     sb_memo file_of[SB_FUNC_MEMO];
     sb_frame_seen frame_of[SB_FUNC_MEMO]; /* by the frame's function and line */
-    sb_memo recv_cache[SB_RECV_CACHE];
+    sb_recv_seen recv_cache[SB_RECV_CACHE];
     sb_tmpl_memo *tmpls; /* SB_TMPL_MEMO, allocated once */
     sb_memo created_func_memo, created_file;
     uint32_t *prev_ids, *prev_args;
@@ -127,6 +136,7 @@ struct sb_parser {
     uint32_t prev_stack, prev_argvec;
     bool prev_valid;
     bool no_buffer_lines; /* sb_parser_read_buffer(p, false): every line the long way */
+    bool input_stays;     /* sb_parse_input of a mapped file: its lines stay where they are */
 };
 
 static void sb_idset_clear(sb_idset *s)
@@ -275,20 +285,37 @@ static uint32_t memo_intern(sb_parser *p, sb_memo *mm, sb_span s)
 }
 
 /* The callee's entry in caller_of: the frame printed above the next one. */
-static sb_memo *caller_memo(sb_parser *p)
+static sb_memo *callers_memo(sb_parser *p)
 {
     uint32_t callee = p->c.nfr ? p->c.fr[p->c.nfr - 1].func : 0;
-    return &p->caller_of[callee % SB_FUNC_MEMO];
+    return p->caller_of[callee % SB_FUNC_MEMO];
+}
+
+/* func called the callee: it goes first in c, the others move down. */
+static void caller_seen(sb_memo *c, sb_memo func)
+{
+    if (c[0] == func)
+        return;
+    size_t k = 1;
+    while (k < SB_CALLERS - 1 && c[k] != func)
+        k++;
+    memmove(c + 1, c, k * sizeof(*c));
+    c[0] = func;
 }
 
 /* A frame's function: the previous goroutine's at this position, else the
  * last caller of the frame above, else interned. */
 static uint32_t intern_func(sb_parser *p, sb_frame_memo *fm, sb_span s)
 {
-    sb_memo *caller = caller_memo(p);
-    if (memo_is(p, fm->func, s))
-        return *caller = fm->func;
-    return fm->func = memo_intern(p, caller, s);
+    sb_memo *callers = callers_memo(p);
+    uint32_t func = fm->func;
+    if (!memo_is(p, func, s)) {
+        func = callers[0];
+        if (!memo_is(p, func, s))
+            func = intern_span(p, s);
+    }
+    caller_seen(callers, func);
+    return fm->func = func;
 }
 
 /* The memo of frame position i (< SB_MAX_FRAMES). */
@@ -384,6 +411,19 @@ static bool func_is_method(sb_parser *p, uint32_t func)
     return p->is_method[func] == 2;
 }
 
+/* The hash of a receiver for recv_cache: most are addresses of 8 to 16
+ * bytes ("0xc000123450"), which its first and last 8 bytes cover. */
+static uint64_t recv_hash(sb_span s)
+{
+    if (s.n < 8)
+        return sb_hash_bytes(s.p, s.n);
+    uint64_t a, b;
+    memcpy(&a, s.p, 8);
+    memcpy(&b, s.p + s.n - 8, 8);
+    uint64_t h = (a ^ (b * 0x9e3779b97f4a7c15ull) ^ s.n) * 0xff51afd7ed558ccdull;
+    return h ^ (h >> 29);
+}
+
 /* A receiver's string id. Later stages read receivers as text (an address,
  * compared by value), never by id, so equal receivers need not share one:
  * the memo of this position and a small cache keyed by hash find those
@@ -396,11 +436,14 @@ static uint32_t intern_receiver(sb_parser *p, sb_memo *mm, sb_span s)
         return *mm = 0; /* the empty string's id, as interning gives it */
     if (memo_is(p, *mm, s))
         return *mm;
-    uint64_t h = sb_hash_bytes(s.p, s.n);
-    sb_memo *c = &p->recv_cache[(h ^ (h >> 29)) % SB_RECV_CACHE];
-    if (!memo_is(p, *c, s))
-        *c = sb_intern_append(&p->m->strings, s.p, s.n);
-    return *mm = *c;
+    uint64_t h = recv_hash(s);
+    sb_recv_seen *c = &p->recv_cache[h % SB_RECV_CACHE];
+    uint32_t tag = (uint32_t)(h >> 32);
+    if (c->tag != tag || !memo_is(p, c->id, s)) {
+        c->id = sb_intern_append(&p->m->strings, s.p, s.n);
+        c->tag = tag;
+    }
+    return *mm = c->id;
 }
 
 /* A frame's arguments. Per goroutine only the first argument of a method
@@ -410,12 +453,22 @@ static uint32_t intern_receiver(sb_parser *p, sb_memo *mm, sb_span s)
 static void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
 {
     f->args = func_is_method(p, f->func) ? intern_receiver(p, mm, sb_args_first_text(args)) : 0;
+    f->tlen = (uint32_t)args.n;
+    if (p->input_stays) {
+        f->tp = args.p;
+        return;
+    }
     p->c.argtext = sb_grow(p->c.argtext, &p->c.argtext_cap, p->c.argtext_len + args.n, 1);
     if (args.n)
         memcpy(p->c.argtext + p->c.argtext_len, args.p, args.n);
     f->text = (uint32_t)p->c.argtext_len;
-    f->tlen = (uint32_t)args.n;
     p->c.argtext_len += args.n;
+}
+
+/* Where frame f's argument text is (frame_args kept it). */
+static const char *frame_text(const sb_parser *p, const sb_pframe *f)
+{
+    return f->tp ? f->tp : p->c.argtext + f->text;
 }
 
 static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
@@ -433,6 +486,7 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
     f->func = func;
     f->args = args;
     f->text = f->tlen = 0;
+    f->tp = NULL;
     f->file = 0;
     f->line = 0;
     p->c.want_file = true;
@@ -489,8 +543,10 @@ static void finish_goroutine(sb_parser *p)
     if (!record && ((p->c.nfr == 0 && !(g->flags & SB_G_OTHER_THREAD)) || p->c.want_file ||
                     p->c.want_created_file))
         g->flags |= SB_G_TRUNCATED;
+    size_t cap = p->scratch_cap;
     p->ids_scratch = sb_grow(p->ids_scratch, &p->scratch_cap, p->c.nfr, sizeof(uint32_t));
-    p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
+    if (p->scratch_cap != cap) /* the two grow together */
+        p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
     for (size_t i = 0; i < p->c.nfr; i++) {
         sb_frame_memo *fm = memo_at(p, i);
         const sb_pframe *f = &p->c.fr[i];
@@ -519,8 +575,10 @@ static void finish_goroutine(sb_parser *p)
         g->args = p->prev_argvec;
     else
         g->args = sb_intern_append(&m->argvecs, p->args_scratch, bytes);
+    cap = p->prev_cap;
     p->prev_ids = sb_grow(p->prev_ids, &p->prev_cap, p->c.nfr, sizeof(uint32_t));
-    p->prev_args = sb_xrealloc(p->prev_args, p->prev_cap * sizeof(uint32_t));
+    if (p->prev_cap != cap)
+        p->prev_args = sb_xrealloc(p->prev_args, p->prev_cap * sizeof(uint32_t));
     memcpy(p->prev_ids, p->ids_scratch, bytes);
     memcpy(p->prev_args, p->args_scratch, bytes);
     p->prev_n = p->c.nfr;
@@ -532,8 +590,7 @@ static void finish_goroutine(sb_parser *p)
          * the ones reports show for it. */
         for (size_t i = 0; i < p->c.nfr; i++)
             p->args_scratch[i] = intern_span(
-                p, p->c.fr[i].tlen ? sb_span_make(p->c.argtext + p->c.fr[i].text, p->c.fr[i].tlen)
-                                   : sb_span_make("", 0));
+                p, sb_span_make(p->c.fr[i].tlen ? frame_text(p, &p->c.fr[i]) : "", p->c.fr[i].tlen));
         m->stack_info =
             sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
@@ -632,9 +689,19 @@ static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
  * guess can match a line, so their order changes only the cost. *known
  * is the string id of the guess the line confirmed, 0 when none was (see
  * sb_lex_expect). */
+/* Whether ids[i] is one of ids[0 .. i-1]: a guess tried again would only
+ * cost. */
+static bool guessed_before(const sb_memo *ids, size_t i)
+{
+    for (size_t k = 0; k < i; k++)
+        if (ids[k] == ids[i])
+            return true;
+    return false;
+}
+
 static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *known)
 {
-    sb_memo ids[2] = {0, 0};
+    sb_memo ids[SB_CALLERS + 1] = {0};
     size_t n = 0;
     bool file = true;
     if (p->c.state == P_GOROUTINE && !p->c.in_ancestor) {
@@ -644,14 +711,15 @@ static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *know
             ids[n++] = p->file_of[p->c.fr[p->c.nfr - 1].func % SB_FUNC_MEMO];
         } else if (p->c.nfr < SB_MAX_FRAMES) {
             file = false;
-            ids[n++] = *caller_memo(p);
-            ids[n++] = memo_at(p, p->c.nfr)->func;
+            memcpy(ids, callers_memo(p), sizeof(sb_memo) * SB_CALLERS);
+            ids[SB_CALLERS] = memo_at(p, p->c.nfr)->func;
+            n = SB_CALLERS + 1;
         }
     }
-    sb_span guess[2];
+    sb_span guess[SB_CALLERS + 1];
     size_t ng = 0;
     for (size_t i = 0; i < n; i++)
-        if (ids[i]) {
+        if (ids[i] && !guessed_before(ids, i)) {
             guess[ng].p = sb_str(p->m, ids[i], &guess[ng].n);
             ids[ng++] = ids[i];
         }
@@ -667,7 +735,7 @@ static inline void on_frame(sb_parser *p, const sb_token *t, uint32_t known)
         sb_frame_memo *fm = memo_at(p, p->c.nfr);
         uint32_t func = known;
         if (func)
-            fm->func = *caller_memo(p) = func;
+            caller_seen(callers_memo(p), fm->func = func);
         else
             func = intern_func(p, fm, t->u.frame.func);
         push_frame(p, func, 0);
@@ -1044,9 +1112,11 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more
              * instructions here; the fuzz target checks both agree. */
-            sb_memo ids[2] = {*caller_memo(p), memo_at(p, p->c.nfr)->func};
-            for (size_t i = 0; i < 2 && !len; i++) {
-                if (!ids[i] || (i && ids[1] == ids[0]))
+            sb_memo ids[SB_CALLERS + 1];
+            memcpy(ids, callers_memo(p), sizeof(sb_memo) * SB_CALLERS);
+            ids[SB_CALLERS] = memo_at(p, p->c.nfr)->func;
+            for (size_t i = 0; i < SB_CALLERS + 1 && !len; i++) {
+                if (!ids[i] || guessed_before(ids, i))
                     continue;
                 sb_span g;
                 g.p = sb_str(p->m, ids[i], &g.n);
@@ -1074,6 +1144,9 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
 bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, size_t errlen)
 {
     sb_parser_begin(p, in->name, label);
+    /* The whole file is mapped until it is closed: a frame's arguments
+     * need no copy while the parser waits to see whether its stack is new. */
+    p->input_stays = in->mapped;
     sb_span line;
     for (;;) {
         uint64_t n = 0;
@@ -1084,6 +1157,7 @@ bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, si
         sb_parser_line(p, line, in->line_no);
     }
     sb_parser_end(p);
+    p->input_stays = false;
     p->m->stats.bytes += in->bytes;
     p->m->stats.long_lines += in->long_lines;
     if (in->read_errno || in->error) {

@@ -186,15 +186,14 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
     const sb_stack *st = sb_stack_get(m, g->stack);
     /* Per goroutine only the first argument of method frames is kept
      * (receivers, lock addresses); list those that differ from the stack's. */
-    const uint32_t *rep = sb_intern_data(&m->argvecs, st->rep_args);
-    const uint32_t *own = sb_intern_data(&m->argvecs, g->args);
-    size_t nown = sb_intern_len(&m->argvecs, g->args) / sizeof(uint32_t);
+    sb_arg_view v;
+    sb_arg_view_init(&v, m, g);
     bool first = true;
     for (uint32_t i = 0; i < st->nframes; i++) {
-        if (i >= nown || !own[i])
+        if (i >= v.nmine || !v.mine[i])
             continue; /* nothing of its own kept: it shows the stack's */
-        uint32_t mine = sb_goroutine_arg(m, g, i);
-        if (mine == rep[i])
+        uint32_t mine = sb_arg_view_get(&v, m, i);
+        if (mine == (i < v.nwhole ? v.whole[i] : 0))
             continue;
         sb_out_str(&out->b, first ? ",\"args\":[{\"frame\":" : ",{\"frame\":");
         sb_out_u64(&out->b, i);

@@ -122,5 +122,14 @@ const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id);
 /* Argument string id of frame i of goroutine g (0 = none): its own for
  * method frames, its stack's first goroutine's for the others. */
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i);
+/* The vectors sb_goroutine_arg reads, looked up once for a loop over a
+ * goroutine's frames (a report reads them for every goroutine). */
+typedef struct sb_arg_view {
+    const uint32_t *whole, *mine, *theirs; /* the stack's, g's own, the stack's first goroutine's own */
+    size_t nwhole, nmine, ntheirs;
+} sb_arg_view;
+void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g);
+/* sb_goroutine_arg(m, g, i) of the goroutine v was made for. */
+uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i);
 
 #endif

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 /* -DSB_SCAN_SCALAR builds the byte-at-a-time path on x86 too (CI tests it). */
 #if defined(__SSE2__) && defined(__GNUC__) && !defined(SB_SCAN_SCALAR)
@@ -150,6 +151,50 @@ static inline bool sb_tmpl_fits(size_t avail, size_t n)
 #else
     return avail >= n;
 #endif
+}
+
+/* Whether the n bytes at a and at b are the same: memcmp(a, b, n) == 0
+ * inline, reading only those bytes (overlapping loads for the tail). The
+ * lexer compares a name of 10 to 40 bytes per line, where the call into
+ * libc and its dispatch on n cost more than the compare. */
+static inline bool sb_bytes_eq(const char *a, const char *b, size_t n)
+{
+    uint64_t x, y, u, v;
+    if (n >= 16) {
+#if SB_SCAN_SSE2
+        for (size_t i = 0;; i += 16) {
+            if (i + 16 > n)
+                i = n - 16;
+            __m128i va = _mm_loadu_si128((const __m128i *)(const void *)(a + i));
+            __m128i vb = _mm_loadu_si128((const __m128i *)(const void *)(b + i));
+            if (_mm_movemask_epi8(_mm_cmpeq_epi8(va, vb)) != 0xFFFF)
+                return false;
+            if (i + 16 == n)
+                return true;
+        }
+#else
+        return memcmp(a, b, n) == 0;
+#endif
+    }
+    if (n >= 8) {
+        memcpy(&x, a, 8);
+        memcpy(&y, b, 8);
+        memcpy(&u, a + n - 8, 8);
+        memcpy(&v, b + n - 8, 8);
+        return ((x ^ y) | (u ^ v)) == 0;
+    }
+    if (n >= 4) {
+        uint32_t x4, y4, u4, v4;
+        memcpy(&x4, a, 4);
+        memcpy(&y4, b, 4);
+        memcpy(&u4, a + n - 4, 4);
+        memcpy(&v4, b + n - 4, 4);
+        return ((x4 ^ y4) | (u4 ^ v4)) == 0;
+    }
+    for (size_t i = 0; i < n; i++)
+        if (a[i] != b[i])
+            return false;
+    return true;
 }
 
 #endif

@@ -811,8 +811,10 @@ static void test_no_goroutines(void **state)
     assert_true(m->stats.bytes == 12);
 }
 
-/* Parses the file at path into m, reading lines from the buffer or not. */
-static void parse_file(sb_model *m, const char *path, bool from_buffer)
+/* Parses the file at path into m, reading lines from the buffer or not,
+ * the file mapped (as sb_input_open opens it: the parser then keeps
+ * pointers to arguments in it) or read. */
+static void parse_file_as(sb_model *m, const char *path, bool from_buffer, bool mapped)
 {
     char err[256] = "";
     sb_prefix *px = sb_prefix_new(NULL, err, sizeof(err));
@@ -820,11 +822,32 @@ static void parse_file(sb_model *m, const char *path, bool from_buffer)
     sb_parser *p = sb_parser_new(m, px);
     sb_parser_read_buffer(p, from_buffer);
     sb_input in;
-    assert_true(sb_input_open(&in, path, err, sizeof(err)));
+    assert_true(mapped ? sb_input_open(&in, path, err, sizeof(err))
+                       : sb_input_open_read(&in, path, err, sizeof(err)));
+    assert_int_equal(in.mapped, mapped);
     assert_true(sb_parse_input(p, &in, NULL, err, sizeof(err)));
     sb_input_close(&in);
     sb_parser_free(p);
     sb_prefix_free(px);
+}
+
+static void parse_file(sb_model *m, const char *path, bool from_buffer)
+{
+    parse_file_as(m, path, from_buffer, true);
+}
+
+/* The argument text a stack shows for its frames, the same in a and b. */
+static void assert_same_stack_args(const sb_model *a, const sb_model *b)
+{
+    assert_int_equal(sb_intern_count(&a->stacks), sb_intern_count(&b->stacks));
+    for (uint32_t id = 1; id < sb_intern_count(&a->stacks); id++) {
+        const sb_stack *x = sb_stack_get(a, id), *y = sb_stack_get(b, id);
+        assert_int_equal(x->nframes, y->nframes);
+        const uint32_t *xa = sb_intern_data(&a->argvecs, x->rep_args);
+        const uint32_t *ya = sb_intern_data(&b->argvecs, y->rep_args);
+        for (uint32_t f = 0; f < x->nframes; f++)
+            assert_string_equal(str(a, xa[f]), str(b, ya[f]));
+    }
 }
 
 /* A 2.6 MB file (the reader takes 1 MiB at a time): frame and file lines
@@ -850,12 +873,17 @@ static void test_buffer_lines_across_reads(void **state)
                 "\t/src/main.go:50 +0x45\n\n",
                 i, i % 7, i * 64, i % 5, 20 + i % 3, i * 128, i * 128 - 32);
     assert_int_equal(fclose(f), 0);
-    sb_model a, b;
+    sb_model a, b, c;
     sb_model_init(&a);
     sb_model_init(&b);
+    sb_model_init(&c);
     parse_file(&a, path, true);
     parse_file(&b, path, false);
+    parse_file_as(&c, path, true, false);
     unlink(path);
+    assert_same_stack_args(&a, &b);
+    assert_same_stack_args(&a, &c);
+    assert_memory_equal(&a.stats, &c.stats, sizeof(a.stats));
     assert_int_equal(a.ngoroutines, 12000);
     assert_memory_equal(&a.stats, &b.stats, sizeof(a.stats));
     assert_int_equal(a.stats.skipped_lines, 0);
@@ -874,6 +902,7 @@ static void test_buffer_lines_across_reads(void **state)
     }
     sb_model_free(&a);
     sb_model_free(&b);
+    sb_model_free(&c);
 }
 
 int main(void)
