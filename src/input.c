@@ -87,7 +87,7 @@ static bool map_file(sb_input *in)
     in->cap = in->end = len;
     in->bytes = len;
     in->eof = true; /* all of it is "read": sb_input_fill has nothing to do */
-    in->mapped = true;
+    in->mapped = in->whole = true;
     sb_mapped_input = in;
     return true;
 }
@@ -133,6 +133,7 @@ void sb_input_open_mem(sb_input *in, const char *name, const char *data, size_t 
     in->cap = in->end = len;
     in->bytes = len;
     in->eof = true;
+    in->whole = true;
 }
 
 void sb_input_open_reads(sb_input *in, const char *name, const char *data, size_t len,
@@ -307,10 +308,10 @@ void sb_input_take(sb_input *in, size_t n, uint64_t nlines)
 }
 
 /* A mapped file: hands back the pages before the line about to be read
- * (no span into them is valid any more), every SB_INPUT_CHUNK bytes, so
- * that the file's pages in memory stay near one chunk. The pages ahead
- * come in by faults, 16 at a time (fault-around); asking for them first
- * (MADV_POPULATE_READ) was 9% slower in wall time. */
+ * (a span into them reads the file again, through a fault), every
+ * SB_INPUT_CHUNK bytes, so that the file's pages in memory stay near one
+ * chunk. The pages ahead come in by faults, 16 at a time (fault-around);
+ * asking for them first (MADV_POPULATE_READ) was 9% slower in wall time. */
 static void map_window(sb_input *in)
 {
     if (in->start < in->window)

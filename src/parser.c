@@ -136,7 +136,7 @@ struct sb_parser {
     uint32_t prev_stack, prev_argvec;
     bool prev_valid;
     bool no_buffer_lines; /* sb_parser_read_buffer(p, false): every line the long way */
-    bool input_stays;     /* sb_parse_input of a mapped file: its lines stay where they are */
+    bool input_stays;     /* sb_parse_input of a whole input (sb_input.whole): its lines stay */
 };
 
 static void sb_idset_clear(sb_idset *s)
@@ -1089,6 +1089,8 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
 {
     const char *end = b.p + b.n;
     size_t at = 0;
+    uint64_t n = 0; /* not *nlines: stores to the model might alias it */
+    *nlines = 0;
     /* Frame and file lines change nothing buffer_lines_ok looks at: it
      * holds for every line once it holds for the first. */
     if (!buffer_lines_ok(p))
@@ -1099,9 +1101,9 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
         size_t len = 0;
         if (at < b.n && b.p[at] == '\n') {
             /* A blank line: the goroutine ends, as feed ends it. */
-            p->m->stats.lines++;
             finish_goroutine(p);
-            (*nlines)++;
+            *nlines = n + 1;
+            p->m->stats.lines += n + 1;
             return at + 1;
         }
         if (p->c.want_file) {
@@ -1128,7 +1130,6 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
         }
         if (len == 0 || len > SB_INPUT_MAX_LINE)
             break;
-        p->m->stats.lines++;
         /* What on_goroutine_line does with these lines, without its
          * dispatch: buffer_lines_ok rules out ancestors and created-by. */
         if (t.kind == SB_TOK_FRAME)
@@ -1136,17 +1137,20 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
         else
             on_frame_file(p, &t, known);
         at += len + 1;
-        (*nlines)++;
+        n++;
     }
+    *nlines = n;
+    p->m->stats.lines += n;
     return at;
 }
 
 bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, size_t errlen)
 {
     sb_parser_begin(p, in->name, label);
-    /* The whole file is mapped until it is closed: a frame's arguments
-     * need no copy while the parser waits to see whether its stack is new. */
-    p->input_stays = in->mapped;
+    /* All of the input stays in memory until it is closed: a frame's
+     * arguments need no copy while the parser waits to see whether its
+     * stack is new. */
+    p->input_stays = in->whole;
     sb_span line;
     for (;;) {
         uint64_t n = 0;

@@ -32,6 +32,9 @@ typedef struct sb_input {
     size_t src_len, src_pos, read_max;
     /* A mapped regular file: buf is the mapping, cap its length. */
     bool mapped;
+    /* All of the input is in buf from the start, which never moves (a
+     * mapped file, a memory buffer): spans into it stay valid until close. */
+    bool whole;
     size_t dropped; /* pages before this offset are handed back */
     size_t window;  /* where pages are next handed back */
 } sb_input;

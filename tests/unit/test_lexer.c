@@ -225,6 +225,30 @@ static void test_go117_first_word_forms(void **state)
     assert_false(sb_args_first_word(S("{0xc000010000}"), &v));
 }
 
+/* sb_args_first_word reads the first value as sb_args_split cuts it: the
+ * same answer as through sb_args_split on shapes at the edges of a cut. */
+static void test_first_word_as_split_cuts(void **state)
+{
+    (void)state;
+    static const char *const cases[] = {
+        "0x1", " 0x1 , 2", "0x1,2", "  ", "", "...", " ... ", "0x1?", "0x1 ?", "{0x1, 0x2}, 0x3",
+        "{0x1, 0x2}", "{", "}", ",", ",0x1", "0x1}", "0x1{", "0x1{, 2}", "}0x1, {", "7 ,", "0x",
+        "0x1ffffffffffffffff", "18446744073709551615", "18446744073709551616", "12a", "\t0x2\t",
+    };
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        sb_arg a;
+        bool split = sb_args_split(S(cases[i]), &a, 1) > 0 && !a.uncertain && !a.aggregate;
+        uint64_t v = 0, w = 0;
+        bool got = sb_args_first_word(S(cases[i]), &v);
+        bool want = split && sb_args_first_word(a.text, &w);
+        if (got != want || v != w) {
+            print_error("\"%s\": %d %llu, want %d %llu\n", cases[i], got, (unsigned long long)v,
+                        want, (unsigned long long)w);
+            fail();
+        }
+    }
+}
+
 static void test_go117_dwrap_and_generics(void **state)
 {
     (void)state;
@@ -941,6 +965,7 @@ int main(void)
         cmocka_unit_test(test_go117_split_lone_ellipsis_and_empty),
         cmocka_unit_test(test_go117_split_counts_beyond_max),
         cmocka_unit_test(test_go117_first_word_forms),
+        cmocka_unit_test(test_first_word_as_split_cuts),
         cmocka_unit_test(test_go117_dwrap_and_generics),
         cmocka_unit_test(test_go121_created_by_in_goroutine),
         cmocka_unit_test(test_go121_n_frames_elided),
