@@ -619,6 +619,23 @@ inline size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_t
     return i;
 }
 
+size_t sb_lex_line_at(const char *p, const char *end, const char *key, sb_token *t)
+{
+    size_t k = strlen(key);
+    if ((size_t)(end - p) <= k || memcmp(p, key, k) != 0)
+        return 0;
+    const char *nl = memchr(p + k, '\n', (size_t)(end - p) - k);
+    if (!nl)
+        return 0;
+    /* Nothing sb_lex would trim: then the line is the one it reads. */
+    sb_span line = sb_span_make(p, (size_t)(nl - p));
+    char last = line.p[line.n - 1];
+    if (last == ' ' || last == '\t' || last == '\r')
+        return 0;
+    sb_lex(line, t);
+    return line.n;
+}
+
 size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
 {
     /* One tab, as Go indents file lines; other blanks go the long way. */

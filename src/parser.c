@@ -1017,10 +1017,11 @@ void sb_parser_read_buffer(sb_parser *p, bool on)
 }
 
 /* Whether the next line may be read straight from the input's buffer:
- * inside a goroutine's frames, with no log prefix to strip. */
+ * inside a goroutine (not its ancestors) or between goroutines, with no
+ * log prefix to strip. */
 static bool buffer_lines_ok(const sb_parser *p)
 {
-    return p->c.state == P_GOROUTINE && !p->c.in_ancestor && !p->c.want_created_file &&
+    return (p->c.state == P_GOROUTINE || p->c.state == P_OUTSIDE) && !p->c.in_ancestor &&
            !p->no_buffer_lines && (!p->px || !sb_prefix_active(p->px));
 }
 
@@ -1077,39 +1078,60 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
     return len;
 }
 
-/* The frame and file lines at the start of b that are exactly what the
- * memos guess (or, for a frame, what frame_by_name finds), fed to the
- * parser without splitting, trimming or lexing each line from scratch:
- * most of a dump's lines, at a fraction of the cost. A blank line ends
- * the goroutine and the run. Stops at the first line that is anything
- * else (a header, a "created by", a guess that fails) and leaves it to
- * sb_parser_line, which reads it exactly as it would have otherwise.
- * Returns the bytes used; *nlines counts the lines. */
-static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
+/* The lines at the start of b that are exactly what the memos guess (or,
+ * for a frame, what frame_by_name finds), fed to the parser without
+ * splitting, trimming or lexing each line from scratch: most of a dump's
+ * lines, at a fraction of the cost. So are the other lines of a plain
+ * goroutine: its "created by" line and that one's file line, the blank
+ * line after it and the next header, lexed as sb_parser_line would (with
+ * no log prefix in play it hands them to feed unchanged). Stops at the
+ * first line that is anything else (a guess that fails, a line with a
+ * blank or CR at its end, a preamble) and leaves it to sb_parser_line,
+ * which reads it exactly as it would have otherwise. line_no is the
+ * number of the line before b. Returns the bytes used; *nlines counts the
+ * lines. */
+static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *nlines)
 {
     const char *end = b.p + b.n;
     size_t at = 0;
     uint64_t n = 0; /* not *nlines: stores to the model might alias it */
     *nlines = 0;
-    /* Frame and file lines change nothing buffer_lines_ok looks at: it
-     * holds for every line once it holds for the first. */
+    /* The lines read here change nothing buffer_lines_ok looks at but the
+     * state, which stays P_GOROUTINE or P_OUTSIDE. */
     if (!buffer_lines_ok(p))
         return 0;
     for (;;) {
         sb_token t;
         uint32_t known = 0;
         size_t len = 0;
-        if (at < b.n && b.p[at] == '\n') {
+        const char *s = b.p + at;
+        if (p->c.state != P_GOROUTINE) {
+            len = sb_lex_line_at(s, end, "goroutine ", &t);
+            if (len == 0 || len > SB_INPUT_MAX_LINE || t.kind != SB_TOK_HEADER)
+                break;
+            n++;
+            feed(p, &t, 0, line_no + n);
+            at += len + 1;
+            continue;
+        }
+        if (at < b.n && *s == '\n') {
             /* A blank line: the goroutine ends, as feed ends it. */
             finish_goroutine(p);
-            *nlines = n + 1;
-            p->m->stats.lines += n + 1;
-            return at + 1;
+            n++;
+            at++;
+            continue;
         }
-        if (p->c.want_file) {
+        if (p->c.want_created_file) {
+            known = p->created_file;
+            if (known) {
+                sb_span g;
+                g.p = sb_str(p->m, known, &g.n);
+                len = sb_lex_file_at(s, end, g, &t);
+            }
+        } else if (p->c.want_file) {
             if (!p->c.nfr)
                 break;
-            len = file_line_at(p, b.p + at, end, &t, &known);
+            len = file_line_at(p, s, end, &t, &known);
         } else if (p->c.nfr < SB_MAX_FRAMES) {
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more
@@ -1122,20 +1144,29 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t *nlines)
                     continue;
                 sb_span g;
                 g.p = sb_str(p->m, ids[i], &g.n);
-                len = sb_lex_frame_at(b.p + at, end, g, &t);
+                len = sb_lex_frame_at(s, end, g, &t);
                 known = ids[i];
             }
             if (!len)
-                len = frame_by_name(p, b.p + at, end, &t, &known);
+                len = frame_by_name(p, s, end, &t, &known);
+            if (!len) {
+                /* No frame guess can match a "created by" line. */
+                known = 0;
+                len = sb_lex_line_at(s, end, "created by ", &t);
+                if (len && t.kind != SB_TOK_CREATED_BY)
+                    break;
+            }
         }
         if (len == 0 || len > SB_INPUT_MAX_LINE)
             break;
-        /* What on_goroutine_line does with these lines, without its
-         * dispatch: buffer_lines_ok rules out ancestors and created-by. */
+        /* What on_goroutine_line does with these lines; frame and file
+         * lines without its dispatch. */
         if (t.kind == SB_TOK_FRAME)
             on_frame(p, &t, known);
-        else
+        else if (t.kind == SB_TOK_FILE && !p->c.want_created_file)
             on_frame_file(p, &t, known);
+        else
+            on_goroutine_line(p, &t, known);
         at += len + 1;
         n++;
     }
@@ -1154,7 +1185,7 @@ bool sb_parse_input(sb_parser *p, sb_input *in, const char *label, char *err, si
     sb_span line;
     for (;;) {
         uint64_t n = 0;
-        size_t used = buffer_lines(p, sb_input_buffered(in), &n);
+        size_t used = buffer_lines(p, sb_input_buffered(in), in->line_no, &n);
         sb_input_take(in, used, n);
         if (!sb_input_next(in, &line))
             break;

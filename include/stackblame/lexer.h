@@ -97,6 +97,13 @@ int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, 
 size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *tok);
 size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *tok);
 
+/* sb_lex of the line at p when it begins with key (which does not begin
+ * with a blank: "goroutine ", "created by "), ends in a newline before end
+ * and has no blank or CR at its end: the line as the line reader returns
+ * it, with nothing sb_lex trims. Returns its length without the newline,
+ * 0 (tok untouched) when the line is not such a one. */
+size_t sb_lex_line_at(const char *p, const char *end, const char *key, sb_token *tok);
+
 /* A file line as a template for the next one at the same call site: every
  * byte the same but the digits of fp= and sp= (one goroutine's stack
  * addresses, the same length from one goroutine to the next), which may
