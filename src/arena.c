@@ -14,7 +14,7 @@ struct sb_arena_block {
 
 #define SB_ARENA_MIN_BLOCK (256u * 1024u)
 
-static void sb_oom(size_t n)
+_Noreturn void sb_oom(size_t n)
 {
     fprintf(stderr, "stackblame: out of memory (allocating %zu bytes)\n", n);
     exit(2);

@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "stackblame/lexer.h"
 #include "stackblame/rules.h"
+#include "stackblame/span.h"
 
 static const char *const sb_kind_names[SB_WAIT_NKINDS] = {
     [SB_WAIT_UNKNOWN] = "unknown",
@@ -500,17 +500,13 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
             const sb_finfo *fi = &c.fi[st->frames[f]];
             if (fi->wait < 0 || !semantic(fi->wait))
                 continue;
-            size_t an;
-            const char *a = sb_str(m, sb_goroutine_arg(m, g, f), &an);
-            if (sb_args_first_word(sb_span_make(a, an), &gc->addr) && gc->addr) {
+            if (sb_arg_word(m, sb_goroutine_arg(m, g, f), &gc->addr) && gc->addr) {
                 gc->has_addr = 1;
                 break;
             }
         }
         if (sc->site_frame != SB_NONE && sc->site_type) {
-            size_t an;
-            const char *a = sb_str(m, sb_goroutine_arg(m, g, sc->site_frame), &an);
-            if (sb_args_first_word(sb_span_make(a, an), &gc->recv) && gc->recv)
+            if (sb_arg_word(m, sb_goroutine_arg(m, g, sc->site_frame), &gc->recv) && gc->recv)
                 gc->has_recv = 1;
         }
     }

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include "stackblame/lexer.h"
 
 #define TOP_K 64 /* per dump, the longest waiters kept for the rule of thumb */
 
@@ -207,10 +206,8 @@ static bool excluded(const sb_gb *b, uint32_t gi)
 
 static uint64_t frame_recv(const sb_model *m, const sb_goroutine *g, uint32_t f)
 {
-    size_t an;
-    const char *a = sb_str(m, sb_goroutine_arg(m, g, f), &an);
     uint64_t v = 0;
-    if (!sb_args_first_word(sb_span_make(a, an), &v))
+    if (!sb_arg_word(m, sb_goroutine_arg(m, g, f), &v))
         return 0;
     return v;
 }

@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "stackblame/lexer.h"
 
 void sb_model_init(sb_model *m)
 {
@@ -24,6 +25,7 @@ void sb_model_free(sb_model *m)
     sb_intern_free(&m->stacks);
     sb_intern_free(&m->argvecs);
     free(m->stack_info);
+    free(m->argnums);
     free(m->goroutines);
     free(m->dumps);
     sb_arena_free(&m->arena);
@@ -79,11 +81,7 @@ uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i)
      * list is the one to show. That goroutine's own first arguments are
      * sb_args_first_text of rep_args, already cut. */
     uint32_t mine = v->mine[i], theirs = i < v->ntheirs ? v->theirs[i] : 0;
-    if (theirs == mine)
-        return whole;
-    size_t tl, ml;
-    const char *t = sb_str(m, theirs, &tl), *f = sb_str(m, mine, &ml);
-    return tl == ml && memcmp(t, f, ml) == 0 ? whole : mine;
+    return sb_arg_same(m, theirs, mine) ? whole : mine;
 }
 
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
@@ -91,4 +89,92 @@ uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
     sb_arg_view v;
     sb_arg_view_init(&v, m, g);
     return sb_arg_view_get(&v, m, i);
+}
+
+static const char sb_hex_digits[] = "0123456789abcdef";
+
+bool sb_arg_number(const char *s, size_t n, uint64_t *packed)
+{
+    bool mark = n > 0 && s[n - 1] == '?';
+    n -= mark;
+    if (n < 3 || n > 18 || s[0] != '0' || s[1] != 'x' || (s[2] == '0' && n > 3))
+        return false;
+    uint64_t v = 0;
+    for (size_t i = 2; i < n; i++) {
+        unsigned c = (unsigned char)s[i], d;
+        if (c - '0' < 10)
+            d = c - '0';
+        else if (c - 'a' < 6)
+            d = c - 'a' + 10;
+        else
+            return false;
+        v = v << 4 | d;
+    }
+    if (v >> 63) /* no room for the mark: kept as text */
+        return false;
+    *packed = v << 1 | mark;
+    return true;
+}
+
+uint32_t sb_arg_add_number(sb_model *m, uint64_t packed)
+{
+    if (m->nargnums >= SB_ARG_NUM - 1)
+        sb_oom(SIZE_MAX); /* 2^31 receivers: far past any memory here */
+    m->argnums = sb_grow(m->argnums, &m->argnums_cap, m->nargnums, sizeof(*m->argnums));
+    m->argnums[m->nargnums] = packed;
+    return SB_ARG_NUM | (uint32_t)m->nargnums++;
+}
+
+const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX], size_t *len)
+{
+    if (!(a & SB_ARG_NUM) || (a & ~SB_ARG_NUM) >= m->nargnums)
+        return sb_str(m, a & SB_ARG_NUM ? 0 : a, len);
+    uint64_t packed = m->argnums[a & ~SB_ARG_NUM], v = packed >> 1;
+    char digits[16];
+    size_t k = 0;
+    do {
+        digits[k++] = sb_hex_digits[v & 15];
+        v >>= 4;
+    } while (v);
+    size_t n = 0;
+    buf[n++] = '0';
+    buf[n++] = 'x';
+    while (k)
+        buf[n++] = digits[--k];
+    if (packed & 1)
+        buf[n++] = '?';
+    buf[n] = '\0';
+    *len = n;
+    return buf;
+}
+
+bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value)
+{
+    if (a & SB_ARG_NUM) {
+        if ((a & ~SB_ARG_NUM) >= m->nargnums)
+            return false;
+        uint64_t packed = m->argnums[a & ~SB_ARG_NUM];
+        if (packed & 1)
+            return false; /* uncertain, as sb_args_first_word reads "0x..?" */
+        *value = packed >> 1;
+        return true;
+    }
+    size_t n;
+    const char *s = sb_str(m, a, &n);
+    return sb_args_first_word(sb_span_make(s, n), value);
+}
+
+bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        return true;
+    if ((a & SB_ARG_NUM) != (b & SB_ARG_NUM))
+        return false; /* a number's text is never kept as a string */
+    if (a & SB_ARG_NUM) {
+        uint32_t i = a & ~SB_ARG_NUM, j = b & ~SB_ARG_NUM;
+        return i < m->nargnums && j < m->nargnums && m->argnums[i] == m->argnums[j];
+    }
+    size_t al, bl;
+    const char *x = sb_str(m, a, &al), *y = sb_str(m, b, &bl);
+    return al == bl && memcmp(x, y, al) == 0;
 }

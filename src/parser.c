@@ -424,22 +424,53 @@ static uint64_t recv_hash(sb_span s)
     return h ^ (h >> 29);
 }
 
-/* A receiver's string id. Later stages read receivers as text (an address,
- * compared by value), never by id, so equal receivers need not share one:
- * the memo of this position and a small cache keyed by hash find those
- * that recur ("0x0?", a lock many goroutines wait on), and the others,
- * mostly one goroutine's own objects, are appended without a look-up in
- * the string table, whose misses cost a tenth of the parse. */
+/* The recv_cache entry for a hash, if it holds ref by its tag. */
+static sb_recv_seen *recv_slot(sb_parser *p, uint64_t h, uint32_t *tag)
+{
+    *tag = (uint32_t)(h >> 32);
+    return &p->recv_cache[h % SB_RECV_CACHE];
+}
+
+/* Whether ref is the string s, or the number packed (see sb_arg_number). */
+static bool string_is(const sb_parser *p, uint32_t ref, sb_span s)
+{
+    return !(ref & SB_ARG_NUM) && memo_is(p, ref, s);
+}
+
+static bool number_is(const sb_parser *p, uint32_t ref, uint64_t packed)
+{
+    return (ref & SB_ARG_NUM) && (ref & ~SB_ARG_NUM) < p->m->nargnums &&
+           p->m->argnums[ref & ~SB_ARG_NUM] == packed;
+}
+
+/* A receiver's argument ref (model.h). An address is kept as a number;
+ * other text as a string. Later stages compare receivers by value or text,
+ * never by ref, so equal receivers need not share one: the memo of this
+ * position and a small cache keyed by hash find those that recur ("0x0?",
+ * a lock many goroutines wait on), and the others, mostly one goroutine's
+ * own objects, are added without a look-up (a string would have cost a
+ * miss in the string table, a tenth of the parse). */
 static uint32_t intern_receiver(sb_parser *p, sb_memo *mm, sb_span s)
 {
     if (s.n == 0)
         return *mm = 0; /* the empty string's id, as interning gives it */
-    if (memo_is(p, *mm, s))
+    uint64_t packed;
+    uint32_t tag;
+    if (sb_arg_number(s.p, s.n, &packed)) {
+        if (number_is(p, *mm, packed))
+            return *mm;
+        uint64_t h = (packed ^ (packed >> 29)) * 0x9e3779b97f4a7c15ull;
+        sb_recv_seen *c = recv_slot(p, h ^ (h >> 32), &tag);
+        if (c->tag != tag || !number_is(p, c->id, packed)) {
+            c->id = sb_arg_add_number(p->m, packed);
+            c->tag = tag;
+        }
+        return *mm = c->id;
+    }
+    if (string_is(p, *mm, s))
         return *mm;
-    uint64_t h = recv_hash(s);
-    sb_recv_seen *c = &p->recv_cache[h % SB_RECV_CACHE];
-    uint32_t tag = (uint32_t)(h >> 32);
-    if (c->tag != tag || !memo_is(p, c->id, s)) {
+    sb_recv_seen *c = recv_slot(p, recv_hash(s), &tag);
+    if (c->tag != tag || !string_is(p, c->id, s)) {
         c->id = sb_intern_append(&p->m->strings, s.p, s.n);
         c->tag = tag;
     }

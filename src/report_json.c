@@ -30,6 +30,21 @@ static void jstr(jout *out, const sb_model *m, uint32_t id)
     sb_out_putc(&out->b, '"');
 }
 
+/* An argument ref (model.h) as a JSON string. */
+static void jarg(jout *out, const sb_model *m, uint32_t a)
+{
+    if (!(a & SB_ARG_NUM)) {
+        jstr(out, m, a);
+        return;
+    }
+    char buf[SB_ARG_TEXT_MAX];
+    size_t n;
+    const char *s = sb_arg_text(m, a, buf, &n);
+    sb_out_putc(&out->b, '"');
+    sb_out_put(&out->b, s, n); /* 0x, hex digits and '?': nothing to escape */
+    sb_out_putc(&out->b, '"');
+}
+
 static void jstr_or_null(jout *out, const sb_model *m, uint32_t id)
 {
     if (id)
@@ -198,7 +213,7 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
         sb_out_str(&out->b, first ? ",\"args\":[{\"frame\":" : ",{\"frame\":");
         sb_out_u64(&out->b, i);
         sb_out_str(&out->b, ",\"first\":");
-        jstr(out, m, mine);
+        jarg(out, m, mine);
         sb_out_putc(&out->b, '}');
         first = false;
     }

@@ -20,6 +20,15 @@ static void html(FILE *out, const sb_model *m, uint32_t id)
     sb_put_html(out, s, n);
 }
 
+/* An argument ref (model.h). */
+static void html_arg(FILE *out, const sb_model *m, uint32_t a)
+{
+    char buf[SB_ARG_TEXT_MAX];
+    size_t n;
+    const char *s = sb_arg_text(m, a, buf, &n);
+    sb_put_html(out, s, n);
+}
+
 static void md_func(FILE *out, const sb_model *m, uint32_t func)
 {
     size_t n, sl;
@@ -68,7 +77,7 @@ static void md_stack(FILE *out, const sb_report *r, uint32_t gi)
         const sb_frame *f = sb_frame_get(m, st->frames[i]);
         html(out, m, f->func);
         fputc('(', out);
-        html(out, m, sb_goroutine_arg(m, g, i));
+        html_arg(out, m, sb_goroutine_arg(m, g, i));
         fputs(")\n    ", out);
         html(out, m, f->file);
         fprintf(out, ":%u\n", f->line);

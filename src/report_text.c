@@ -299,8 +299,11 @@ static void put_frame(FILE *out, const sb_report *r, uint32_t frame_id, uint32_t
     fprintf(out, "    %s", lead);
     put_str(out, m, f->func);
     if (!*lead) {
+        char buf[SB_ARG_TEXT_MAX];
+        size_t n;
+        const char *a = sb_arg_text(m, args, buf, &n);
         fputc('(', out);
-        put_str(out, m, args);
+        sb_put_text(out, a, n);
         fputc(')', out);
     }
     if (f->file) {

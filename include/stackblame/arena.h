@@ -20,6 +20,8 @@ void *sb_arena_alloc(sb_arena *a, size_t n); /* aligned for any type */
 /* A copy of n bytes plus a NUL, aligned for uint32_t only. */
 void *sb_arena_memdup(sb_arena *a, const void *p, size_t n);
 
+/* Exits with "out of memory (allocating n bytes)". */
+_Noreturn void sb_oom(size_t n);
 /* Checked malloc family used by the growable arrays below. */
 void *sb_xmalloc(size_t n);
 void *sb_xrealloc(void *p, size_t n);

@@ -51,6 +51,16 @@ typedef struct sb_stack {
                              * each method frame of rep_args, ready to compare */
 } sb_stack;
 
+/* An argument ref: a string id, or with SB_ARG_NUM set, the index of a
+ * number in model.argnums. A method's receiver is most often an address
+ * printed as Go prints one ("0xc000123450", "0x0?"), and one goroutine's
+ * own: kept as a number it costs 8 bytes and no string. Only text of
+ * exactly that form is kept so (sb_arg_number), so two refs have the same
+ * text when both are numbers of the same value and mark, or both strings
+ * of the same text. */
+#define SB_ARG_NUM      0x80000000u
+#define SB_ARG_TEXT_MAX 20 /* "0x" 16 hex digits "?" and a NUL */
+
 typedef struct sb_goroutine {
     uint64_t id;          /* 0 for debug=1 records (they carry no id) */
     uint64_t parent;      /* created by ... in goroutine N; 0 = not printed */
@@ -58,8 +68,8 @@ typedef struct sb_goroutine {
     uint32_t state;       /* string id of the wait reason/status, without (scan) etc. */
     int32_t wait_minutes; /* -1 when not printed */
     uint32_t stack;       /* stack id */
-    uint32_t args;        /* argument vector id: a string id per method frame, 0 for the
-                           * others (their arguments: the stack's rep_args) */
+    uint32_t args;        /* argument vector id: an argument ref (below) per method frame,
+                           * 0 for the others (their arguments: the stack's rep_args) */
     uint32_t created_by;  /* frame id of the created-by function, SB_NONE if absent */
     uint32_t count;       /* 1, or the record count of a debug=1 record */
     uint32_t labels;      /* string id of pprof labels, 0 when none */
@@ -102,7 +112,10 @@ typedef struct sb_model {
     sb_intern strings;    /* function names, files, args, states, labels */
     sb_intern frames;     /* sb_frame blobs */
     sb_intern stacks;     /* frame-id vectors */
-    sb_intern argvecs;    /* arg-string-id vectors: a stack's interned, a goroutine's appended */
+    sb_intern argvecs;    /* argument vectors: a stack's (string ids) interned, a goroutine's
+                           * (argument refs) appended */
+    uint64_t *argnums;    /* numbers of argument refs: value << 1 | 1 when printed with '?' */
+    size_t nargnums, argnums_cap;
     sb_stack *stack_info; /* indexed by stack id */
     size_t stack_info_cap;
     sb_goroutine *goroutines;
@@ -119,9 +132,23 @@ void sb_model_free(sb_model *m);
 const char *sb_str(const sb_model *m, uint32_t id, size_t *len);
 const sb_frame *sb_frame_get(const sb_model *m, uint32_t frame_id);
 const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id);
-/* Argument string id of frame i of goroutine g (0 = none): its own for
- * method frames, its stack's first goroutine's for the others. */
+/* Argument ref of frame i of goroutine g (0, the empty string, = none):
+ * its own for method frames, its stack's first goroutine's for the others. */
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i);
+/* Whether s is an address as Go prints one: "0x" and 1 to 16 lowercase
+ * hex digits without a leading zero (but "0x0"), then an optional '?'.
+ * *packed is its number for model.argnums. */
+bool sb_arg_number(const char *s, size_t n, uint64_t *packed);
+/* The ref of a new number in model.argnums. */
+uint32_t sb_arg_add_number(sb_model *m, uint64_t packed);
+/* The text of argument ref a: a number is written into buf. Returns the
+ * text; *len is its length. */
+const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX], size_t *len);
+/* The first argument of ref a as a number, as sb_args_first_word reads
+ * its text. */
+bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value);
+/* Whether refs a and b have the same text. */
+bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b);
 /* The vectors sb_goroutine_arg reads, looked up once for a loop over a
  * goroutine's frames (a report reads them for every goroutine). */
 typedef struct sb_arg_view {

@@ -145,7 +145,11 @@ static void check_model(const sb_model *m)
                 fprintf(stderr, "frame %u: string ids out of range\n", st->frames[k]);
                 abort();
             }
-            (void)sb_goroutine_arg(m, g, k);
+            char buf[SB_ARG_TEXT_MAX];
+            size_t an;
+            uint64_t v;
+            (void)sb_arg_text(m, sb_goroutine_arg(m, g, k), buf, &an);
+            (void)sb_arg_word(m, sb_goroutine_arg(m, g, k), &v);
         }
         total += g->count;
     }
@@ -177,7 +181,10 @@ static void check_same_model(const sb_model *a, const sb_model *b, const char *h
     same_blobs(&a->frames, &b->frames, "frames", how);
     same_blobs(&a->stacks, &b->stacks, "stacks", how);
     same_blobs(&a->argvecs, &b->argvecs, "argument", how);
-    bool same = a->ndumps == b->ndumps && a->ngoroutines == b->ngoroutines &&
+    bool same = a->nargnums == b->nargnums &&
+                (a->nargnums == 0 ||
+                 memcmp(a->argnums, b->argnums, a->nargnums * sizeof(*a->argnums)) == 0) &&
+                a->ndumps == b->ndumps && a->ngoroutines == b->ngoroutines &&
                 memcmp(&a->stats, &b->stats, sizeof(a->stats)) == 0;
     for (size_t i = 0; same && i < a->ngoroutines; i++) {
         const sb_goroutine *x = &a->goroutines[i], *y = &b->goroutines[i];

@@ -1,0 +1,106 @@
+/* test_model.c: argument refs (model.h): which receivers are kept as
+ * numbers, their text written back, and what sb_arg_word and sb_arg_same
+ * make of them. Hand-written minimal cases. */
+#include "sb_test.h"
+
+#include "stackblame/lexer.h"
+
+/* The text of ref a, in a buffer that lives until the next call. */
+static const char *text(const sb_model *m, uint32_t a)
+{
+    static char out[64];
+    char buf[SB_ARG_TEXT_MAX];
+    size_t n;
+    const char *s = sb_arg_text(m, a, buf, &n);
+    assert_true(n < sizeof(out));
+    memcpy(out, s, n);
+    out[n] = '\0';
+    return out;
+}
+
+/* Go prints an address "0x" and lowercase hex digits without leading
+ * zeros, "?" behind it when the value may be stale: those, and only
+ * those, are numbers, and their text comes back byte for byte. */
+static void test_numbers_round_trip(void **state)
+{
+    sb_model *m = *state;
+    static const char *const numbers[] = {
+        "0x0", "0x0?", "0x1", "0xc000123450", "0xc000123450?", "0x7fffffffffffffff",
+        "0x7fffffffffffffff?", "0xabcdef",
+    };
+    for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
+        uint64_t packed;
+        assert_true(sb_arg_number(numbers[i], strlen(numbers[i]), &packed));
+        uint32_t a = sb_arg_add_number(m, packed);
+        assert_true(a & SB_ARG_NUM);
+        assert_string_equal(text(m, a), numbers[i]);
+    }
+    /* Any other text stays a string: its own text could not be rebuilt. */
+    static const char *const strings[] = {
+        "",       "0x",  "0x?",  "0x00", "0x01", "0xABC", "0xc00012345g", "0x8000000000000000",
+        "0x1??",  "1",   "0",    "x1",   "0x1 ", " 0x1", "{0x1}",        "...",
+        "0x1, 0x2", "0x10000000000000000",
+    };
+    for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
+        uint64_t packed;
+        if (sb_arg_number(strings[i], strlen(strings[i]), &packed)) {
+            print_error("\"%s\" read as a number\n", strings[i]);
+            fail();
+        }
+    }
+}
+
+/* sb_arg_word of a number is sb_args_first_word of its text; of a string,
+ * that of the string. */
+static void test_word_as_of_the_text(void **state)
+{
+    sb_model *m = *state;
+    static const char *const cases[] = {"0x0", "0x0?", "0xc000010000", "0xc000010000?",
+                                        "0x7fffffffffffffff"};
+    for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+        uint64_t packed, v = 7, w = 7;
+        assert_true(sb_arg_number(cases[i], strlen(cases[i]), &packed));
+        uint32_t a = sb_arg_add_number(m, packed);
+        bool got = sb_arg_word(m, a, &v);
+        bool want = sb_args_first_word(S(cases[i]), &w);
+        assert_int_equal(got, want);
+        assert_true(v == w);
+    }
+    uint32_t s = sb_intern_put(&m->strings, "42, 0x1", 7);
+    uint64_t v = 0;
+    assert_true(sb_arg_word(m, s, &v));
+    assert_true(v == 42);
+    assert_false(sb_arg_word(m, SB_ARG_NUM | 12345, &v)); /* no such number */
+}
+
+/* Two refs have the same text when both are numbers of one value and mark
+ * or both strings of one text. */
+static void test_same_text(void **state)
+{
+    sb_model *m = *state;
+    uint64_t x, xq;
+    assert_true(sb_arg_number("0xc000010000", 12, &x));
+    assert_true(sb_arg_number("0xc000010000?", 13, &xq));
+    uint32_t a = sb_arg_add_number(m, x), b = sb_arg_add_number(m, x),
+             c = sb_arg_add_number(m, xq);
+    assert_int_not_equal(a, b);
+    assert_true(sb_arg_same(m, a, b));
+    assert_false(sb_arg_same(m, a, c));
+    uint32_t s = sb_intern_append(&m->strings, "{0x1}", 5),
+             t = sb_intern_append(&m->strings, "{0x1}", 5);
+    assert_true(sb_arg_same(m, s, t));
+    assert_false(sb_arg_same(m, s, a));
+    assert_true(sb_arg_same(m, 0, 0));
+    assert_false(sb_arg_same(m, 0, a));
+}
+
+int main(void)
+{
+#define T(f) cmocka_unit_test_setup_teardown(f, setup_model, teardown_model)
+    const struct CMUnitTest tests[] = {
+        T(test_numbers_round_trip),
+        T(test_word_as_of_the_text),
+        T(test_same_text),
+    };
+    return cmocka_run_group_tests(tests, NULL, NULL);
+}
