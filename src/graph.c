@@ -309,6 +309,24 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         }
         fid_site[fid] = sb_intern_find(&sites, &func, sizeof(func)) != UINT32_MAX;
     }
+    /* And where each stack has such frames: most goroutines share their
+     * stack with many, and most stacks have none or few. */
+    size_t nstacks = nlocks ? sb_intern_count(&m->stacks) : 0;
+    uint32_t *spot_at = sb_xcalloc(nstacks + 1, sizeof(uint32_t)); /* stack s: spots[spot_at[s] ..] */
+    uint32_t *spots = NULL;
+    size_t nspots = 0, spot_cap = 0;
+    for (uint32_t sid = 0; sid < nstacks; sid++) {
+        const sb_stack *st = sb_stack_get(m, sid);
+        spot_at[sid] = (uint32_t)nspots;
+        for (uint32_t f = 0; f < st->nframes; f++) {
+            uint32_t fid = st->frames[f];
+            if (fid < nfids && (fid_type[fid] || fid_site[fid])) {
+                spots = sb_grow(spots, &spot_cap, nspots, sizeof(*spots));
+                spots[nspots++] = f;
+            }
+        }
+    }
+    spot_at[nstacks] = (uint32_t)nspots;
     for (uint32_t i = 0; i < m->ngoroutines && nlocks; i++) {
         if (excluded(b, i))
             continue;
@@ -317,7 +335,9 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         const sb_stack_class *sc = &c->stacks[g->stack];
         uint32_t skip_site = lock_of[i] != SB_NONE ? sc->site_frame : SB_NONE;
         uint32_t last_type = 0;
-        for (uint32_t f = 0; f < st->nframes; f++) {
+        uint32_t sid = g->stack < nstacks ? g->stack : 0;
+        for (uint32_t k = spot_at[sid]; k < spot_at[sid + 1]; k++) {
+            uint32_t f = spots[k];
             if (f == skip_site)
                 continue;
             uint32_t fid = st->frames[f];
@@ -338,6 +358,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
     }
     free(fid_type);
     free(fid_site);
+    free(spot_at);
+    free(spots);
     /* Pending writers, for readers that queue behind them. */
     sb_index writers;
     idx_init(&writers);

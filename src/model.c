@@ -69,21 +69,6 @@ void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g)
     v->theirs = argvec(m, st->rep_own, &v->ntheirs);
 }
 
-/* A goroutine keeps the first argument of its method frames (receivers,
- * lock addresses); where that differs from its stack's first goroutine's,
- * it is what the goroutine shows, else the stack's whole argument list. */
-uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i)
-{
-    uint32_t whole = i < v->nwhole ? v->whole[i] : 0;
-    if (i >= v->nmine || !v->mine[i])
-        return whole;
-    /* The same first argument as the stack's own goroutine: its whole
-     * list is the one to show. That goroutine's own first arguments are
-     * sb_args_first_text of rep_args, already cut. */
-    uint32_t mine = v->mine[i], theirs = i < v->ntheirs ? v->theirs[i] : 0;
-    return sb_arg_same(m, theirs, mine) ? whole : mine;
-}
-
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
 {
     sb_arg_view v;
@@ -130,17 +115,13 @@ const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX]
     if (!(a & SB_ARG_NUM) || (a & ~SB_ARG_NUM) >= m->nargnums)
         return sb_str(m, a & SB_ARG_NUM ? 0 : a, len);
     uint64_t packed = m->argnums[a & ~SB_ARG_NUM], v = packed >> 1;
-    char digits[16];
-    size_t k = 0;
-    do {
-        digits[k++] = sb_hex_digits[v & 15];
-        v >>= 4;
-    } while (v);
-    size_t n = 0;
-    buf[n++] = '0';
-    buf[n++] = 'x';
-    while (k)
-        buf[n++] = digits[--k];
+    /* The digits, written from the last: as many as v needs, one for 0. */
+    size_t ndig = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+    buf[0] = '0';
+    buf[1] = 'x';
+    for (size_t i = ndig + 1; i >= 2; i--, v >>= 4)
+        buf[i] = sb_hex_digits[v & 15];
+    size_t n = ndig + 2;
     if (packed & 1)
         buf[n++] = '?';
     buf[n] = '\0';

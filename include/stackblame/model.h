@@ -149,6 +149,7 @@ const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX]
 bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value);
 /* Whether refs a and b have the same text. */
 bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b);
+
 /* The vectors sb_goroutine_arg reads, looked up once for a loop over a
  * goroutine's frames (a report reads them for every goroutine). */
 typedef struct sb_arg_view {
@@ -156,7 +157,21 @@ typedef struct sb_arg_view {
     size_t nwhole, nmine, ntheirs;
 } sb_arg_view;
 void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g);
-/* sb_goroutine_arg(m, g, i) of the goroutine v was made for. */
-uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i);
+/* sb_goroutine_arg(m, g, i) of the goroutine v was made for. A goroutine
+ * keeps the first argument of its method frames (receivers, lock
+ * addresses); where that differs from its stack's first goroutine's, it is
+ * what the goroutine shows, else the stack's whole argument list. Inline:
+ * a report reads it for every method frame of every goroutine. */
+static inline uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i)
+{
+    uint32_t whole = i < v->nwhole ? v->whole[i] : 0;
+    if (i >= v->nmine || !v->mine[i])
+        return whole;
+    /* The same first argument as the stack's own goroutine: its whole
+     * list is the one to show. That goroutine's own first arguments are
+     * sb_args_first_text of rep_args, already cut. */
+    uint32_t mine = v->mine[i], theirs = i < v->ntheirs ? v->theirs[i] : 0;
+    return theirs == mine || sb_arg_same(m, theirs, mine) ? whole : mine;
+}
 
 #endif
