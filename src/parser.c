@@ -10,6 +10,12 @@
 #include "stackblame/classify.h"
 #include "stackblame/lexer.h"
 
+#if defined(__GNUC__)
+#define SB_NOINLINE __attribute__((noinline))
+#else
+#define SB_NOINLINE
+#endif
+
 enum sb_pstate { P_OUTSIDE, P_GOROUTINE, P_RUNTIME_STACK, P_RACE, P_PROFILE };
 
 /* One frame of the goroutine being read; interned when the goroutine ends. */
@@ -477,23 +483,36 @@ static uint32_t intern_receiver(sb_parser *p, sb_memo *mm, sb_span s)
     return *mm = c->id;
 }
 
-/* A frame's arguments. Per goroutine only the first argument of a method
- * is kept (what the analysis reads: receivers, lock addresses); the whole
- * text waits in argtext in case the stack is new (its first goroutine's
- * arguments are the stack's). */
-static void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
+/* The receiver of a method frame (its first argument), out of line: the
+ * call is then made for method frames only, and the rest of frame_args
+ * inlines. */
+SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_memo *mm, sb_span args)
 {
-    f->args = func_is_method(p, f->func) ? intern_receiver(p, mm, sb_args_first_text(args)) : 0;
-    f->tlen = (uint32_t)args.n;
-    if (p->input_stays) {
-        f->tp = args.p;
-        return;
-    }
+    return intern_receiver(p, mm, sb_args_first_text(args));
+}
+
+/* The argument text of a frame, copied into argtext (see frame_args). */
+SB_NOINLINE static void copy_args(sb_parser *p, sb_pframe *f, sb_span args)
+{
     p->c.argtext = sb_grow(p->c.argtext, &p->c.argtext_cap, p->c.argtext_len + args.n, 1);
     if (args.n)
         memcpy(p->c.argtext + p->c.argtext_len, args.p, args.n);
     f->text = (uint32_t)p->c.argtext_len;
     p->c.argtext_len += args.n;
+}
+
+/* A frame's arguments. Per goroutine only the first argument of a method
+ * is kept (what the analysis reads: receivers, lock addresses); the whole
+ * text waits in argtext (or in the input, when it stays) in case the
+ * stack is new (its first goroutine's arguments are the stack's). */
+static inline void frame_args(sb_parser *p, sb_pframe *f, sb_memo *mm, sb_span args)
+{
+    f->args = func_is_method(p, f->func) ? frame_receiver(p, mm, args) : 0;
+    f->tlen = (uint32_t)args.n;
+    if (p->input_stays)
+        f->tp = args.p;
+    else
+        copy_args(p, f, args);
 }
 
 /* Where frame f's argument text is (frame_args kept it). */
