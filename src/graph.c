@@ -312,7 +312,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
     /* And where each stack has such frames: most goroutines share their
      * stack with many, and most stacks have none or few. */
     size_t nstacks = nlocks ? sb_intern_count(&m->stacks) : 0;
-    uint32_t *spot_at = sb_xcalloc(nstacks + 1, sizeof(uint32_t)); /* stack s: spots[spot_at[s] ..] */
+    /* Stack s has its frames' positions in spots[spot_at[s] .. spot_at[s + 1]). */
+    uint32_t *spot_at = sb_xcalloc(nstacks + 1, sizeof(uint32_t));
     uint32_t *spots = NULL;
     size_t nspots = 0, spot_cap = 0;
     for (uint32_t sid = 0; sid < nstacks; sid++) {

@@ -291,7 +291,7 @@ static size_t visible(const sb_input *in)
 {
     size_t n = in->end - in->start;
     return in->mapped && n > SB_INPUT_CHUNK + SB_INPUT_MAX_LINE ? SB_INPUT_CHUNK + SB_INPUT_MAX_LINE
-                                                                  : n;
+                                                                : n;
 }
 
 sb_span sb_input_buffered(const sb_input *in)

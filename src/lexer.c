@@ -655,8 +655,7 @@ size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *t)
 
 /* Marks the hex digits of KEY0xHEX at line.p[*i] (see skip_hex_field),
  * if that is what stands there, as ones that may vary. */
-static bool wild_hex_field(sb_file_tmpl *tm, sb_span line, size_t *i, const char *key0x,
-                           size_t len)
+static bool wild_hex_field(sb_file_tmpl *tm, sb_span line, size_t *i, const char *key0x, size_t len)
 {
     size_t j = *i;
     if (!skip_hex_field(line, &j, key0x, len))
@@ -692,7 +691,8 @@ bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_tok
     return true;
 }
 
-inline size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_tmpl *tm, sb_token *t)
+inline size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_tmpl *tm,
+                                  sb_token *t)
 {
     /* A line like the template's but for the digits of its wild hex
      * fields, each run as long as the template's and followed by the same

@@ -21,7 +21,7 @@ enum sb_pstate { P_OUTSIDE, P_GOROUTINE, P_RUNTIME_STACK, P_RACE, P_PROFILE };
 /* One frame of the goroutine being read; interned when the goroutine ends. */
 typedef struct sb_pframe {
     uint32_t func, file, line;
-    uint32_t args;       /* string id for method frames, 0 for the others ... */
+    uint32_t args;       /* argument ref (model.h) for method frames, 0 for the others ... */
     uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known, */
     const char *tp;      /* or in the input itself when it stays in memory (tp != NULL) */
 } sb_pframe;
@@ -44,17 +44,19 @@ typedef struct sb_frame_memo {
 } sb_frame_memo;
 
 /* Memos keyed by a function's string id (low bits, direct-mapped): the
- * function that called it last, the file it is in, and its last frame.
+ * functions that called it last, the file it is in, and its last frame.
  * Goroutines of one code path differ in depth, so positions alone guess a
  * function name a quarter of the time; the frame printed above it (its
- * callee) guesses most of the rest, and a function's file never changes. */
+ * callee) guesses most of the rest: one caller kept, a third of the frame
+ * lines of the benchmark's dump missed, four keep that under 4%. A
+ * function's file never changes. */
 #define SB_FUNC_MEMO  4096
-#define SB_CALLERS    4 /* a callee's last distinct callers kept, the latest first */
+#define SB_CALLERS    4    /* a callee's last distinct callers kept, the latest first */
 #define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
 
-/* A receiver in that cache: its string id and more bits of its hash, which
- * turn most misses away without reading the string (a cache miss of its
- * own in the string table). */
+/* A receiver in that cache: its argument ref and more bits of its hash,
+ * which turn most misses away without reading the string or number (a
+ * cache miss of its own). */
 typedef struct sb_recv_seen {
     uint32_t id, tag;
 } sb_recv_seen;
@@ -76,10 +78,10 @@ typedef struct sb_tmpl_memo {
  * a hash set of 125,000 ids did not; the others go to the hash set. */
 #define SB_IDSET_DENSE (1u << 22) /* 512 KiB of bits at most */
 typedef struct sb_idset {
-    uint64_t *bits;     /* id < SB_IDSET_DENSE: bit id */
-    size_t nwords;      /* words of bits allocated */
-    size_t used;        /* words that may hold a set bit */
-    uint64_t *slot;     /* the others: id + 1, 0 = empty */
+    uint64_t *bits; /* id < SB_IDSET_DENSE: bit id */
+    size_t nwords;  /* words of bits allocated */
+    size_t used;    /* words that may hold a set bit */
+    uint64_t *slot; /* the others: id + 1, 0 = empty */
     size_t cap, count;
     bool has_max; /* id UINT64_MAX, which has no id + 1 */
 } sb_idset;
@@ -430,19 +432,20 @@ static uint64_t recv_hash(sb_span s)
     return h ^ (h >> 29);
 }
 
-/* The recv_cache entry for a hash, if it holds ref by its tag. */
+/* The recv_cache entry of hash h; *tag is what the entry keeps of h. */
 static sb_recv_seen *recv_slot(sb_parser *p, uint64_t h, uint32_t *tag)
 {
     *tag = (uint32_t)(h >> 32);
     return &p->recv_cache[h % SB_RECV_CACHE];
 }
 
-/* Whether ref is the string s, or the number packed (see sb_arg_number). */
+/* Whether ref is the string s. */
 static bool string_is(const sb_parser *p, uint32_t ref, sb_span s)
 {
     return !(ref & SB_ARG_NUM) && memo_is(p, ref, s);
 }
 
+/* Whether ref is the number packed (see sb_arg_number). */
 static bool number_is(const sb_parser *p, uint32_t ref, uint64_t packed)
 {
     return (ref & SB_ARG_NUM) && (ref & ~SB_ARG_NUM) < p->m->nargnums &&
@@ -603,8 +606,7 @@ static void finish_goroutine(sb_parser *p)
         /* This position's frame last time, else this function's at this
          * line (a recursive function shows one frame per call site). */
         if (!frame_is(&fm->frame, f)) {
-            sb_frame_seen *by_func =
-                &p->frame_of[(f->func * 0x9e3779b1u + f->line) % SB_FUNC_MEMO];
+            sb_frame_seen *by_func = &p->frame_of[(f->func * 0x9e3779b1u + f->line) % SB_FUNC_MEMO];
             if (!frame_is(by_func, f)) {
                 by_func->frame = (sb_frame){f->func, f->file, f->line};
                 by_func->id = intern_frame(p, f);
@@ -639,8 +641,9 @@ static void finish_goroutine(sb_parser *p)
         /* A new stack: its first goroutine's arguments, all of them, are
          * the ones reports show for it. */
         for (size_t i = 0; i < p->c.nfr; i++)
-            p->args_scratch[i] = intern_span(
-                p, sb_span_make(p->c.fr[i].tlen ? frame_text(p, &p->c.fr[i]) : "", p->c.fr[i].tlen));
+            p->args_scratch[i] =
+                intern_span(p, sb_span_make(p->c.fr[i].tlen ? frame_text(p, &p->c.fr[i]) : "",
+                                            p->c.fr[i].tlen));
         m->stack_info =
             sb_grow(m->stack_info, &m->stack_info_cap, g->stack, sizeof(*m->stack_info));
         sb_stack *st = &m->stack_info[g->stack];
@@ -733,12 +736,6 @@ static bool on_profile_line(sb_parser *p, const sb_token *t, uint64_t line_no)
     }
 }
 
-/* Lexes a line, inside a goroutine first as what the memos expect there:
- * the file of the frame just read, or the function below this callee or
- * at this depth (the callee's memo is right more often). At most one
- * guess can match a line, so their order changes only the cost. *known
- * is the string id of the guess the line confirmed, 0 when none was (see
- * sb_lex_expect). */
 /* Whether ids[i] is one of ids[0 .. i-1]: a guess tried again would only
  * cost. */
 static bool guessed_before(const sb_memo *ids, size_t i)
@@ -748,6 +745,13 @@ static bool guessed_before(const sb_memo *ids, size_t i)
             return true;
     return false;
 }
+
+/* Lexes a line, inside a goroutine first as what the memos expect there:
+ * the file of the frame just read, or the function below this callee (its
+ * last callers, the latest first) or at this depth (the callers are right
+ * more often). At most one guess can match a line, so their order changes
+ * only the cost. *known is the string id of the guess the line confirmed,
+ * 0 when none was (see sb_lex_expect). */
 
 static void lex_expected(sb_parser *p, sb_span line, sb_token *t, uint32_t *known)
 {

@@ -111,12 +111,12 @@ size_t sb_lex_line_at(const char *p, const char *end, const char *key, sb_token 
  * the path, the line number, the offset and the hex fields. */
 #define SB_TMPL_MAX 256 /* bytes of a line, tab and newline included; longer: no template */
 typedef struct sb_file_tmpl {
-    char text[SB_TMPL_MAX];        /* the line from its tab through its newline */
+    char text[SB_TMPL_MAX];          /* the line from its tab through its newline */
     uint16_t wild[SB_TMPL_MAX / 16]; /* bit i % 16 of wild[i / 16]: byte i may be any hex digit */
-    uint32_t line;                 /* the token's line */
-    uint16_t len;                  /* of text; 0: no template */
-    uint16_t file_len;             /* FILE's length: text[1 .. file_len] */
-    bool has_offset;               /* the token's has_offset */
+    uint32_t line;                   /* the token's line */
+    uint16_t len;                    /* of text; 0: no template */
+    uint16_t file_len;               /* FILE's length: text[1 .. file_len] */
+    bool has_offset;                 /* the token's has_offset */
 } sb_file_tmpl;
 
 /* Makes tm of the file line at p that sb_lex_file_at took: len is what it

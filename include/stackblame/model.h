@@ -109,12 +109,12 @@ typedef struct sb_stats {
 
 typedef struct sb_model {
     sb_arena arena;
-    sb_intern strings;    /* function names, files, args, states, labels */
-    sb_intern frames;     /* sb_frame blobs */
-    sb_intern stacks;     /* frame-id vectors */
-    sb_intern argvecs;    /* argument vectors: a stack's (string ids) interned, a goroutine's
-                           * (argument refs) appended */
-    uint64_t *argnums;    /* numbers of argument refs: value << 1 | 1 when printed with '?' */
+    sb_intern strings; /* function names, files, args, states, labels */
+    sb_intern frames;  /* sb_frame blobs */
+    sb_intern stacks;  /* frame-id vectors */
+    sb_intern argvecs; /* argument vectors: a stack's (string ids) interned, a goroutine's
+                        * (argument refs) appended */
+    uint64_t *argnums; /* numbers of argument refs: value << 1 | 1 when printed with '?' */
     size_t nargnums, argnums_cap;
     sb_stack *stack_info; /* indexed by stack id */
     size_t stack_info_cap;
@@ -153,7 +153,8 @@ bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b);
 /* The vectors sb_goroutine_arg reads, looked up once for a loop over a
  * goroutine's frames (a report reads them for every goroutine). */
 typedef struct sb_arg_view {
-    const uint32_t *whole, *mine, *theirs; /* the stack's, g's own, the stack's first goroutine's own */
+    /* The stack's, g's own, and the stack's first goroutine's own. */
+    const uint32_t *whole, *mine, *theirs;
     size_t nwhole, nmine, ntheirs;
 } sb_arg_view;
 void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g);

@@ -231,9 +231,32 @@ static void test_first_word_as_split_cuts(void **state)
 {
     (void)state;
     static const char *const cases[] = {
-        "0x1", " 0x1 , 2", "0x1,2", "  ", "", "...", " ... ", "0x1?", "0x1 ?", "{0x1, 0x2}, 0x3",
-        "{0x1, 0x2}", "{", "}", ",", ",0x1", "0x1}", "0x1{", "0x1{, 2}", "}0x1, {", "7 ,", "0x",
-        "0x1ffffffffffffffff", "18446744073709551615", "18446744073709551616", "12a", "\t0x2\t",
+        "0x1",
+        " 0x1 , 2",
+        "0x1,2",
+        "  ",
+        "",
+        "...",
+        " ... ",
+        "0x1?",
+        "0x1 ?",
+        "{0x1, 0x2}, 0x3",
+        "{0x1, 0x2}",
+        "{",
+        "}",
+        ",",
+        ",0x1",
+        "0x1}",
+        "0x1{",
+        "0x1{, 2}",
+        "}0x1, {",
+        "7 ,",
+        "0x",
+        "0x1ffffffffffffffff",
+        "18446744073709551615",
+        "18446744073709551616",
+        "12a",
+        "\t0x2\t",
     };
     for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
         sb_arg a;
@@ -852,7 +875,8 @@ static void test_file_tmpl_every_byte(void **state)
         make_tmpl(line, file, &tm);
         const char *fp = strstr(line, "fp=0x") + 5, *sp = strstr(line, "sp=0x") + 5;
         for (int i = 0; i < n; i++) {
-            bool wild = (line + i >= fp && line + i < fp + 3) || (line + i >= sp && line + i < sp + 3);
+            bool wild =
+                (line + i >= fp && line + i < fp + 3) || (line + i >= sp && line + i < sp + 3);
             char c = wild ? 'F' : (line[i] == 'x' ? 'y' : 'x');
             char copy[sizeof(line) + 16];
             memcpy(copy, line, (size_t)n);

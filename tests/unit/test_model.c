@@ -25,8 +25,14 @@ static void test_numbers_round_trip(void **state)
 {
     sb_model *m = *state;
     static const char *const numbers[] = {
-        "0x0", "0x0?", "0x1", "0xc000123450", "0xc000123450?", "0x7fffffffffffffff",
-        "0x7fffffffffffffff?", "0xabcdef",
+        "0x0",
+        "0x0?",
+        "0x1",
+        "0xc000123450",
+        "0xc000123450?",
+        "0x7fffffffffffffff",
+        "0x7fffffffffffffff?",
+        "0xabcdef",
     };
     for (size_t i = 0; i < sizeof(numbers) / sizeof(numbers[0]); i++) {
         uint64_t packed;
@@ -37,9 +43,24 @@ static void test_numbers_round_trip(void **state)
     }
     /* Any other text stays a string: its own text could not be rebuilt. */
     static const char *const strings[] = {
-        "",       "0x",  "0x?",  "0x00", "0x01", "0xABC", "0xc00012345g", "0x8000000000000000",
-        "0x1??",  "1",   "0",    "x1",   "0x1 ", " 0x1", "{0x1}",        "...",
-        "0x1, 0x2", "0x10000000000000000",
+        "",
+        "0x",
+        "0x?",
+        "0x00",
+        "0x01",
+        "0xABC",
+        "0xc00012345g",
+        "0x8000000000000000",
+        "0x1??",
+        "1",
+        "0",
+        "x1",
+        "0x1 ",
+        " 0x1",
+        "{0x1}",
+        "...",
+        "0x1, 0x2",
+        "0x10000000000000000",
     };
     for (size_t i = 0; i < sizeof(strings) / sizeof(strings[0]); i++) {
         uint64_t packed;
@@ -81,8 +102,7 @@ static void test_same_text(void **state)
     uint64_t x, xq;
     assert_true(sb_arg_number("0xc000010000", 12, &x));
     assert_true(sb_arg_number("0xc000010000?", 13, &xq));
-    uint32_t a = sb_arg_add_number(m, x), b = sb_arg_add_number(m, x),
-             c = sb_arg_add_number(m, xq);
+    uint32_t a = sb_arg_add_number(m, x), b = sb_arg_add_number(m, x), c = sb_arg_add_number(m, xq);
     assert_int_not_equal(a, b);
     assert_true(sb_arg_same(m, a, b));
     assert_false(sb_arg_same(m, a, c));

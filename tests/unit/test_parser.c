@@ -87,13 +87,21 @@ static const char *func(const sb_model *m, const sb_goroutine *g, uint32_t i)
 static void test_repeated_ids_of_every_size(void **state)
 {
     sb_model *m = *state;
-    static const char *const ids[] = {
-        "4194303", "4194304", "18446744073709551615", "1", "4194303", "63", "64", "4194304",
-        "18446744073709551615", "18446744073709551615"};
+    static const char *const ids[] = {"4194303",
+                                      "4194304",
+                                      "18446744073709551615",
+                                      "1",
+                                      "4194303",
+                                      "63",
+                                      "64",
+                                      "4194304",
+                                      "18446744073709551615",
+                                      "18446744073709551615"};
     char dump[1024] = "";
     for (size_t i = 0; i < sizeof(ids) / sizeof(ids[0]); i++) {
         char g[128];
-        snprintf(g, sizeof(g), "goroutine %s [select]:\nmain.f()\n\t/x/main.go:9 +0x2a\n\n", ids[i]);
+        snprintf(g, sizeof(g), "goroutine %s [select]:\nmain.f()\n\t/x/main.go:9 +0x2a\n\n",
+                 ids[i]);
         strcat(dump, g);
     }
     parse(m, dump);
@@ -912,8 +920,7 @@ static void test_buffer_lines_across_reads(void **state)
         assert_int_equal(x->line_no, y->line_no);
         assert_int_equal(x->line_no, 4 + 8 * i); /* headers every 8 lines after 3 of preamble */
         assert_int_equal(nframes(&a, x), 2);
-        assert_string_equal(arg(&a, x, 0),
-                            arg(&b, y, 0));
+        assert_string_equal(arg(&a, x, 0), arg(&b, y, 0));
         assert_int_equal(frame(&a, x, 0)->line, 20 + (i + 1) % 3);
     }
     sb_model_free(&a);
