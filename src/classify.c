@@ -8,8 +8,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include "stackblame/lexer.h"
 #include "stackblame/rules.h"
-#include "stackblame/span.h"
 
 static const char *const sb_kind_names[SB_WAIT_NKINDS] = {
     [SB_WAIT_UNKNOWN] = "unknown",
@@ -531,4 +531,20 @@ void sb_classes_free(sb_classes *c)
     free(c->frame_type);
     free(c->frame_skip);
     memset(c, 0, sizeof(*c));
+}
+
+bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value)
+{
+    if (a & SB_ARG_NUM) {
+        if ((a & ~SB_ARG_NUM) >= m->nargnums)
+            return false;
+        uint64_t packed = m->argnums[a & ~SB_ARG_NUM];
+        if (packed & 1)
+            return false; /* uncertain, as sb_args_first_word reads "0x..?" */
+        *value = packed >> 1;
+        return true;
+    }
+    size_t n;
+    const char *s = sb_str(m, a, &n);
+    return sb_args_first_word(sb_span_make(s, n), value);
 }

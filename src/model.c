@@ -3,7 +3,6 @@
 
 #include <stdlib.h>
 #include <string.h>
-#include "stackblame/lexer.h"
 
 void sb_model_init(sb_model *m)
 {
@@ -127,22 +126,6 @@ const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX]
     buf[n] = '\0';
     *len = n;
     return buf;
-}
-
-bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value)
-{
-    if (a & SB_ARG_NUM) {
-        if ((a & ~SB_ARG_NUM) >= m->nargnums)
-            return false;
-        uint64_t packed = m->argnums[a & ~SB_ARG_NUM];
-        if (packed & 1)
-            return false; /* uncertain, as sb_args_first_word reads "0x..?" */
-        *value = packed >> 1;
-        return true;
-    }
-    size_t n;
-    const char *s = sb_str(m, a, &n);
-    return sb_args_first_word(sb_span_make(s, n), value);
 }
 
 bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b)

@@ -88,5 +88,8 @@ bool sb_func_type(const char *func, size_t n, size_t *type_len);
 bool sb_func_is_closure(const char *func, size_t n);
 /* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
 const char *sb_func_short(const char *func, size_t n, size_t *short_len);
+/* The first argument of argument ref a (model.h) as a number, as
+ * sb_args_first_word reads its text: a receiver, a lock's address. */
+bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value);
 
 #endif

@@ -144,9 +144,6 @@ uint32_t sb_arg_add_number(sb_model *m, uint64_t packed);
 /* The text of argument ref a: a number is written into buf. Returns the
  * text; *len is its length. */
 const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX], size_t *len);
-/* The first argument of ref a as a number, as sb_args_first_word reads
- * its text. */
-bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value);
 /* Whether refs a and b have the same text. */
 bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b);
 

@@ -12,6 +12,7 @@
  * the buffer, and a third time through the reader in small reads (lines
  * across reads, refills, gzip); the models must be the same. */
 #include "fuzz_common.h"
+#include "stackblame/classify.h"
 #include "stackblame/lexer.h"
 
 /* The template of the last file line sb_lex_file_at took, tried on every

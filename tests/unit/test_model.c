@@ -3,6 +3,7 @@
  * make of them. Hand-written minimal cases. */
 #include "sb_test.h"
 
+#include "stackblame/classify.h"
 #include "stackblame/lexer.h"
 
 /* The text of ref a, in a buffer that lives until the next call. */
