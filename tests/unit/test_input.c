@@ -96,7 +96,8 @@ static bool mapped = true, unmapped = false;
 static bool open_file(sb_input *in, const char *path, char *err, size_t errlen, void **state)
 {
     bool map = *(bool *)*state;
-    bool ok = map ? sb_input_open(in, path, err, errlen) : sb_input_open_read(in, path, err, errlen);
+    bool ok =
+        map ? sb_input_open(in, path, err, errlen) : sb_input_open_read(in, path, err, errlen);
     if (ok && in->mapped != map) {
         print_error("%s: mapped is %d, want %d\n", path, in->mapped, map);
         fail();
