@@ -685,6 +685,11 @@ bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_tok
         (void)WILD_HEX(tm, line, &i, " sp=");
     memcpy(tm->text, p, len + 1); /* the newline too: the next line must end there */
     tm->len = (uint16_t)(len + 1);
+    tm->wild_last = 0;
+    for (size_t k = 0; k < 16 && tm->len >= 16; k++) {
+        size_t at = tm->len - 16 + k;
+        tm->wild_last |= (uint16_t)((tm->wild[at / 16] >> (at % 16) & 1u) << k);
+    }
     tm->file_len = (uint16_t)t->u.file.file.n;
     tm->line = t->u.file.line;
     tm->has_offset = t->u.file.has_offset;
@@ -698,7 +703,7 @@ inline size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_
      * fields, each run as long as the template's and followed by the same
      * byte, which is no hex digit: file_tail reads it the same way. */
     size_t n = tm->len;
-    if (n == 0 || !sb_tmpl_fits((size_t)(end - p), n) || !sb_tmpl_match(p, tm->text, tm->wild, n))
+    if (n == 0 || (size_t)(end - p) < n || !sb_tmpl_match(p, tm->text, tm->wild, tm->wild_last, n))
         return 0;
     sb_span line = sb_span_make(p + 1, n - 2);
     if (claimed_by_first_byte(line, true))

@@ -113,6 +113,7 @@ size_t sb_lex_line_at(const char *p, const char *end, const char *key, sb_token 
 typedef struct sb_file_tmpl {
     char text[SB_TMPL_MAX];          /* the line from its tab through its newline */
     uint16_t wild[SB_TMPL_MAX / 16]; /* bit i % 16 of wild[i / 16]: byte i may be any hex digit */
+    uint16_t wild_last;              /* the same bits of the last 16 bytes (len >= 16) */
     uint32_t line;                   /* the token's line */
     uint16_t len;                    /* of text; 0: no template */
     uint16_t file_len;               /* FILE's length: text[1 .. file_len] */
@@ -124,8 +125,7 @@ typedef struct sb_file_tmpl {
  * long to be one. */
 bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_token *tok);
 /* sb_lex_file_at for a line at p that tm matches: the same result and
- * token, 0 when tm does not match (or p has too few bytes before end for
- * the compare: the line then takes another way). */
+ * token, 0 when tm does not match. */
 size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_tmpl *tm, sb_token *tok);
 
 /* Where a goroutine header starts inside a line that is not itself a header

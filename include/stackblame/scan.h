@@ -113,44 +113,42 @@ static inline size_t sb_scan(const char *lo, const char *p, const char *end, enu
     return (size_t)(q - p);
 }
 
+#if SB_SCAN_SSE2
+/* The 16 bytes at p against those at text, w their wild bits. */
+static inline bool sb_tmpl_block(const char *p, const char *text, unsigned w)
+{
+    __m128i v = _mm_loadu_si128((const __m128i *)(const void *)p);
+    __m128i t = _mm_loadu_si128((const __m128i *)(const void *)text);
+    unsigned differ = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, t)) & 0xFFFFu;
+    /* Most bytes are the template's: the hex digits are checked only
+     * where some differ. */
+    return !differ || (!(differ & ~w) && !(differ & ~sb_hex_mask16(v)));
+}
+#endif
+
 /* Whether the n bytes at p are those of text, but where bit i of
  * wild[i / 16] is set (i % 16), which may be any hex digit instead (the
- * file line templates of lexer.h). text and wild are padded to whole
- * blocks of 16; with SSE2, p must have that many bytes readable too
- * (sb_tmpl_fits), and the block that ends the line checks only its
- * bytes. */
-static inline bool sb_tmpl_match(const char *p, const char *text, const uint16_t *wild, size_t n)
+ * file line templates of lexer.h). With SSE2, 16 bytes a step, and the
+ * last 16 bytes in one load that ends at n, whose wild bits are
+ * wild_last: only the n bytes at p are read. */
+static inline bool sb_tmpl_match(const char *p, const char *text, const uint16_t *wild,
+                                 uint16_t wild_last, size_t n)
 {
 #if SB_SCAN_SSE2
-    for (size_t b = 0; b * 16 < n; b++) {
-        __m128i v = _mm_loadu_si128((const __m128i *)(const void *)(p + b * 16));
-        __m128i t = _mm_loadu_si128((const __m128i *)(const void *)(text + b * 16));
-        unsigned differ = ~(unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(v, t)) & 0xFFFFu;
-        if (n - b * 16 < 16)
-            differ &= (1u << (n - b * 16)) - 1;
-        /* Most bytes are the template's: the hex digits are checked only
-         * where some differ. */
-        if (differ && ((differ & ~(unsigned)wild[b]) || (differ & ~sb_hex_mask16(v))))
-            return false;
+    if (n >= 16) {
+        size_t last = n - 16;
+        for (size_t o = 0; o < last; o += 16)
+            if (!sb_tmpl_block(p + o, text + o, wild[o / 16]))
+                return false;
+        return sb_tmpl_block(p + last, text + last, wild_last);
     }
-    return true;
-#else
+#endif
+    (void)wild_last;
     for (size_t i = 0; i < n; i++)
         if (p[i] != text[i] &&
             !((wild[i / 16] >> (i % 16) & 1u) && sb_is_hex_byte((unsigned char)p[i])))
             return false;
     return true;
-#endif
-}
-
-/* Whether avail bytes at p are enough for sb_tmpl_match of n bytes. */
-static inline bool sb_tmpl_fits(size_t avail, size_t n)
-{
-#if SB_SCAN_SSE2
-    return avail >= (n + 15) / 16 * 16;
-#else
-    return avail >= n;
-#endif
 }
 
 /* Whether the n bytes at a and at b are the same: memcmp(a, b, n) == 0

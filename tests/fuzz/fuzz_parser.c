@@ -55,13 +55,11 @@ static void check_guess(sb_span line, const char *end, sb_span guess, bool frame
     if (!frame && last_tmpl.len)
         check_tmpl(line.p, end, &last_tmpl);
     if (!frame && len && sb_file_tmpl_make(&last_tmpl, line.p, len, &raw)) {
-        /* The template the parser would make of this line takes it again
-         * where the bytes after it allow the compare. */
+        /* The template the parser would make of this line takes it again. */
         sb_token h;
         memset(&h, 0, sizeof(h));
         size_t again = sb_lex_file_tmpl_at(line.p, end, &last_tmpl, &h);
-        if ((again && (again != len || memcmp(&h, &raw, sizeof(h)) != 0)) ||
-            (!again && (size_t)(end - line.p) >= len + 16)) {
+        if (again != len || memcmp(&h, &raw, sizeof(h)) != 0) {
             fprintf(stderr, "the template of line \"%.*s\" does not take it\n", (int)line.n,
                     line.p);
             abort();
