@@ -24,6 +24,8 @@ typedef struct sb_pframe {
     uint32_t args;       /* argument ref (model.h) for method frames, 0 for the others ... */
     uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known, */
     const char *tp;      /* or in the input itself when it stays in memory (tp != NULL) */
+    uint32_t frame;      /* its frame id when its file line's template knew it, else 0 */
+    uint32_t tmpl;       /* 1 + the tmpls slot of its file line's template, 0 = none */
 } sb_pframe;
 
 /* A memo: the string id a spot of the dump held last time (0 = none).
@@ -72,6 +74,7 @@ typedef struct sb_recv_seen {
 typedef struct sb_tmpl_memo {
     uint32_t func, callee; /* the key; func 0: empty */
     uint32_t file;         /* the path's string id */
+    uint32_t frame;        /* the frame id of func, file and tm.line once known, else 0 */
     sb_file_tmpl tm;
 } sb_tmpl_memo;
 
@@ -551,6 +554,7 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
     f->args = args;
     f->text = f->tlen = 0;
     f->tp = NULL;
+    f->frame = f->tmpl = 0;
     f->file = 0;
     f->line = 0;
     p->c.want_file = true;
@@ -594,6 +598,30 @@ static void begin_goroutine(sb_parser *p, const sb_token *t, uint64_t line_no)
     p->c.state = P_GOROUTINE;
 }
 
+/* The id of frame f at position i, which its file line's template did
+ * not know: this position's frame last time, else this function's at
+ * this line (a recursive function shows one frame per call site), else
+ * interned. The template learns it. */
+static uint32_t frame_id(sb_parser *p, size_t i, const sb_pframe *f)
+{
+    sb_frame_memo *fm = memo_at(p, i);
+    if (!frame_is(&fm->frame, f)) {
+        sb_frame_seen *by_func = &p->frame_of[(f->func * 0x9e3779b1u + f->line) % SB_FUNC_MEMO];
+        if (!frame_is(by_func, f)) {
+            by_func->frame = (sb_frame){f->func, f->file, f->line};
+            by_func->id = intern_frame(p, f);
+        }
+        fm->frame = *by_func;
+    }
+    if (f->tmpl) {
+        /* Unless its slot went to another call site since. */
+        sb_tmpl_memo *h = &p->tmpls[f->tmpl - 1];
+        if (h->func == f->func && h->file == f->file && h->tm.line == f->line && h->tm.len)
+            h->frame = fm->frame.id;
+    }
+    return fm->frame.id;
+}
+
 /* Interns the goroutine's frames and stack and appends it to the model. */
 static void finish_goroutine(sb_parser *p)
 {
@@ -612,19 +640,8 @@ static void finish_goroutine(sb_parser *p)
     if (p->scratch_cap != cap) /* the two grow together */
         p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
     for (size_t i = 0; i < p->c.nfr; i++) {
-        sb_frame_memo *fm = memo_at(p, i);
         const sb_pframe *f = &p->c.fr[i];
-        /* This position's frame last time, else this function's at this
-         * line (a recursive function shows one frame per call site). */
-        if (!frame_is(&fm->frame, f)) {
-            sb_frame_seen *by_func = &p->frame_of[(f->func * 0x9e3779b1u + f->line) % SB_FUNC_MEMO];
-            if (!frame_is(by_func, f)) {
-                by_func->frame = (sb_frame){f->func, f->file, f->line};
-                by_func->id = intern_frame(p, f);
-            }
-            fm->frame = *by_func;
-        }
-        p->ids_scratch[i] = fm->frame.id;
+        p->ids_scratch[i] = f->frame ? f->frame : frame_id(p, i, f);
         p->args_scratch[i] = f->args;
     }
     size_t before = sb_intern_count(&m->stacks);
@@ -1118,14 +1135,18 @@ static size_t frame_by_name(sb_parser *p, const char *s, const char *end, sb_tok
 static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_token *t,
                            uint32_t *known)
 {
-    uint32_t func = p->c.fr[p->c.nfr - 1].func;
+    sb_pframe *f = &p->c.fr[p->c.nfr - 1];
+    uint32_t func = f->func;
     uint32_t callee = p->c.nfr > 1 ? p->c.fr[p->c.nfr - 2].func : 0;
-    sb_tmpl_memo *h = &p->tmpls[(func * 0x9e3779b1u ^ callee) % SB_TMPL_MEMO];
+    uint32_t slot = (func * 0x9e3779b1u ^ callee) % SB_TMPL_MEMO;
+    sb_tmpl_memo *h = &p->tmpls[slot];
     if (h->func == func && h->callee == callee) {
         size_t len = sb_lex_file_tmpl_at(s, end, &h->tm, t);
         if (len) {
             /* What the file memo holds after any file line of func. */
             *known = p->file_of[func % SB_FUNC_MEMO] = h->file;
+            f->frame = h->frame;
+            f->tmpl = slot + 1;
             return len;
         }
     }
@@ -1139,6 +1160,8 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
         h->func = func;
         h->callee = callee;
         h->file = *known;
+        h->frame = 0;
+        f->tmpl = slot + 1;
     }
     return len;
 }
