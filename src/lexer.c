@@ -771,10 +771,15 @@ size_t sb_args_split(sb_span args, sb_arg *out, size_t max)
 
 sb_span sb_args_first_text(sb_span args)
 {
+    return sb_args_first_text_in(args, args.p);
+}
+
+sb_span sb_args_first_text_in(sb_span args, const char *lo)
+{
     if (args.n == 0)
         return args;
     /* Most first arguments are words: the first ',' or '{' decides. */
-    size_t k = sb_scan(args.p, args.p, args.p + args.n, SB_STOP_ARG_END);
+    size_t k = sb_scan(lo, args.p, args.p + args.n, SB_STOP_ARG_END);
     if (k == args.n || args.p[k] == ',')
         return sb_span_make(args.p, k);
     int depth = 0;

@@ -503,9 +503,9 @@ static uint32_t stack_text(sb_parser *p, sb_span s)
 /* The receiver of a method frame (its first argument), out of line: the
  * call is then made for method frames only, and the rest of frame_args
  * inlines. */
-SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, sb_span args)
+SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, const sb_token *t)
 {
-    return intern_receiver(p, fm, sb_args_first_text(args));
+    return intern_receiver(p, fm, sb_args_first_text_in(t->u.frame.args, t->u.frame.func.p));
 }
 
 /* The argument text of a frame, copied into argtext (see frame_args). */
@@ -522,9 +522,10 @@ SB_NOINLINE static void copy_args(sb_parser *p, sb_pframe *f, sb_span args)
  * is kept (what the analysis reads: receivers, lock addresses); the whole
  * text waits in argtext (or in the input, when it stays) in case the
  * stack is new (its first goroutine's arguments are the stack's). */
-static inline void frame_args(sb_parser *p, sb_pframe *f, sb_frame_memo *fm, sb_span args)
+static inline void frame_args(sb_parser *p, sb_pframe *f, sb_frame_memo *fm, const sb_token *t)
 {
-    f->args = func_is_method(p, f->func) ? frame_receiver(p, fm, args) : 0;
+    sb_span args = t->u.frame.args;
+    f->args = func_is_method(p, f->func) ? frame_receiver(p, fm, t) : 0;
     f->tlen = (uint32_t)args.n;
     if (p->input_stays)
         f->tp = args.p;
@@ -821,7 +822,7 @@ static inline void on_frame(sb_parser *p, const sb_token *t, uint32_t known)
         else
             func = intern_func(p, fm, t->u.frame.func);
         push_frame(p, func, 0);
-        frame_args(p, &p->c.fr[p->c.nfr - 1], fm, t->u.frame.args);
+        frame_args(p, &p->c.fr[p->c.nfr - 1], fm, t);
     } else {
         push_frame(p, 0, 0); /* counted as cut */
     }

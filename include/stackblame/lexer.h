@@ -148,6 +148,10 @@ size_t sb_args_split(sb_span args, sb_arg *out, size_t max);
 /* The first argument as printed, up to the first top-level comma
  * ("0xc000123", "0x0?", "{0x1, 0x2}"): a method's receiver, a lock's address. */
 sb_span sb_args_first_text(sb_span args);
+/* The same, where the bytes from lo up to args are readable too (a frame
+ * line's function name): a list shorter than 16 bytes is then scanned in
+ * one load that ends where it does. */
+sb_span sb_args_first_text_in(sb_span args, const char *lo);
 /* First argument as a number (e.g. a receiver or lock address), when it is
  * a plain hex or decimal word printed without `?`. */
 bool sb_args_first_word(sb_span args, uint64_t *value);

@@ -278,7 +278,7 @@ for i in "${!INPUTS[@]}"; do
 		fi
 	fi
 
-	ratio=$(awk -v a="$sb_med" -v b="$wc_med" 'BEGIN{printf "%.0f", a/b}')
+	ratio=$(awk -v a="$sb_med" -v b="$wc_med" 'BEGIN{printf "%.1f", a/b}')
 	rate=$(awk -v s="$sb_med" -v b="$bytes" 'BEGIN{printf "%.0f", b/1e6/s}')
 	ROWS+=("| $(mb "$bytes") | $headers | $(printf '%.3f' "$wc_med") | $(printf '%.3f' "$sb_med") | ${ratio}x | $rate | $(kb2mb "$sbr_med") | $(printf '%.3f' "$in_med") | $(kb2mb "$inr_med") | $pp_cell | $ppr_cell |")
 done

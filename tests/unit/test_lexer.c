@@ -225,6 +225,33 @@ static void test_go117_first_word_forms(void **state)
     assert_false(sb_args_first_word(S("{0xc000010000}"), &v));
 }
 
+/* sb_args_first_text_in, which may read the bytes in front of the list
+ * (a frame's function name), cuts what sb_args_first_text cuts: lists of
+ * 0 to 40 bytes behind names of 1 to 20, each in a buffer of its exact
+ * size (ASan catches a read outside it). */
+static void test_first_text_in_front_of_a_name(void **state)
+{
+    (void)state;
+    static const char *const lists[] = {
+        "",         "0x1", "0xc000123450, 0x1", "{0x1, 0x2}, 0x3",
+        "0x0?, {}", "a,b", "{{x,y},z}, w",      "0xc000123450?, 0xc000123451?, 0xc000123452?",
+        "{",        ",",
+    };
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++)
+        for (int k = 1; k <= 20; k++) {
+            char line[128];
+            int n = snprintf(line, sizeof(line), "%0*d(%s", k, 7, lists[i]);
+            char *b = malloc((size_t)n);
+            assert_non_null(b);
+            memcpy(b, line, (size_t)n);
+            sb_span args = sb_span_make(b + k + 1, (size_t)n - (size_t)k - 1);
+            sb_span want = sb_args_first_text(args), got = sb_args_first_text_in(args, b);
+            assert_ptr_equal(got.p, want.p);
+            assert_int_equal(got.n, want.n);
+            free(b);
+        }
+}
+
 /* sb_args_first_word reads the first value as sb_args_split cuts it: the
  * same answer as through sb_args_split on shapes at the edges of a cut. */
 static void test_first_word_as_split_cuts(void **state)
@@ -986,6 +1013,7 @@ int main(void)
         cmocka_unit_test(test_go117_split_counts_beyond_max),
         cmocka_unit_test(test_go117_first_word_forms),
         cmocka_unit_test(test_first_word_as_split_cuts),
+        cmocka_unit_test(test_first_text_in_front_of_a_name),
         cmocka_unit_test(test_go117_dwrap_and_generics),
         cmocka_unit_test(test_go121_created_by_in_goroutine),
         cmocka_unit_test(test_go121_n_frames_elided),
