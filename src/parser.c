@@ -25,7 +25,8 @@ typedef struct sb_pframe {
     uint32_t text, tlen; /* ... whose argument text waits in argtext until the stack is known, */
     const char *tp;      /* or in the input itself when it stays in memory (tp != NULL) */
     uint32_t frame;      /* its frame id when its file line's template knew it, else 0 */
-    uint32_t tmpl;       /* 1 + the tmpls slot of its file line's template, 0 = none */
+    uint16_t tmpl;       /* 1 + the tmpls slot of its file line's template, 0 = none */
+    bool known_site;     /* read as the site the frame above named first: nothing to learn */
 } sb_pframe;
 
 /* A memo: the string id a spot of the dump held last time (0 = none).
@@ -70,13 +71,28 @@ typedef struct sb_recv_seen {
  * keyed by its function and the function it called (the frame printed
  * above): together they name the call site, so the line most often
  * recurs but for its stack addresses. */
-#define SB_TMPL_MEMO 2048
+#define SB_TMPL_MEMO 2048 /* < 65535: sb_pframe.tmpl */
 typedef struct sb_tmpl_memo {
     uint32_t func, callee; /* the key; func 0: empty */
     uint32_t file;         /* the path's string id */
     uint32_t frame;        /* the frame id of func, file and tm.line once known, else 0 */
     sb_file_tmpl tm;
 } sb_tmpl_memo;
+
+/* What the parser knows of a call site (a frame id: function, file and
+ * line) to read its two lines again in one step (site_lines): the
+ * function's name, whether it is a method, the template of its file line,
+ * and the call site printed below it last time (its caller). Most stacks
+ * recur whole, so the frame above predicts the next better than a
+ * function's callers do, and a hit leaves no memo to keep. */
+typedef struct sb_site {
+    const char *name; /* the function's interned bytes */
+    uint32_t namelen;
+    uint32_t func;   /* string id; 0 = nothing known of this frame id yet */
+    uint32_t tmpl;   /* 1 + the tmpls slot of its file line's template, 0 = none */
+    uint32_t next[2]; /* the frame ids printed below it, the latest first; 0 = none */
+    bool method;
+} sb_site;
 
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump.
  * Ids are small and dense (a process numbers its goroutines from 1), so
@@ -145,6 +161,9 @@ struct sb_parser {
     sb_recv_seen recv_cache[SB_RECV_CACHE];
     sb_tmpl_memo *tmpls; /* SB_TMPL_MEMO, allocated once */
     sb_memo created_func_memo, created_file;
+    sb_site *sites; /* by frame id */
+    size_t sites_cap;
+    uint32_t first_site; /* the frame id on top of the last goroutine's stack */
     uint32_t *prev_ids, *prev_args;
     size_t prev_n, prev_cap;
     uint32_t prev_stack, prev_argvec;
@@ -267,6 +286,7 @@ void sb_parser_free(sb_parser *p)
         return;
     free(p->memo);
     free(p->tmpls);
+    free(p->sites);
     free(p->prev_ids);
     free(p->prev_args);
     free(p->is_method);
@@ -556,6 +576,7 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
     f->text = f->tlen = 0;
     f->tp = NULL;
     f->frame = f->tmpl = 0;
+    f->known_site = false;
     f->file = 0;
     f->line = 0;
     p->c.want_file = true;
@@ -623,6 +644,42 @@ static uint32_t frame_id(sb_parser *p, size_t i, const sb_pframe *f)
     return fm->frame.id;
 }
 
+/* What the goroutine's frames (ids, n of them) teach the sites: each
+ * frame's function and template, and which frame is below which. A frame
+ * site_lines read as its site's first guess teaches nothing new. */
+static void learn_sites(sb_parser *p, const uint32_t *ids, size_t n)
+{
+    if (n == 0)
+        return;
+    p->first_site = ids[0];
+    size_t need = sb_intern_count(&p->m->frames);
+    if (need > p->sites_cap) {
+        size_t old = p->sites_cap;
+        p->sites = sb_grow(p->sites, &p->sites_cap, need, sizeof(*p->sites));
+        memset(p->sites + old, 0, (p->sites_cap - old) * sizeof(*p->sites));
+    }
+    for (size_t i = 0; i < n; i++) {
+        const sb_pframe *f = &p->c.fr[i];
+        if (f->known_site)
+            continue;
+        sb_site *st = &p->sites[ids[i]];
+        if (!st->func) {
+            size_t len;
+            st->name = sb_str(p->m, f->func, &len);
+            st->namelen = (uint32_t)len;
+            st->method = func_is_method(p, f->func);
+            st->func = f->func;
+        }
+        if (f->tmpl)
+            st->tmpl = f->tmpl;
+        sb_site *above = i ? &p->sites[ids[i - 1]] : NULL;
+        if (above && above->next[0] != ids[i]) {
+            above->next[1] = above->next[0];
+            above->next[0] = ids[i];
+        }
+    }
+}
+
 /* Interns the goroutine's frames and stack and appends it to the model. */
 static void finish_goroutine(sb_parser *p)
 {
@@ -645,6 +702,7 @@ static void finish_goroutine(sb_parser *p)
         p->ids_scratch[i] = f->frame ? f->frame : frame_id(p, i, f);
         p->args_scratch[i] = f->args;
     }
+    learn_sites(p, p->ids_scratch, p->c.nfr);
     size_t before = sb_intern_count(&m->stacks);
     size_t bytes = p->c.nfr * sizeof(uint32_t);
     bool same_len = p->prev_valid && p->prev_n == p->c.nfr;
@@ -1167,6 +1225,66 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
     return len;
 }
 
+/* The frame line at s and its file line, when they are those of the call
+ * site the sites predict (the one below the frame just read, or on top of
+ * the last goroutine's stack): both confirmed as the memos' path would
+ * (sb_lex_frame_at with the site's function, its file line's template)
+ * and the frame pushed with all the memos' path would find. Returns the
+ * bytes of both lines with their newlines, 0 when they are not those (the
+ * memos' path then reads them). */
+static size_t site_lines(sb_parser *p, const char *s, const char *end)
+{
+    size_t nfr = p->c.nfr;
+    const uint32_t *ids = &p->first_site;
+    size_t nids = 1;
+    if (nfr) {
+        uint32_t above = p->c.fr[nfr - 1].frame;
+        if (!above || above >= p->sites_cap)
+            return 0;
+        ids = p->sites[above].next;
+        nids = 2;
+    }
+    for (size_t k = 0; k < nids; k++) {
+        uint32_t id = ids[k];
+        if (!id)
+            return 0;
+        const sb_site *st = &p->sites[id];
+        if (!st->tmpl)
+            continue;
+        const sb_tmpl_memo *h = &p->tmpls[st->tmpl - 1];
+        if (h->frame != id)
+            continue; /* the slot went to another call site since */
+        sb_token t, ft;
+        size_t len = sb_lex_frame_at(s, end, sb_span_make(st->name, st->namelen), &t);
+        if (len == 0 || len > SB_INPUT_MAX_LINE)
+            continue;
+        size_t flen = sb_lex_file_tmpl_at(s + len + 1, end, &h->tm, &ft);
+        if (flen == 0 || flen > SB_INPUT_MAX_LINE)
+            return 0;
+        p->c.fr = sb_grow(p->c.fr, &p->c.frcap, nfr, sizeof(*p->c.fr));
+        sb_pframe *f = &p->c.fr[nfr];
+        p->c.nfr = nfr + 1;
+        f->func = st->func;
+        f->file = h->file;
+        f->line = h->tm.line;
+        f->frame = id;
+        f->tmpl = st->tmpl;
+        /* The first guess of the frame above (or of the top frame). */
+        f->known_site = k == 0;
+        f->text = 0;
+        f->tp = NULL;
+        f->args = st->method ? frame_receiver(p, memo_at(p, nfr), &t) : 0;
+        f->tlen = (uint32_t)t.u.frame.args.n;
+        if (p->input_stays)
+            f->tp = t.u.frame.args.p;
+        else
+            copy_args(p, f, t.u.frame.args);
+        p->c.cut_file = p->c.want_file = false;
+        return len + 1 + flen + 1;
+    }
+    return 0;
+}
+
 /* The lines at the start of b that are exactly what the memos guess (or,
  * for a frame, what frame_by_name finds), fed to the parser without
  * splitting, trimming or lexing each line from scratch: most of a dump's
@@ -1222,6 +1340,12 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *
                 break;
             len = file_line_at(p, s, end, &t, &known);
         } else if (p->c.nfr < SB_MAX_FRAMES) {
+            size_t both = site_lines(p, s, end);
+            if (both) {
+                at += both;
+                n += 2;
+                continue;
+            }
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more
              * instructions here; the fuzz target checks both agree. */
