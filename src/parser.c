@@ -161,6 +161,10 @@ struct sb_parser {
     sb_recv_seen recv_cache[SB_RECV_CACHE];
     sb_tmpl_memo *tmpls; /* SB_TMPL_MEMO, allocated once */
     sb_memo created_func_memo, created_file;
+    /* The file line of the last "created by" line read from the buffer,
+     * as a template, and that line's function and file (string ids). */
+    sb_file_tmpl created_tmpl;
+    uint32_t created_tmpl_func, created_tmpl_file;
     sb_site *sites; /* by frame id */
     size_t sites_cap;
     uint32_t first_site; /* the frame id on top of the last goroutine's stack */
@@ -1225,6 +1229,33 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
     return len;
 }
 
+/* The file line of a "created by" line, at s: confirmed by the template
+ * of the last one when both lines name the same function, else by the
+ * file memo (and then the template is made of it). Returns the length as
+ * sb_lex_file_at does. */
+static size_t created_file_at(sb_parser *p, const char *s, const char *end, sb_token *t,
+                              uint32_t *known)
+{
+    if (p->created_tmpl_func == p->c.created_func) {
+        size_t len = sb_lex_file_tmpl_at(s, end, &p->created_tmpl, t);
+        if (len) {
+            *known = p->created_tmpl_file;
+            return len;
+        }
+    }
+    *known = p->created_file;
+    if (!*known)
+        return 0;
+    sb_span g;
+    g.p = sb_str(p->m, *known, &g.n);
+    size_t len = sb_lex_file_at(s, end, g, t);
+    if (len && sb_file_tmpl_make(&p->created_tmpl, s, len, t)) {
+        p->created_tmpl_func = p->c.created_func;
+        p->created_tmpl_file = *known;
+    }
+    return len;
+}
+
 /* The frame line at s and its file line, when they are those of the call
  * site the sites predict (the one below the frame just read, or on top of
  * the last goroutine's stack): both confirmed as the memos' path would
@@ -1329,12 +1360,7 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *
             continue;
         }
         if (p->c.want_created_file) {
-            known = p->created_file;
-            if (known) {
-                sb_span g;
-                g.p = sb_str(p->m, known, &g.n);
-                len = sb_lex_file_at(s, end, g, &t);
-            }
+            len = created_file_at(p, s, end, &t, &known);
         } else if (p->c.want_file) {
             if (!p->c.nfr)
                 break;
