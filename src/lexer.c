@@ -667,6 +667,68 @@ static bool wild_hex_field(sb_file_tmpl *tm, sb_span line, size_t *i, const char
 }
 #define WILD_HEX(tm, s, i, lit) wild_hex_field((tm), (s), (i), lit "0x", sizeof(lit "0x") - 1)
 
+/* The id of a header: the digits at p + 10, at most 19 (no overflow),
+ * as parse_u64 reads them; *n is how many, 0 when none. */
+static inline uint64_t header_id(const char *p, const char *end, size_t *n)
+{
+    size_t j = 10, easy = (size_t)(end - p) - 10 > 19 ? 10 + 19 : (size_t)(end - p);
+    uint64_t v = 0;
+    while (j < easy && is_digit(p[j]))
+        v = v * 10 + (unsigned)(p[j++] - '0');
+    *n = j - 10;
+    return v;
+}
+
+bool sb_header_tmpl_make(sb_header_tmpl *tm, const char *p, size_t len, const sb_token *t)
+{
+    tm->len = 0;
+    size_t nd;
+    (void)header_id(p, p + len, &nd);
+    size_t tail = 10 + nd;
+    /* Past 19 digits an id may overflow: those take the long way. */
+    if (t->kind != SB_TOK_HEADER || t->u.header.id_overflow || t->u.header.labels.n ||
+        nd == 0 || tail >= len || is_digit(p[tail]) || len + 1 - tail > SB_HDR_TMPL_MAX)
+        return false;
+    const char *state = t->u.header.state.p;
+    if (state < p + tail || state + t->u.header.state.n > p + len)
+        return false;
+    memcpy(tm->tail, p + tail, len + 1 - tail); /* the newline too */
+    tm->state_at = (uint8_t)(state - (p + tail));
+    tm->state_n = (uint8_t)t->u.header.state.n;
+    tm->locked = t->u.header.locked;
+    tm->scan = t->u.header.scan;
+    tm->leaked = t->u.header.leaked;
+    tm->minutes = t->u.header.minutes;
+    tm->len = (uint8_t)(len + 1 - tail);
+    return true;
+}
+
+size_t sb_lex_header_tmpl_at(const char *p, const char *end, const sb_header_tmpl *tm,
+                             sb_token *t)
+{
+    /* After the id, lex_header reads only the tail: the same tail, the
+     * same token but for the id. */
+    if (tm->len == 0 || end - p <= 10 || memcmp(p, "goroutine ", 10) != 0)
+        return 0;
+    size_t nd;
+    uint64_t id = header_id(p, end, &nd);
+    const char *tail = p + 10 + nd;
+    if (nd == 0 || (size_t)(end - tail) < tm->len || !sb_bytes_eq(tail, tm->tail, tm->len))
+        return 0;
+    size_t len = 10 + nd + tm->len - 1;
+    t->kind = SB_TOK_HEADER;
+    t->text = sb_span_make(p, len);
+    t->u.header.id = id;
+    t->u.header.id_overflow = false;
+    t->u.header.state = sb_span_make(tail + tm->state_at, tm->state_n);
+    t->u.header.minutes = tm->minutes;
+    t->u.header.locked = tm->locked;
+    t->u.header.scan = tm->scan;
+    t->u.header.leaked = tm->leaked;
+    t->u.header.labels = sb_span_make(NULL, 0);
+    return len;
+}
+
 bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_token *t)
 {
     tm->len = 0;

@@ -94,6 +94,14 @@ typedef struct sb_site {
     bool method;
 } sb_site;
 
+/* Header templates (sb_header_tmpl) and their state's string id, keyed
+ * by two bytes of the state: a dump's headers take a few dozen forms. */
+#define SB_HEADER_MEMO 64
+typedef struct sb_header_memo {
+    sb_header_tmpl tm;
+    sb_memo state;
+} sb_header_memo;
+
 /* Goroutine ids seen in the current dump: a repeated id starts a new dump.
  * Ids are small and dense (a process numbers its goroutines from 1), so
  * those below SB_IDSET_DENSE are bits, which stay in the CPU cache where
@@ -165,6 +173,10 @@ struct sb_parser {
      * as a template, and that line's function and file (string ids). */
     sb_file_tmpl created_tmpl;
     uint32_t created_tmpl_func, created_tmpl_file;
+    /* Header templates by state (see header_at), and where
+     * begin_goroutine finds the state's string id last time. */
+    sb_header_memo *headers; /* SB_HEADER_MEMO, allocated once */
+    sb_memo state_memo, *state_of;
     sb_site *sites; /* by frame id */
     size_t sites_cap;
     uint32_t first_site; /* the frame id on top of the last goroutine's stack */
@@ -242,6 +254,8 @@ sb_parser *sb_parser_new(sb_model *m, sb_prefix *prefix)
     p->c.dump = -1;
     p->memo = sb_xcalloc(SB_MAX_FRAMES, sizeof(*p->memo));
     p->tmpls = sb_xcalloc(SB_TMPL_MEMO, sizeof(*p->tmpls));
+    p->headers = sb_xcalloc(SB_HEADER_MEMO, sizeof(*p->headers));
+    p->state_of = &p->state_memo;
     return p;
 }
 
@@ -291,6 +305,7 @@ void sb_parser_free(sb_parser *p)
     free(p->memo);
     free(p->tmpls);
     free(p->sites);
+    free(p->headers);
     free(p->prev_ids);
     free(p->prev_args);
     free(p->is_method);
@@ -603,7 +618,7 @@ static void begin_goroutine(sb_parser *p, const sb_token *t, uint64_t line_no)
     memset(&p->c.g, 0, sizeof(p->c.g));
     p->c.g.id = t->u.header.id;
     p->c.g.dump = (uint32_t)p->c.dump;
-    p->c.g.state = intern_span(p, t->u.header.state);
+    p->c.g.state = memo_intern(p, p->state_of, t->u.header.state);
     p->c.g.wait_minutes = t->u.header.minutes;
     p->c.g.created_by = SB_NONE;
     p->c.g.count = 1;
@@ -1229,6 +1244,27 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
     return len;
 }
 
+/* sb_lex_line_at(s, end, "goroutine ", t), through the template of the
+ * last header whose state has the same bytes 0 and 5 when it matches
+ * (and then begin_goroutine finds the state's id in its memo). */
+static size_t header_at(sb_parser *p, const char *s, const char *end, sb_token *t)
+{
+    const char *b = memchr(s, '[', (size_t)(end - s) < 40 ? (size_t)(end - s) : 40);
+    sb_header_memo *h = NULL;
+    if (b && end - b > 6) {
+        h = &p->headers[((unsigned char)b[1] * 7u + (unsigned char)b[6]) % SB_HEADER_MEMO];
+        size_t len = sb_lex_header_tmpl_at(s, end, &h->tm, t);
+        if (len) {
+            p->state_of = &h->state;
+            return len;
+        }
+    }
+    size_t len = sb_lex_line_at(s, end, "goroutine ", t);
+    if (len && h && sb_header_tmpl_make(&h->tm, s, len, t))
+        h->state = 0;
+    return len;
+}
+
 /* The file line of a "created by" line, at s: confirmed by the template
  * of the last one when both lines name the same function, else by the
  * file memo (and then the template is made of it). Returns the length as
@@ -1344,11 +1380,12 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *
         size_t len = 0;
         const char *s = b.p + at;
         if (p->c.state != P_GOROUTINE) {
-            len = sb_lex_line_at(s, end, "goroutine ", &t);
+            len = header_at(p, s, end, &t);
             if (len == 0 || len > SB_INPUT_MAX_LINE || t.kind != SB_TOK_HEADER)
                 break;
             n++;
             feed(p, &t, 0, line_no + n);
+            p->state_of = &p->state_memo;
             at += len + 1;
             continue;
         }

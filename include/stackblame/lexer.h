@@ -128,6 +128,27 @@ bool sb_file_tmpl_make(sb_file_tmpl *tm, const char *p, size_t len, const sb_tok
  * token, 0 when tm does not match. */
 size_t sb_lex_file_tmpl_at(const char *p, const char *end, const sb_file_tmpl *tm, sb_token *tok);
 
+/* A goroutine header as a template for the next ones in the same state:
+ * every byte after the id the same ("goroutine 7 [chan receive]:" and
+ * "goroutine 8 [chan receive]:"). Headers with labels have none. */
+#define SB_HDR_TMPL_MAX 48 /* bytes after the id, newline included */
+typedef struct sb_header_tmpl {
+    char tail[SB_HDR_TMPL_MAX]; /* after the id's digits through the newline */
+    uint8_t len;                /* of tail; 0: no template */
+    uint8_t state_at, state_n;  /* the token's state: tail[state_at ..] */
+    bool locked, scan, leaked;  /* the token's */
+    int32_t minutes;            /* the token's */
+} sb_header_tmpl;
+
+/* Makes tm of the header at p that sb_lex_line_at took: len is what it
+ * returned, tok the token it made. False (tm->len 0) when there is none
+ * to make (a long line, labels, an id that overflowed). */
+bool sb_header_tmpl_make(sb_header_tmpl *tm, const char *p, size_t len, const sb_token *tok);
+/* sb_lex_line_at(p, end, "goroutine ", tok) for a header at p that tm
+ * matches: the same result and token, 0 when tm does not match. */
+size_t sb_lex_header_tmpl_at(const char *p, const char *end, const sb_header_tmpl *tm,
+                             sb_token *tok);
+
 /* Where a goroutine header starts inside a line that is not itself a header
  * (a prefix or other text in front). Returns the offset or -1. */
 long sb_lex_find_header(sb_span line);
