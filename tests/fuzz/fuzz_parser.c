@@ -7,7 +7,9 @@
  * be the token's function or path; where sb_lex_frame_at or sb_lex_file_at
  * takes the line from the input's bytes, their token must be that one too,
  * and so must sb_lex_file_tmpl_at's with the template of that line or of
- * the last file line taken, where it takes the line.
+ * the last file line taken, where it takes the line. The same holds for
+ * sb_lex_header_tmpl_at against sb_lex_line_at, with the template of the
+ * last header taken.
  * The input is parsed a second time without reading lines straight from
  * the buffer, and a third time through the reader in small reads (lines
  * across reads, refills, gzip); the models must be the same. */
@@ -95,14 +97,44 @@ static void check_guesses(sb_span line, const char *end)
     }
 }
 
+/* The template of the last header sb_lex_line_at took. */
+static sb_header_tmpl last_header;
+
+/* sb_lex_header_tmpl_at with the last header's template on the line at p
+ * must take it only as sb_lex_line_at does, with the same token; the
+ * template of a header it takes must take that header again. */
+static void check_header(const char *p, const char *end)
+{
+    sb_token h, ref;
+    memset(&h, 0, sizeof(h));
+    memset(&ref, 0, sizeof(ref));
+    size_t want = sb_lex_line_at(p, end, "goroutine ", &ref);
+    size_t len = sb_lex_header_tmpl_at(p, end, &last_header, &h);
+    if (len && (len != want || memcmp(&h, &ref, sizeof(h)) != 0)) {
+        fprintf(stderr, "header template took %zu bytes at \"%.*s\", sb_lex_line_at %zu\n", len,
+                (int)len, p, want);
+        abort();
+    }
+    if (want && sb_header_tmpl_make(&last_header, p, want, &ref)) {
+        memset(&h, 0, sizeof(h));
+        if (sb_lex_header_tmpl_at(p, end, &last_header, &h) != want ||
+            memcmp(&h, &ref, sizeof(h)) != 0) {
+            fprintf(stderr, "the template of header \"%.*s\" does not take it\n", (int)want, p);
+            abort();
+        }
+    }
+}
+
 static void check_lexer_guesses(const uint8_t *data, size_t size)
 {
     const char *p = (const char *)data, *end = p + size;
     memset(&last_tmpl, 0, sizeof(last_tmpl));
+    memset(&last_header, 0, sizeof(last_header));
     while (p < end) {
         const char *nl = memchr(p, '\n', (size_t)(end - p));
         size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
         check_guesses(sb_span_make(p, n), end);
+        check_header(p, end);
         p += n + 1;
     }
 }

@@ -925,6 +925,80 @@ static void test_file_tmpl_every_byte(void **state)
     }
 }
 
+/* The template of the header `from`, as the parser makes it of a line
+ * sb_lex_line_at took; false when it makes none. */
+static bool make_header_tmpl(const char *from, sb_header_tmpl *tm)
+{
+    sb_token t0;
+    memset(&t0, 0, sizeof(t0));
+    size_t len = sb_lex_line_at(from, from + strlen(from), "goroutine ", &t0);
+    assert_true(len > 0);
+    return sb_header_tmpl_make(tm, from, len, &t0);
+}
+
+/* The header template of `from` on buf, in a buffer of its exact size: the
+ * length it must return (0: it refuses the line), and when it takes the
+ * line, the token sb_lex_line_at makes of it. Hand-written minimal cases. */
+static void expect_header_tmpl_at(const char *from, const char *buf, size_t want)
+{
+    sb_header_tmpl tm;
+    assert_true(make_header_tmpl(from, &tm));
+    size_t n;
+    char *b = exact_copy(buf, &n);
+    sb_token got, ref;
+    memset(&got, 0, sizeof(got));
+    memset(&ref, 0, sizeof(ref));
+    size_t len = sb_lex_header_tmpl_at(b, b + n, &tm, &got);
+    if (len != want) {
+        print_error("header template of \"%s\" on \"%s\": took %zu bytes, want %zu\n", from,
+                    buf, len, want);
+        fail();
+    }
+    if (len) {
+        assert_int_equal(sb_lex_line_at(b, b + n, "goroutine ", &ref), len);
+        assert_memory_equal(&got, &ref, sizeof(got));
+    }
+    free(b);
+}
+
+static void test_headers_taken_by_their_template(void **state)
+{
+    (void)state;
+    const char *h = "goroutine 7 [chan receive, 12 minutes, locked to thread]:\n";
+    expect_header_tmpl_at(h, h, strlen(h) - 1);
+    /* Any other id, of any length up to 19 digits. */
+    expect_header_tmpl_at(h, "goroutine 123456 [chan receive, 12 minutes, locked to thread]:\n",
+                          strlen(h) - 1 + 5);
+    expect_header_tmpl_at(
+        h, "goroutine 1234567890123456789 [chan receive, 12 minutes, locked to thread]:\n",
+        strlen(h) - 1 + 18);
+    /* 20 digits may overflow: the long way. */
+    expect_header_tmpl_at(
+        h, "goroutine 12345678901234567890 [chan receive, 12 minutes, locked to thread]:\n", 0);
+    /* Everything after the id is the template's. */
+    expect_header_tmpl_at(h, "goroutine 7 [chan receive, 13 minutes, locked to thread]:\n", 0);
+    expect_header_tmpl_at(h, "goroutine 7 [chan receive, 12 minutes]:\n", 0);
+    expect_header_tmpl_at(h, "goroutine 7 [chan receive, 12 minutes, locked to thread]: \n", 0);
+    expect_header_tmpl_at(h, "goroutine 7 [chan receive, 12 minutes, locked to thread]:\r\n", 0);
+    expect_header_tmpl_at(h, "goroutine 7 [chan receive, 12 minutes, locked to thread]:", 0);
+    expect_header_tmpl_at(h, "goroutine  7 [chan receive, 12 minutes, locked to thread]:\n", 0);
+    expect_header_tmpl_at(h, "goroutine x [chan receive, 12 minutes, locked to thread]:\n", 0);
+    expect_header_tmpl_at(h, "Goroutine 7 [chan receive, 12 minutes, locked to thread]:\n", 0);
+    const char *scan = "goroutine 1 [running (scan)]:\n";
+    expect_header_tmpl_at(scan, "goroutine 99 [running (scan)]:\n", strlen(scan) - 1 + 1);
+    expect_header_tmpl_at(scan, "goroutine 99 [running]:\n", 0);
+    const char *empty = "goroutine 1 []:\n";
+    expect_header_tmpl_at(empty, "goroutine 2 []:\n", strlen(empty) - 1);
+    /* None for a header with labels, an id past 19 digits or a long tail. */
+    sb_header_tmpl tm;
+    assert_false(make_header_tmpl("goroutine 1 [select, labels: {\"a\":\"b\"}]:\n", &tm));
+    assert_int_equal(tm.len, 0);
+    assert_false(make_header_tmpl("goroutine 12345678901234567890 [select]:\n", &tm));
+    char longer[SB_HDR_TMPL_MAX + 32];
+    snprintf(longer, sizeof(longer), "goroutine 1 [%0*d]:\n", SB_HDR_TMPL_MAX, 0);
+    assert_false(make_header_tmpl(longer, &tm));
+}
+
 /* What stops a scan, spelled out apart from scan.h's masks. */
 static bool scan_ref_stops(unsigned char c, enum sb_stop k)
 {
@@ -1048,6 +1122,7 @@ int main(void)
         cmocka_unit_test(test_lines_taken_from_the_buffer),
         cmocka_unit_test(test_file_lines_taken_by_their_template),
         cmocka_unit_test(test_file_tmpl_every_byte),
+        cmocka_unit_test(test_headers_taken_by_their_template),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
