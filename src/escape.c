@@ -154,6 +154,7 @@ void sb_put_json(FILE *out, const char *s, size_t n)
     sb_outbuf *o = sb_xmalloc(sizeof(*o));
     o->f = out;
     o->n = 0;
+    o->flushes = 0;
     sb_out_json(o, s, n);
     sb_out_flush(o);
     free(o);

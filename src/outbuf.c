@@ -8,6 +8,7 @@ void sb_out_flush(sb_outbuf *o)
     if (o->n)
         fwrite(o->b, 1, o->n, o->f);
     o->n = 0;
+    o->flushes++;
 }
 
 void sb_out_put_slow(sb_outbuf *o, const void *s, size_t n)

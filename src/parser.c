@@ -669,39 +669,33 @@ static uint32_t frame_id(sb_parser *p, size_t i, const sb_pframe *f)
     return fm->frame.id;
 }
 
-/* What the goroutine's frames (ids, n of them) teach the sites: each
- * frame's function and template, and which frame is below which. A frame
- * site_lines read as its site's first guess teaches nothing new. */
-static void learn_sites(sb_parser *p, const uint32_t *ids, size_t n)
+/* What frame i of the goroutine (ids: the frame ids up to i) teaches the
+ * sites: its function and template, and that it is printed below frame
+ * i - 1. A frame site_lines read as its site's first guess teaches
+ * nothing new and does not come here. */
+static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
 {
-    if (n == 0)
-        return;
-    p->first_site = ids[0];
     size_t need = sb_intern_count(&p->m->frames);
     if (need > p->sites_cap) {
         size_t old = p->sites_cap;
         p->sites = sb_grow(p->sites, &p->sites_cap, need, sizeof(*p->sites));
         memset(p->sites + old, 0, (p->sites_cap - old) * sizeof(*p->sites));
     }
-    for (size_t i = 0; i < n; i++) {
-        const sb_pframe *f = &p->c.fr[i];
-        if (f->known_site)
-            continue;
-        sb_site *st = &p->sites[ids[i]];
-        if (!st->func) {
-            size_t len;
-            st->name = sb_str(p->m, f->func, &len);
-            st->namelen = (uint32_t)len;
-            st->method = func_is_method(p, f->func);
-            st->func = f->func;
-        }
-        if (f->tmpl)
-            st->tmpl = f->tmpl;
-        sb_site *above = i ? &p->sites[ids[i - 1]] : NULL;
-        if (above && above->next[0] != ids[i]) {
-            above->next[1] = above->next[0];
-            above->next[0] = ids[i];
-        }
+    const sb_pframe *f = &p->c.fr[i];
+    sb_site *st = &p->sites[ids[i]];
+    if (!st->func) {
+        size_t len;
+        st->name = sb_str(p->m, f->func, &len);
+        st->namelen = (uint32_t)len;
+        st->method = func_is_method(p, f->func);
+        st->func = f->func;
+    }
+    if (f->tmpl)
+        st->tmpl = f->tmpl;
+    sb_site *above = i ? &p->sites[ids[i - 1]] : NULL;
+    if (above && above->next[0] != ids[i]) {
+        above->next[1] = above->next[0];
+        above->next[0] = ids[i];
     }
 }
 
@@ -726,8 +720,11 @@ static void finish_goroutine(sb_parser *p)
         const sb_pframe *f = &p->c.fr[i];
         p->ids_scratch[i] = f->frame ? f->frame : frame_id(p, i, f);
         p->args_scratch[i] = f->args;
+        if (!f->known_site)
+            learn_site(p, p->ids_scratch, i);
     }
-    learn_sites(p, p->ids_scratch, p->c.nfr);
+    if (p->c.nfr)
+        p->first_site = p->ids_scratch[0];
     size_t before = sb_intern_count(&m->stacks);
     size_t bytes = p->c.nfr * sizeof(uint32_t);
     bool same_len = p->prev_valid && p->prev_n == p->c.nfr;

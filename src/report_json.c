@@ -14,6 +14,12 @@ typedef struct jout {
     sb_outbuf b;
     uint8_t *plain; /* per string id: 0 unknown, 1 plain, 2 escaped */
     size_t nplain;
+    /* The "created_by" object of the last goroutine that had one, up to
+     * its "parent" (goroutines of one creator come in runs), and its
+     * frame id; cb_len 0 = none. */
+    uint32_t cb_frame;
+    size_t cb_len;
+    char cb[512];
 } jout;
 
 static void jstr(jout *out, const sb_model *m, uint32_t id)
@@ -131,6 +137,37 @@ static void put_stacks(jout *out, const sb_model *m)
 }
 
 /* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
+/* A goroutine's "created_by" object up to its "parent": the last one's
+ * bytes again when the frame is the same. */
+static void put_creator(jout *out, const sb_model *m, uint32_t frame)
+{
+    if (out->cb_len && out->cb_frame == frame) {
+        sb_out_put(&out->b, out->cb, out->cb_len);
+        return;
+    }
+    size_t at = out->b.n;
+    uint64_t flushes = out->b.flushes;
+    const sb_frame *f = sb_frame_get(m, frame);
+    sb_out_str(&out->b, "{\"func\":");
+    jstr(out, m, f->func);
+    sb_out_str(&out->b, ",\"file\":");
+    jstr_or_null(out, m, f->file);
+    if (f->file) {
+        sb_out_str(&out->b, ",\"line\":");
+        sb_out_u64(&out->b, f->line);
+    } else {
+        sb_out_str(&out->b, ",\"line\":null");
+    }
+    /* Kept when its bytes are together in the buffer and fit. */
+    size_t n = out->b.n - at;
+    out->cb_len = 0;
+    if (out->b.flushes == flushes && out->b.n >= at && n <= sizeof(out->cb)) {
+        memcpy(out->cb, out->b.b + at, n);
+        out->cb_len = n;
+        out->cb_frame = frame;
+    }
+}
+
 static void put_goroutine_head(jout *out, const sb_model *m, const sb_goroutine *g,
                                const char *idkey)
 {
@@ -177,17 +214,7 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
     if (g->created_by == SB_NONE) {
         sb_out_str(&out->b, "null");
     } else {
-        const sb_frame *f = sb_frame_get(m, g->created_by);
-        sb_out_str(&out->b, "{\"func\":");
-        jstr(out, m, f->func);
-        sb_out_str(&out->b, ",\"file\":");
-        jstr_or_null(out, m, f->file);
-        if (f->file) {
-            sb_out_str(&out->b, ",\"line\":");
-            sb_out_u64(&out->b, f->line);
-        } else {
-            sb_out_str(&out->b, ",\"line\":null");
-        }
+        put_creator(out, m, g->created_by);
         if (g->parent) {
             sb_out_str(&out->b, ",\"parent\":");
             sb_out_u64(&out->b, g->parent);
@@ -355,6 +382,8 @@ void sb_report_json(FILE *f, const sb_report *r)
     jout *out = sb_xmalloc(sizeof(*out));
     out->b.f = f;
     out->b.n = 0;
+    out->b.flushes = 0;
+    out->cb_len = 0;
     out->nplain = sb_intern_count(&r->m->strings);
     out->plain = sb_xcalloc(out->nplain + 1, 1);
     put_report(out, r);
