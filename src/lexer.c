@@ -604,6 +604,20 @@ static bool claimed_by_first_byte(sb_span s, bool indented)
  * without) tells LTO to inline it, and sb_lex_file_tmpl_at, into the
  * parser's loop over buffered lines: left to its limits, GCC stopped doing
  * so after unrelated changes there (2% more instructions). */
+bool sb_lex_frame_name_plain(sb_span func)
+{
+    unsigned char c = func.n ? (unsigned char)func.p[0] : ' ';
+    return c != ' ' && c != '\t' && !sb_first_byte_lines[c];
+}
+
+inline size_t sb_lex_frame_plain_at(const char *p, const char *end, sb_span func, sb_token *t)
+{
+    size_t i = frame_fields(sb_span_make(p, (size_t)(end - p)), func, true, t);
+    if (i)
+        t->text = sb_span_make(p, i);
+    return i;
+}
+
 inline size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *t)
 {
     /* No blank in front; a line ending in ')' has none behind. */

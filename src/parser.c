@@ -93,6 +93,7 @@ typedef struct sb_site {
     uint32_t tmpl;   /* 1 + the tmpls slot of its file line's template, 0 = none */
     uint32_t next[2]; /* the frame ids printed below it, the latest first; 0 = none */
     bool method;
+    bool plain; /* sb_lex_frame_name_plain of its name */
     /* A method's last receiver read as a number, as printed, and its ref:
      * a recursive method's frames, and a lock's waiters, repeat it. */
     uint8_t recv_n; /* 0 = none */
@@ -688,6 +689,7 @@ static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
         st->name = sb_str(p->m, f->func, &len);
         st->namelen = (uint32_t)len;
         st->method = func_is_method(p, f->func);
+        st->plain = sb_lex_frame_name_plain(sb_span_make(st->name, len));
         st->func = f->func;
     }
     if (f->tmpl)
@@ -1352,7 +1354,9 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         if (h->frame != id)
             continue; /* the slot went to another call site since */
         sb_token t, ft;
-        size_t len = sb_lex_frame_at(s, end, sb_span_make(st->name, st->namelen), &t);
+        sb_span name = sb_span_make(st->name, st->namelen);
+        size_t len = st->plain ? sb_lex_frame_plain_at(s, end, name, &t)
+                               : sb_lex_frame_at(s, end, name, &t);
         if (len == 0 || len > SB_INPUT_MAX_LINE)
             continue;
         size_t flen = sb_lex_file_tmpl_at(s + len + 1, end, &h->tm, &ft);

@@ -95,6 +95,12 @@ int sb_lex_expect(sb_span line, bool file, const sb_span *guess, size_t nguess, 
  * is its length without the newline. Otherwise the result is 0 and the
  * line takes the long way (sb_lex_expect). */
 size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *tok);
+/* Whether every line that begins with func is one sb_lex reads from its
+ * start (no blank in front) and no line kind claims by its first byte: then
+ * sb_lex_frame_plain_at(p, end, func, tok) is sb_lex_frame_at without
+ * those two checks. */
+bool sb_lex_frame_name_plain(sb_span func);
+size_t sb_lex_frame_plain_at(const char *p, const char *end, sb_span func, sb_token *tok);
 size_t sb_lex_file_at(const char *p, const char *end, sb_span file, sb_token *tok);
 
 /* sb_lex of the line at p when it begins with key (which does not begin

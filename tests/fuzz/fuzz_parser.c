@@ -54,6 +54,16 @@ static void check_guess(sb_span line, const char *end, sb_span guess, bool frame
                 frame ? "frame" : "file", (int)guess.n, guess.p, len, (int)line.n, line.p);
         abort();
     }
+    if (frame && sb_lex_frame_name_plain(guess)) {
+        sb_token plain;
+        memset(&plain, 0, sizeof(plain));
+        size_t plen = sb_lex_frame_plain_at(line.p, end, guess, &plain);
+        if (plen != len || (len && memcmp(&plain, &raw, sizeof(raw)) != 0)) {
+            fprintf(stderr, "plain frame guess \"%.*s\" took %zu bytes, sb_lex_frame_at %zu\n",
+                    (int)guess.n, guess.p, plen, len);
+            abort();
+        }
+    }
     if (!frame && last_tmpl.len)
         check_tmpl(line.p, end, &last_tmpl);
     if (!frame && len && sb_file_tmpl_make(&last_tmpl, line.p, len, &raw)) {

@@ -768,7 +768,37 @@ static void expect_at(const char *buf, const char *guess, bool frame, size_t wan
         assert_int_equal(sb_lex_expect(sb_span_make(b, got), !frame, &g, 1, &line), 0);
         assert_memory_equal(&raw, &line, sizeof(raw));
     }
+    if (frame && sb_lex_frame_name_plain(g)) {
+        /* Without the checks a plain name makes moot: the same. */
+        sb_token plain;
+        memset(&plain, 0, sizeof(plain));
+        assert_int_equal(sb_lex_frame_plain_at(b, b + n, g, &plain), got);
+        if (got)
+            assert_memory_equal(&plain, &raw, sizeof(raw));
+    }
     free(b);
+}
+
+/* Names whose first byte no line kind claims, and no blank: plain. */
+static void test_frame_names_plain(void **state)
+{
+    (void)state;
+    assert_true(sb_lex_frame_name_plain(S("main.f")));
+    assert_true(sb_lex_frame_name_plain(S("runtime.gopark")));
+    assert_true(sb_lex_frame_name_plain(S("net/http.(*conn).serve")));
+    assert_false(sb_lex_frame_name_plain(S("")));
+    assert_false(sb_lex_frame_name_plain(S(" main.f")));
+    assert_false(sb_lex_frame_name_plain(S("\tmain.f")));
+    /* "goroutine 1 [x]:(", "created by f(", "panic: (": their first bytes. */
+    assert_false(sb_lex_frame_name_plain(S("github.com/a/b.F")));
+    assert_false(sb_lex_frame_name_plain(S("created")));
+    assert_false(sb_lex_frame_name_plain(S("panic:")));
+    assert_false(sb_lex_frame_name_plain(S("...")));
+    assert_false(sb_lex_frame_name_plain(S("1")));
+    /* A claimed line is refused by sb_lex_frame_at; a plain name never
+     * starts one. */
+    expect_at("goroutine 1 [x]:(a)\n", "goroutine 1 [x]:", true, 0);
+    expect_at("gopkg.in/x.F(0x1)\n", "gopkg.in/x.F", true, 17);
 }
 
 static void test_lines_taken_from_the_buffer(void **state)
@@ -1123,6 +1153,7 @@ int main(void)
         cmocka_unit_test(test_file_lines_taken_by_their_template),
         cmocka_unit_test(test_file_tmpl_every_byte),
         cmocka_unit_test(test_headers_taken_by_their_template),
+        cmocka_unit_test(test_frame_names_plain),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
