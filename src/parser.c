@@ -9,7 +9,6 @@
 #include <string.h>
 #include "stackblame/classify.h"
 #include "stackblame/lexer.h"
-#include "stackblame/scan.h"
 
 #if defined(__GNUC__)
 #define SB_NOINLINE __attribute__((noinline))
@@ -94,11 +93,6 @@ typedef struct sb_site {
     uint32_t next[2]; /* the frame ids printed below it, the latest first; 0 = none */
     bool method;
     bool plain; /* sb_lex_frame_name_plain of its name */
-    /* A method's last receiver read as a number, as printed, and its ref:
-     * a recursive method's frames, and a lock's waiters, repeat it. */
-    uint8_t recv_n; /* 0 = none */
-    char recv[16];
-    uint32_t recv_ref;
 } sb_site;
 
 /* Header templates (sb_header_tmpl) and their state's string id, keyed
@@ -1297,33 +1291,6 @@ static size_t created_file_at(sb_parser *p, const char *s, const char *end, sb_t
     return len;
 }
 
-/* The receiver of a method frame read at site st (see site_receiver). */
-SB_NOINLINE static uint32_t new_site_receiver(sb_parser *p, sb_site *st, size_t nfr,
-                                              const sb_token *t)
-{
-    sb_span s = sb_args_first_text_in(t->u.frame.args, t->u.frame.func.p);
-    uint32_t ref = intern_receiver(p, memo_at(p, nfr), s);
-    if ((ref & SB_ARG_NUM) && s.n <= sizeof(st->recv)) {
-        memcpy(st->recv, s.p, s.n);
-        st->recv_n = (uint8_t)s.n;
-        st->recv_ref = ref;
-    }
-    return ref;
-}
-
-/* The receiver of a method frame read at site st, frame position nfr:
- * the site's last one when the arguments begin with its text and a comma
- * or their end (its text holds neither ',' nor '{', so it is the first
- * argument sb_args_first_text cuts), else as frame_receiver reads it. */
-static inline uint32_t site_receiver(sb_parser *p, sb_site *st, size_t nfr, const sb_token *t)
-{
-    sb_span a = t->u.frame.args;
-    size_t n = st->recv_n;
-    if (n && a.n >= n && (a.n == n || a.p[n] == ',') && sb_bytes_eq(a.p, st->recv, n))
-        return st->recv_ref;
-    return new_site_receiver(p, st, nfr, t);
-}
-
 /* The frame line at s and its file line, when they are those of the call
  * site the sites predict (the one below the frame just read, or on top of
  * the last goroutine's stack): both confirmed as the memos' path would
@@ -1347,7 +1314,7 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         uint32_t id = ids[k];
         if (!id)
             return 0;
-        sb_site *st = &p->sites[id];
+        const sb_site *st = &p->sites[id];
         if (!st->tmpl)
             continue;
         const sb_tmpl_memo *h = &p->tmpls[st->tmpl - 1];
@@ -1375,7 +1342,7 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         f->known_site = k == 0;
         f->text = 0;
         f->tp = NULL;
-        f->args = st->method ? site_receiver(p, st, nfr, &t) : 0;
+        f->args = st->method ? frame_receiver(p, memo_at(p, nfr), &t) : 0;
         f->tlen = (uint32_t)t.u.frame.args.n;
         if (p->input_stays)
             f->tp = t.u.frame.args.p;
