@@ -9,6 +9,7 @@
 #include <string.h>
 #include "stackblame/classify.h"
 #include "stackblame/lexer.h"
+#include "stackblame/scan.h"
 
 #if defined(__GNUC__)
 #define SB_NOINLINE __attribute__((noinline))
@@ -174,6 +175,11 @@ struct sb_parser {
      * as a template, and that line's function and file (string ids). */
     sb_file_tmpl created_tmpl;
     uint32_t created_tmpl_func, created_tmpl_file;
+    /* The last "created by" line read from the buffer, newline included,
+     * and its token (its function at created_func_at in the line). */
+    char created_text[128];
+    size_t created_n, created_func_at;
+    sb_token created_tok;
     /* Header templates by state (see header_at), and where
      * begin_goroutine finds the state's string id last time. */
     sb_header_memo *headers; /* SB_HEADER_MEMO, allocated once */
@@ -716,10 +722,12 @@ static void finish_goroutine(sb_parser *p)
         const sb_pframe *f = &p->c.fr[i];
         p->ids_scratch[i] = f->frame ? f->frame : frame_id(p, i, f);
         p->args_scratch[i] = f->args;
-        if (!f->known_site)
+        /* Not a debug=1 record's: its function names may hold blanks,
+         * which no frame line's can (frame_by_name trusts is_method). */
+        if (!f->known_site && !record)
             learn_site(p, p->ids_scratch, i);
     }
-    if (p->c.nfr)
+    if (p->c.nfr && !record)
         p->first_site = p->ids_scratch[0];
     size_t before = sb_intern_count(&m->stacks);
     size_t bytes = p->c.nfr * sizeof(uint32_t);
@@ -1264,6 +1272,34 @@ static size_t header_at(sb_parser *p, const char *s, const char *end, sb_token *
     return len;
 }
 
+/* A "created by" line at s that is, byte for byte, the last one
+ * buffer_lines read (goroutines of one creator come in runs): its token
+ * again, without the frame guesses (a function name holds no blank, so
+ * none can match it) or lexing. Returns its length, 0 when it is not. */
+static size_t created_line_at(sb_parser *p, const char *s, const char *end, sb_token *t)
+{
+    size_t n = p->created_n;
+    if (n == 0 || (size_t)(end - s) < n || !sb_bytes_eq(s, p->created_text, n))
+        return 0;
+    *t = p->created_tok;
+    t->text = sb_span_make(s, n - 1);
+    t->u.created.func.p = s + p->created_func_at;
+    return n - 1;
+}
+
+/* Keeps the "created by" line at s (len bytes, t its token) for
+ * created_line_at. */
+static void created_line_seen(sb_parser *p, const char *s, size_t len, const sb_token *t)
+{
+    p->created_n = 0;
+    if (len + 1 > sizeof(p->created_text))
+        return;
+    memcpy(p->created_text, s, len + 1);
+    p->created_n = len + 1;
+    p->created_tok = *t;
+    p->created_func_at = (size_t)(t->u.created.func.p - s);
+}
+
 /* The file line of a "created by" line, at s: confirmed by the template
  * of the last one when both lines name the same function, else by the
  * file memo (and then the template is made of it). Returns the length as
@@ -1411,6 +1447,7 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *
                 n += 2;
                 continue;
             }
+            len = created_line_at(p, s, end, &t);
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more
              * instructions here; the fuzz target checks both agree. */
@@ -1434,6 +1471,8 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *
                 len = sb_lex_line_at(s, end, "created by ", &t);
                 if (len && t.kind != SB_TOK_CREATED_BY)
                     break;
+                if (len)
+                    created_line_seen(p, s, len, &t);
             }
         }
         if (len == 0 || len > SB_INPUT_MAX_LINE)
