@@ -312,6 +312,7 @@ static void test_outbuf_order_across_flushes(void **state)
     assert_non_null(o);
     o->f = f;
     o->n = 0;
+    o->flushes = 0;
     size_t big = SB_OUTBUF + 1000, filler = SB_OUTBUF - 10;
     char *s = malloc(big);
     assert_non_null(s);
@@ -330,15 +331,41 @@ static void test_outbuf_order_across_flushes(void **state)
     assert_memory_equal(buf + 1 + filler, "0123456789", 10);
     assert_int_equal(buf[1 + filler + 10 + big - 1], 'x');
     assert_memory_equal(buf + want - 25, "18446744073709551615|end|", 25);
+    /* Flushed before "0123456789", before the big write, and at the end. */
+    assert_int_equal(o->flushes, 3);
     free(s);
     free(o);
     free(buf);
+}
+
+/* sb_out_u64 against printf, at every length of 1 to 20 digits and around
+ * each power of ten. */
+static void test_outbuf_numbers(void **state)
+{
+    (void)state;
+    sb_outbuf *o = malloc(sizeof(*o));
+    assert_non_null(o);
+    o->f = NULL;
+    uint64_t p10 = 1;
+    for (int k = 0; k < 20; k++, p10 *= 10) {
+        uint64_t vals[] = {p10 - 1, p10, p10 + 1, p10 * 7 + 3, UINT64_MAX - p10};
+        for (size_t j = 0; j < sizeof(vals) / sizeof(vals[0]); j++) {
+            char want[32];
+            int n = snprintf(want, sizeof(want), "%llu", (unsigned long long)vals[j]);
+            o->n = 0;
+            sb_out_u64(o, vals[j]);
+            assert_int_equal(o->n, (size_t)n);
+            assert_memory_equal(o->b, want, (size_t)n);
+        }
+    }
+    free(o);
 }
 
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outbuf_order_across_flushes),
+        cmocka_unit_test(test_outbuf_numbers),
         cmocka_unit_test(test_text_plain_ascii_unchanged),
         cmocka_unit_test(test_text_escapes_esc_and_c0),
         cmocka_unit_test(test_text_escapes_del_and_c1),
