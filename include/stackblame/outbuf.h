@@ -52,29 +52,14 @@ static inline void sb_out_putc(sb_outbuf *o, char c)
     o->b[o->n++] = c;
 }
 
-/* "00" to "99": a number is written two digits per division. */
-static const char sb_out_digits2[201] = "0001020304050607080910111213141516171819"
-                                        "2021222324252627282930313233343536373839"
-                                        "4041424344454647484950515253545556575859"
-                                        "6061626364656667686970717273747576777879"
-                                        "8081828384858687888990919293949596979899";
-
 static inline void sb_out_u64(sb_outbuf *o, uint64_t v)
 {
     char buf[20];
     size_t i = sizeof(buf);
-    while (v >= 100) {
-        size_t d = (size_t)(v % 100) * 2;
-        v /= 100;
-        buf[--i] = sb_out_digits2[d + 1];
-        buf[--i] = sb_out_digits2[d];
-    }
-    if (v >= 10) {
-        buf[--i] = sb_out_digits2[v * 2 + 1];
-        buf[--i] = sb_out_digits2[v * 2];
-    } else {
-        buf[--i] = (char)('0' + v);
-    }
+    do {
+        buf[--i] = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
     sb_out_put(o, buf + i, sizeof(buf) - i);
 }
 
