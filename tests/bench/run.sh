@@ -16,7 +16,9 @@
 #
 # Environment: BENCH_DIR (default /tmp/stackblame-bench), N (goroutines,
 # default 125000), SIZES (MB, default "10 100 full"; "full", or a size at or
-# above the dump's, means the whole dump), RUNS (5), PP_RUNS (3), PP_TIMEOUT (seconds
+# above the dump's, means the whole dump), RUNS (11: on the 2-core machines a
+# run's time moves by up to 50% with the host's load, and a median of 5 moved
+# by 20% from one run of this script to the next), PP_RUNS (3), PP_TIMEOUT (seconds
 # per panicparse run, 300), PP_BUDGET (seconds of panicparse per size, 660).
 # Needs: bash 5, coreutils, cmake, a C compiler, go (golang-go 1.19),
 # /usr/bin/time; panicparse (apt-get install panicparse) is optional.
@@ -30,7 +32,7 @@ BUILD=$ROOT/build-bench
 SB=$BUILD/stackblame
 N=${N:-125000}
 SIZES=${SIZES:-10 100 full}
-RUNS=${RUNS:-5}
+RUNS=${RUNS:-11}
 PP_RUNS=${PP_RUNS:-3}
 PP_TIMEOUT=${PP_TIMEOUT:-300}
 PP_BUDGET=${PP_BUDGET:-660}
