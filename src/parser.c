@@ -27,7 +27,7 @@ typedef struct sb_pframe {
     const char *tp;      /* or in the input itself when it stays in memory (tp != NULL) */
     uint32_t frame;      /* its frame id when its file line's template knew it, else 0 */
     uint16_t tmpl;       /* 1 + the tmpls slot of its file line's template, 0 = none */
-    bool known_site;     /* read as the site the frame above named first: nothing to learn */
+    bool slow;           /* not read by site_lines: its id and ref wait for finish_goroutine */
 } sb_pframe;
 
 /* A memo: the string id a spot of the dump held last time (0 = none).
@@ -134,6 +134,10 @@ typedef struct sb_pctx {
     sb_goroutine g;
     sb_pframe *fr;
     size_t nfr, frcap;
+    /* Per frame, as they grow with fr: its frame id and argument ref,
+     * written by site_lines as it reads the frame, by finish_goroutine
+     * for the slow frames. */
+    uint32_t *fids, *fargs;
     uint64_t frames_cut;
     bool cut_file;          /* the last frame was cut: its file line is absorbed */
     bool want_file;         /* the last frame still waits for its file line */
@@ -158,8 +162,8 @@ struct sb_parser {
     sb_pctx c;              /* the context of the current line's process */
     sb_pctx *saved;         /* the other processes' contexts */
     size_t nsaved, saved_cap;
-    /* Scratch vectors for interning. */
-    uint32_t *ids_scratch, *args_scratch;
+    /* Scratch for a new stack's argument texts. */
+    uint32_t *args_scratch;
     size_t scratch_cap;
     uint8_t *is_method; /* per string id: 0 unknown, 1 plain function, 2 method */
     size_t is_method_cap;
@@ -272,6 +276,8 @@ static void ctx_free(sb_pctx *c)
     free(c->ids.slot);
     free(c->ids.bits);
     free(c->fr);
+    free(c->fids);
+    free(c->fargs);
 }
 
 static void ctx_init(sb_pctx *c, uint32_t label)
@@ -320,7 +326,6 @@ void sb_parser_free(sb_parser *p)
     for (size_t i = 0; i < p->nsaved; i++)
         ctx_free(&p->saved[i]);
     free(p->saved);
-    free(p->ids_scratch);
     free(p->args_scratch);
     free(p);
 }
@@ -585,6 +590,17 @@ static const char *frame_text(const sb_parser *p, const sb_pframe *f)
     return f->tp ? f->tp : p->c.argtext + f->text;
 }
 
+/* Room for frame nfr: the frames, their ids and refs grow together. */
+SB_NOINLINE static void grow_frames(sb_parser *p)
+{
+    size_t cap = p->c.frcap;
+    p->c.fr = sb_grow(p->c.fr, &p->c.frcap, p->c.nfr, sizeof(*p->c.fr));
+    if (p->c.frcap != cap || !p->c.fids) {
+        p->c.fids = sb_xrealloc(p->c.fids, p->c.frcap * sizeof(uint32_t));
+        p->c.fargs = sb_xrealloc(p->c.fargs, p->c.frcap * sizeof(uint32_t));
+    }
+}
+
 static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
 {
     if (p->c.nfr >= SB_MAX_FRAMES) {
@@ -595,14 +611,15 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
         return;
     }
     p->c.cut_file = false;
-    p->c.fr = sb_grow(p->c.fr, &p->c.frcap, p->c.nfr, sizeof(*p->c.fr));
+    if (p->c.nfr >= p->c.frcap)
+        grow_frames(p);
     sb_pframe *f = &p->c.fr[p->c.nfr++];
     f->func = func;
     f->args = args;
     f->text = f->tlen = 0;
     f->tp = NULL;
     f->frame = f->tmpl = 0;
-    f->known_site = false;
+    f->slow = true;
     f->file = 0;
     f->line = 0;
     p->c.want_file = true;
@@ -670,10 +687,10 @@ static uint32_t frame_id(sb_parser *p, size_t i, const sb_pframe *f)
     return fm->frame.id;
 }
 
-/* What frame i of the goroutine (ids: the frame ids up to i) teaches the
- * sites: its function and template, and that it is printed below frame
- * i - 1. A frame site_lines read as its site's first guess teaches
- * nothing new and does not come here. */
+/* What slow frame i of the goroutine (ids: the frame ids up to i) teaches
+ * the sites: its function and template, and that it is printed below
+ * frame i - 1. A frame site_lines read teaches nothing more (it moves a
+ * second guess up itself) and does not come here. */
 static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
 {
     size_t need = sb_intern_count(&p->m->frames);
@@ -714,38 +731,39 @@ static void finish_goroutine(sb_parser *p)
     if (!record && ((p->c.nfr == 0 && !(g->flags & SB_G_OTHER_THREAD)) || p->c.want_file ||
                     p->c.want_created_file))
         g->flags |= SB_G_TRUNCATED;
-    size_t cap = p->scratch_cap;
-    p->ids_scratch = sb_grow(p->ids_scratch, &p->scratch_cap, p->c.nfr, sizeof(uint32_t));
-    if (p->scratch_cap != cap) /* the two grow together */
-        p->args_scratch = sb_xrealloc(p->args_scratch, p->scratch_cap * sizeof(uint32_t));
+    if (p->c.nfr >= p->c.frcap)
+        grow_frames(p); /* fids and fargs exist even with no frame */
+    uint32_t *ids = p->c.fids, *argv = p->c.fargs;
     for (size_t i = 0; i < p->c.nfr; i++) {
         const sb_pframe *f = &p->c.fr[i];
-        p->ids_scratch[i] = f->frame ? f->frame : frame_id(p, i, f);
-        p->args_scratch[i] = f->args;
+        if (!f->slow)
+            continue;
+        ids[i] = f->frame ? f->frame : frame_id(p, i, f);
+        argv[i] = f->args;
         /* Not a debug=1 record's: its function names may hold blanks,
          * which no frame line's can (frame_by_name trusts is_method). */
-        if (!f->known_site && !record)
-            learn_site(p, p->ids_scratch, i);
+        if (!record)
+            learn_site(p, ids, i);
     }
     if (p->c.nfr && !record)
-        p->first_site = p->ids_scratch[0];
+        p->first_site = ids[0];
     size_t before = sb_intern_count(&m->stacks);
     size_t bytes = p->c.nfr * sizeof(uint32_t);
     bool same_len = p->prev_valid && p->prev_n == p->c.nfr;
-    if (same_len && memcmp(p->prev_ids, p->ids_scratch, bytes) == 0)
+    if (same_len && memcmp(p->prev_ids, ids, bytes) == 0)
         g->stack = p->prev_stack;
     else
-        g->stack = sb_intern_put(&m->stacks, p->ids_scratch, bytes);
-    if (same_len && memcmp(p->prev_args, p->args_scratch, bytes) == 0)
+        g->stack = sb_intern_put(&m->stacks, ids, bytes);
+    if (same_len && memcmp(p->prev_args, argv, bytes) == 0)
         g->args = p->prev_argvec;
     else
-        g->args = sb_intern_append(&m->argvecs, p->args_scratch, bytes);
-    cap = p->prev_cap;
+        g->args = sb_intern_append(&m->argvecs, argv, bytes);
+    size_t cap = p->prev_cap;
     p->prev_ids = sb_grow(p->prev_ids, &p->prev_cap, p->c.nfr, sizeof(uint32_t));
     if (p->prev_cap != cap)
         p->prev_args = sb_xrealloc(p->prev_args, p->prev_cap * sizeof(uint32_t));
-    memcpy(p->prev_ids, p->ids_scratch, bytes);
-    memcpy(p->prev_args, p->args_scratch, bytes);
+    memcpy(p->prev_ids, ids, bytes);
+    memcpy(p->prev_args, argv, bytes);
     p->prev_n = p->c.nfr;
     p->prev_stack = g->stack;
     p->prev_argvec = g->args;
@@ -753,6 +771,7 @@ static void finish_goroutine(sb_parser *p)
     if (sb_intern_count(&m->stacks) > before) {
         /* A new stack: its first goroutine's arguments, all of them, are
          * the ones reports show for it. */
+        p->args_scratch = sb_grow(p->args_scratch, &p->scratch_cap, p->c.nfr, sizeof(uint32_t));
         for (size_t i = 0; i < p->c.nfr; i++)
             p->args_scratch[i] =
                 stack_text(p, sb_span_make(p->c.fr[i].tlen ? frame_text(p, &p->c.fr[i]) : "",
@@ -1365,8 +1384,8 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         size_t flen = sb_lex_file_tmpl_at(s + len + 1, end, &h->tm, &ft);
         if (flen == 0 || flen > SB_INPUT_MAX_LINE)
             return 0;
-        if (nfr >= p->c.frcap) /* the call only when it grows */
-            p->c.fr = sb_grow(p->c.fr, &p->c.frcap, nfr, sizeof(*p->c.fr));
+        if (nfr >= p->c.frcap)
+            grow_frames(p);
         sb_pframe *f = &p->c.fr[nfr];
         p->c.nfr = nfr + 1;
         f->func = st->func;
@@ -1374,8 +1393,7 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         f->line = h->tm.line;
         f->frame = id;
         f->tmpl = st->tmpl;
-        /* The first guess of the frame above (or of the top frame). */
-        f->known_site = k == 0;
+        f->slow = false;
         f->text = 0;
         f->tp = NULL;
         f->args = st->method ? frame_receiver(p, memo_at(p, nfr), &t) : 0;
@@ -1384,6 +1402,15 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
             f->tp = t.u.frame.args.p;
         else
             copy_args(p, f, t.u.frame.args);
+        p->c.fids[nfr] = id;
+        p->c.fargs[nfr] = f->args;
+        if (k) {
+            /* The second guess of the frame above: now its first (what
+             * learn_site does for a slow frame). */
+            sb_site *above = &p->sites[p->c.fr[nfr - 1].frame];
+            above->next[1] = above->next[0];
+            above->next[0] = id;
+        }
         p->c.cut_file = p->c.want_file = false;
         return len + 1 + flen + 1;
     }
