@@ -600,16 +600,13 @@ static bool claimed_by_first_byte(sb_span s, bool indented)
     return sb_first_byte_lines[(unsigned char)s.p[0]] && lex_first_byte(s, indented, &t);
 }
 
-/* inline (an external definition all the same: lexer.h declares it
- * without) tells LTO to inline it, and sb_lex_file_tmpl_at, into the
- * parser's loop over buffered lines: left to its limits, GCC stopped doing
- * so after unrelated changes there (2% more instructions). */
 bool sb_lex_frame_name_plain(sb_span func)
 {
     unsigned char c = func.n ? (unsigned char)func.p[0] : ' ';
     return c != ' ' && c != '\t' && !sb_first_byte_lines[c];
 }
 
+/* inline for the reason given at sb_lex_frame_at. */
 inline size_t sb_lex_frame_plain_at(const char *p, const char *end, sb_span func, sb_token *t)
 {
     size_t i = frame_fields(sb_span_make(p, (size_t)(end - p)), func, true, t);
@@ -618,6 +615,10 @@ inline size_t sb_lex_frame_plain_at(const char *p, const char *end, sb_span func
     return i;
 }
 
+/* inline (an external definition all the same: lexer.h declares it
+ * without) tells LTO to inline it, and sb_lex_file_tmpl_at, into the
+ * parser's loop over buffered lines: left to its limits, GCC stopped doing
+ * so after unrelated changes there (2% more instructions). */
 inline size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *t)
 {
     /* No blank in front; a line ending in ')' has none behind. */

@@ -1367,7 +1367,7 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
     }
     for (size_t k = 0; k < nids; k++) {
         uint32_t id = ids[k];
-        if (!id)
+        if (!id || id >= p->sites_cap)
             return 0;
         const sb_site *st = &p->sites[id];
         if (!st->tmpl)
@@ -1474,6 +1474,7 @@ static size_t buffer_lines(sb_parser *p, sb_span b, uint64_t line_no, uint64_t *
                 n += 2;
                 continue;
             }
+            /* A "created by" line seen last: no guess below can match it. */
             len = created_line_at(p, s, end, &t);
             /* The guesses of lex_expected, in its order. Spelled out
              * again: a helper shared with lex_expected cost 2-3% more

@@ -136,7 +136,6 @@ static void put_stacks(jout *out, const sb_model *m)
     sb_out_putc(&out->b, ']');
 }
 
-/* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
 /* A goroutine's "created_by" object up to its "parent": the last one's
  * bytes again when the frame is the same. */
 static void put_creator(jout *out, const sb_model *m, uint32_t frame)
@@ -168,6 +167,7 @@ static void put_creator(jout *out, const sb_model *m, uint32_t frame)
     }
 }
 
+/* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
 static void put_goroutine_head(jout *out, const sb_model *m, const sb_goroutine *g,
                                const char *idkey)
 {

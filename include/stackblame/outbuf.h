@@ -15,7 +15,7 @@
 typedef struct sb_outbuf {
     FILE *f;
     size_t n;
-    uint64_t flushes; /* sb_out_flush calls: bytes from b + k on are contiguous while it stays */
+    uint64_t flushes; /* sb_out_flush calls so far: while it stays, what was put since is in b */
     char b[SB_OUTBUF];
 } sb_outbuf;
 
