@@ -1233,6 +1233,23 @@ static size_t frame_by_name(sb_parser *p, const char *s, const char *end, sb_tok
     return len;
 }
 
+/* The file line at s confirmed by the memo's path (string id file, 0 =
+ * none) as sb_lex_file_at does, and then tm made of it (tm->len 0 when
+ * the line is too long for one). Returns sb_lex_file_at's length. Out of
+ * line: templates take almost every file line. */
+SB_NOINLINE static size_t file_by_memo(sb_parser *p, const char *s, const char *end, uint32_t file,
+                                       sb_file_tmpl *tm, sb_token *t)
+{
+    if (!file)
+        return 0;
+    sb_span g;
+    g.p = sb_str(p->m, file, &g.n);
+    size_t len = sb_lex_file_at(s, end, g, t);
+    if (len)
+        (void)sb_file_tmpl_make(tm, s, len, t);
+    return len;
+}
+
 /* The file line of the frame just read, at s: confirmed by its call
  * site's template in one compare, else by its file's memo (and then the
  * template is made of it). Returns the length as sb_lex_file_at does. */
@@ -1255,12 +1272,8 @@ static size_t file_line_at(sb_parser *p, const char *s, const char *end, sb_toke
         }
     }
     *known = p->file_of[func % SB_FUNC_MEMO];
-    if (!*known)
-        return 0;
-    sb_span g;
-    g.p = sb_str(p->m, *known, &g.n);
-    size_t len = sb_lex_file_at(s, end, g, t);
-    if (len && sb_file_tmpl_make(&h->tm, s, len, t)) {
+    size_t len = file_by_memo(p, s, end, *known, &h->tm, t);
+    if (len && h->tm.len) {
         h->func = func;
         h->callee = callee;
         h->file = *known;
@@ -1334,12 +1347,8 @@ static size_t created_file_at(sb_parser *p, const char *s, const char *end, sb_t
         }
     }
     *known = p->created_file;
-    if (!*known)
-        return 0;
-    sb_span g;
-    g.p = sb_str(p->m, *known, &g.n);
-    size_t len = sb_lex_file_at(s, end, g, t);
-    if (len && sb_file_tmpl_make(&p->created_tmpl, s, len, t)) {
+    size_t len = file_by_memo(p, s, end, *known, &p->created_tmpl, t);
+    if (len && p->created_tmpl.len) {
         p->created_tmpl_func = p->c.created_func;
         p->created_tmpl_file = *known;
     }
