@@ -701,8 +701,8 @@ bool sb_header_tmpl_make(sb_header_tmpl *tm, const char *p, size_t len, const sb
     (void)header_id(p, p + len, &nd);
     size_t tail = 10 + nd;
     /* Past 19 digits an id may overflow: those take the long way. */
-    if (t->kind != SB_TOK_HEADER || t->u.header.id_overflow || t->u.header.labels.n ||
-        nd == 0 || tail >= len || is_digit(p[tail]) || len + 1 - tail > SB_HDR_TMPL_MAX)
+    if (t->kind != SB_TOK_HEADER || t->u.header.id_overflow || t->u.header.labels.n || nd == 0 ||
+        tail >= len || is_digit(p[tail]) || len + 1 - tail > SB_HDR_TMPL_MAX)
         return false;
     const char *state = t->u.header.state.p;
     if (state < p + tail || state + t->u.header.state.n > p + len)
@@ -718,8 +718,7 @@ bool sb_header_tmpl_make(sb_header_tmpl *tm, const char *p, size_t len, const sb
     return true;
 }
 
-size_t sb_lex_header_tmpl_at(const char *p, const char *end, const sb_header_tmpl *tm,
-                             sb_token *t)
+size_t sb_lex_header_tmpl_at(const char *p, const char *end, const sb_header_tmpl *tm, sb_token *t)
 {
     /* After the id, lex_header reads only the tail: the same tail, the
      * same token but for the id. */

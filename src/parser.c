@@ -89,8 +89,8 @@ typedef struct sb_tmpl_memo {
 typedef struct sb_site {
     const char *name; /* the function's interned bytes */
     uint32_t namelen;
-    uint32_t func;   /* string id; 0 = nothing known of this frame id yet */
-    uint32_t tmpl;   /* 1 + the tmpls slot of its file line's template, 0 = none */
+    uint32_t func;    /* string id; 0 = nothing known of this frame id yet */
+    uint32_t tmpl;    /* 1 + the tmpls slot of its file line's template, 0 = none */
     uint32_t next[2]; /* the frame ids printed below it, the latest first; 0 = none */
     bool method;
     bool plain; /* sb_lex_frame_name_plain of its name */
@@ -1386,8 +1386,8 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
             continue; /* the slot went to another call site since */
         sb_token t, ft;
         sb_span name = sb_span_make(st->name, st->namelen);
-        size_t len = st->plain ? sb_lex_frame_plain_at(s, end, name, &t)
-                               : sb_lex_frame_at(s, end, name, &t);
+        size_t len =
+            st->plain ? sb_lex_frame_plain_at(s, end, name, &t) : sb_lex_frame_at(s, end, name, &t);
         if (len == 0 || len > SB_INPUT_MAX_LINE)
             continue;
         size_t flen = sb_lex_file_tmpl_at(s + len + 1, end, &h->tm, &ft);

@@ -980,8 +980,8 @@ static void expect_header_tmpl_at(const char *from, const char *buf, size_t want
     memset(&ref, 0, sizeof(ref));
     size_t len = sb_lex_header_tmpl_at(b, b + n, &tm, &got);
     if (len != want) {
-        print_error("header template of \"%s\" on \"%s\": took %zu bytes, want %zu\n", from,
-                    buf, len, want);
+        print_error("header template of \"%s\" on \"%s\": took %zu bytes, want %zu\n", from, buf,
+                    len, want);
         fail();
     }
     if (len) {
