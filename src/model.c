@@ -109,22 +109,30 @@ uint32_t sb_arg_add_number(sb_model *m, uint64_t packed)
     return SB_ARG_NUM | (uint32_t)m->nargnums++;
 }
 
+char *sb_arg_number_text(const sb_model *m, uint32_t a, char *w)
+{
+    if ((a & ~SB_ARG_NUM) >= m->nargnums)
+        return w;
+    uint64_t packed = m->argnums[a & ~SB_ARG_NUM], v = packed >> 1;
+    /* The digits, written from the last: as many as v needs, one for 0. */
+    size_t ndig = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
+    w[0] = '0';
+    w[1] = 'x';
+    for (size_t i = ndig + 1; i >= 2; i--, v >>= 4)
+        w[i] = sb_hex_digits[v & 15];
+    size_t n = ndig + 2;
+    if (packed & 1)
+        w[n++] = '?';
+    return w + n;
+}
+
 const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX], size_t *len)
 {
     if (!(a & SB_ARG_NUM) || (a & ~SB_ARG_NUM) >= m->nargnums)
         return sb_str(m, a & SB_ARG_NUM ? 0 : a, len);
-    uint64_t packed = m->argnums[a & ~SB_ARG_NUM], v = packed >> 1;
-    /* The digits, written from the last: as many as v needs, one for 0. */
-    size_t ndig = v ? (size_t)(67 - __builtin_clzll(v)) / 4 : 1;
-    buf[0] = '0';
-    buf[1] = 'x';
-    for (size_t i = ndig + 1; i >= 2; i--, v >>= 4)
-        buf[i] = sb_hex_digits[v & 15];
-    size_t n = ndig + 2;
-    if (packed & 1)
-        buf[n++] = '?';
-    buf[n] = '\0';
-    *len = n;
+    char *end = sb_arg_number_text(m, a, buf);
+    *end = '\0';
+    *len = (size_t)(end - buf);
     return buf;
 }
 

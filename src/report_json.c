@@ -26,13 +26,18 @@ static void jstr(jout *out, const sb_model *m, uint32_t id)
 {
     size_t n;
     const char *s = sb_str(m, id, &n);
-    sb_out_putc(&out->b, '"');
     if (id < out->nplain && !out->plain[id])
         out->plain[id] = sb_json_plain(s, n) ? 1 : 2;
-    if (id < out->nplain && out->plain[id] == 1)
-        sb_out_put(&out->b, s, n);
-    else
-        sb_out_json(&out->b, s, n);
+    if (id < out->nplain && out->plain[id] == 1 && n <= SB_OUTBUF - 2) {
+        char *w = sb_out_room(&out->b, n + 2);
+        *w++ = '"';
+        w = sb_w_put(w, s, n);
+        *w++ = '"';
+        sb_out_done(&out->b, w);
+        return;
+    }
+    sb_out_putc(&out->b, '"');
+    sb_out_json(&out->b, s, n);
     sb_out_putc(&out->b, '"');
 }
 
@@ -43,12 +48,11 @@ static void jarg(jout *out, const sb_model *m, uint32_t a)
         jstr(out, m, a);
         return;
     }
-    char buf[SB_ARG_TEXT_MAX];
-    size_t n;
-    const char *s = sb_arg_text(m, a, buf, &n);
-    sb_out_putc(&out->b, '"');
-    sb_out_put(&out->b, s, n); /* 0x, hex digits and '?': nothing to escape */
-    sb_out_putc(&out->b, '"');
+    char *w = sb_out_room(&out->b, SB_ARG_TEXT_MAX + 2);
+    *w++ = '"';
+    w = sb_arg_number_text(m, a, w); /* 0x, hex digits and '?': nothing to escape */
+    *w++ = '"';
+    sb_out_done(&out->b, w);
 }
 
 static void jstr_or_null(jout *out, const sb_model *m, uint32_t id)
@@ -167,64 +171,81 @@ static void put_creator(jout *out, const sb_model *m, uint32_t frame)
     }
 }
 
-/* The fields a goroutine and a chain link share: dump, id, state, wait, lock. */
-static void put_goroutine_head(jout *out, const sb_model *m, const sb_goroutine *g,
-                               const char *idkey)
+/* The fields a goroutine and a chain link share: dump, id (under the
+ * key idkey, a literal), state, wait, lock. */
+#define put_goroutine_head(out, m, g, idkey) put_head((out), (m), (g), "" idkey, sizeof(idkey) - 1)
+static void put_head(jout *out, const sb_model *m, const sb_goroutine *g, const char *idkey,
+                     size_t idlen)
 {
-    sb_out_str(&out->b, "{\"dump\":");
-    sb_out_u64(&out->b, g->dump);
-    sb_out_str(&out->b, ",\"");
-    sb_out_str(&out->b, idkey);
-    sb_out_str(&out->b, "\":");
+    char *w = sb_out_room(&out->b, 64 + idlen);
+    w = SB_W_LIT(w, "{\"dump\":");
+    w = sb_w_u64(w, g->dump);
+    w = SB_W_LIT(w, ",\"");
+    w = sb_w_put(w, idkey, idlen);
+    w = SB_W_LIT(w, "\":");
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        sb_out_str(&out->b, "null");
+        w = SB_W_LIT(w, "null");
     else
-        sb_out_u64(&out->b, g->id);
-    sb_out_str(&out->b, ",\"state\":");
+        w = sb_w_u64(w, g->id);
+    w = SB_W_LIT(w, ",\"state\":");
+    sb_out_done(&out->b, w);
     jstr_or_null(out, m, g->state);
+    w = sb_out_room(&out->b, 64);
     if (g->wait_minutes >= 0) {
-        sb_out_str(&out->b, ",\"wait_minutes\":");
-        sb_out_u64(&out->b, (uint64_t)g->wait_minutes);
+        w = SB_W_LIT(w, ",\"wait_minutes\":");
+        w = sb_w_u64(w, (uint64_t)g->wait_minutes);
     } else {
-        sb_out_str(&out->b, ",\"wait_minutes\":null");
+        w = SB_W_LIT(w, ",\"wait_minutes\":null");
     }
-    sb_out_str(&out->b, g->flags & SB_G_LOCKED ? ",\"locked_to_thread\":true"
-                                               : ",\"locked_to_thread\":false");
+    if (g->flags & SB_G_LOCKED)
+        w = SB_W_LIT(w, ",\"locked_to_thread\":true");
+    else
+        w = SB_W_LIT(w, ",\"locked_to_thread\":false");
+    sb_out_done(&out->b, w);
 }
 
 static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
 {
     const sb_dump *d = &m->dumps[g->dump];
     put_goroutine_head(out, m, g, "id");
-    if (d->format == SB_FMT_DEBUG1)
-        sb_out_printf(&out->b, ",\"count\":%u", g->count);
-    if (g->flags & SB_G_TRUNCATED)
-        sb_out_str(&out->b, ",\"truncated\":true");
-    if (g->flags & SB_G_ELIDED)
-        sb_out_printf(&out->b, ",\"elided\":%u", g->elided);
-    if (g->flags & SB_G_OTHER_THREAD)
-        sb_out_str(&out->b, ",\"other_thread\":true");
-    if (g->flags & SB_G_ID_OVERFLOW)
-        sb_out_str(&out->b, ",\"id_overflow\":true");
-    if (g->labels) {
-        sb_out_str(&out->b, ",\"labels\":");
-        jstr(out, m, g->labels);
+    char *w = sb_out_room(&out->b, 160);
+    if (d->format == SB_FMT_DEBUG1) {
+        w = SB_W_LIT(w, ",\"count\":");
+        w = sb_w_u64(w, g->count);
     }
-    sb_out_str(&out->b, ",\"created_by\":");
+    if (g->flags & SB_G_TRUNCATED)
+        w = SB_W_LIT(w, ",\"truncated\":true");
+    if (g->flags & SB_G_ELIDED) {
+        w = SB_W_LIT(w, ",\"elided\":");
+        w = sb_w_u64(w, g->elided);
+    }
+    if (g->flags & SB_G_OTHER_THREAD)
+        w = SB_W_LIT(w, ",\"other_thread\":true");
+    if (g->flags & SB_G_ID_OVERFLOW)
+        w = SB_W_LIT(w, ",\"id_overflow\":true");
+    if (g->labels) {
+        sb_out_done(&out->b, SB_W_LIT(w, ",\"labels\":"));
+        jstr(out, m, g->labels);
+        w = sb_out_room(&out->b, 32);
+    }
+    w = SB_W_LIT(w, ",\"created_by\":");
     if (g->created_by == SB_NONE) {
-        sb_out_str(&out->b, "null");
+        w = SB_W_LIT(w, "null");
     } else {
+        sb_out_done(&out->b, w);
         put_creator(out, m, g->created_by);
+        w = sb_out_room(&out->b, 64);
         if (g->parent) {
-            sb_out_str(&out->b, ",\"parent\":");
-            sb_out_u64(&out->b, g->parent);
-            sb_out_putc(&out->b, '}');
+            w = SB_W_LIT(w, ",\"parent\":");
+            w = sb_w_u64(w, g->parent);
+            *w++ = '}';
         } else {
-            sb_out_str(&out->b, ",\"parent\":null}");
+            w = SB_W_LIT(w, ",\"parent\":null}");
         }
     }
-    sb_out_str(&out->b, ",\"stack\":");
-    sb_out_u64(&out->b, g->stack);
+    w = SB_W_LIT(w, ",\"stack\":");
+    w = sb_w_u64(w, g->stack);
+    sb_out_done(&out->b, w);
     const sb_stack *st = sb_stack_get(m, g->stack);
     /* Per goroutine only the first argument of method frames is kept
      * (receivers, lock addresses); list those that differ from the stack's. */
@@ -237,9 +258,13 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
         uint32_t mine = sb_arg_view_get(&v, m, i);
         if (mine == (i < v.nwhole ? v.whole[i] : 0))
             continue;
-        sb_out_str(&out->b, first ? ",\"args\":[{\"frame\":" : ",{\"frame\":");
-        sb_out_u64(&out->b, i);
-        sb_out_str(&out->b, ",\"first\":");
+        w = sb_out_room(&out->b, 40);
+        if (first)
+            w = SB_W_LIT(w, ",\"args\":[{\"frame\":");
+        else
+            w = SB_W_LIT(w, ",{\"frame\":");
+        w = sb_w_u64(w, i);
+        sb_out_done(&out->b, SB_W_LIT(w, ",\"first\":"));
         jarg(out, m, mine);
         sb_out_putc(&out->b, '}');
         first = false;

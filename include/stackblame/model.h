@@ -144,6 +144,10 @@ uint32_t sb_arg_add_number(sb_model *m, uint64_t packed);
 /* The text of argument ref a: a number is written into buf. Returns the
  * text; *len is its length. */
 const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX], size_t *len);
+/* The text of a number ref a (a & SB_ARG_NUM) written at w, at most
+ * SB_ARG_TEXT_MAX - 1 bytes, nothing for a ref past model.argnums (whose
+ * sb_arg_text is ""). Returns where it ends. */
+char *sb_arg_number_text(const sb_model *m, uint32_t a, char *w);
 /* Whether refs a and b have the same text. */
 bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b);
 

@@ -52,15 +52,45 @@ static inline void sb_out_putc(sb_outbuf *o, char c)
     o->b[o->n++] = c;
 }
 
+/* Direct writes, for records of many short fields whose size has a
+ * bound: w = sb_out_room(o, n) makes room for n bytes (n <= SB_OUTBUF),
+ * the sb_w_ writers below put bytes at w and return where they end, and
+ * sb_out_done(o, w) keeps them. One bounds check for the lot instead of
+ * one per field, and the buffer's length is not stored back after each
+ * (the JSON report writes about 40 fields per goroutine). */
+static inline char *sb_out_room(sb_outbuf *o, size_t n)
+{
+    if (o->n > SB_OUTBUF - n)
+        sb_out_flush(o);
+    return o->b + o->n;
+}
+
+static inline void sb_out_done(sb_outbuf *o, const char *w)
+{
+    o->n = (size_t)(w - o->b);
+}
+
+static inline char *sb_w_put(char *w, const void *s, size_t n)
+{
+    memcpy(w, s, n);
+    return w + n;
+}
+#define SB_W_LIT(w, lit) sb_w_put((w), "" lit, sizeof(lit) - 1)
+
+/* v in decimal: at most 20 bytes. */
+static inline char *sb_w_u64(char *w, uint64_t v)
+{
+    size_t n = 1;
+    for (uint64_t t = v; t >= 10; t /= 10)
+        n++;
+    for (char *e = w + n; e > w; v /= 10)
+        *--e = (char)('0' + v % 10);
+    return w + n;
+}
+
 static inline void sb_out_u64(sb_outbuf *o, uint64_t v)
 {
-    char buf[20];
-    size_t i = sizeof(buf);
-    do {
-        buf[--i] = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    sb_out_put(o, buf + i, sizeof(buf) - i);
+    sb_out_done(o, sb_w_u64(sb_out_room(o, 20), v));
 }
 
 #endif

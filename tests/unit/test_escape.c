@@ -361,11 +361,33 @@ static void test_outbuf_numbers(void **state)
     free(o);
 }
 
+/* sb_json_plain (16 bytes a step, the last 16 ending at the end) against
+ * its definition: every byte value at every place of strings of 0 to 40
+ * plain bytes. */
+static void test_json_plain_every_byte_at_every_place(void **state)
+{
+    (void)state;
+    char s[40];
+    memset(s, 'a', sizeof(s));
+    for (size_t n = 0; n <= sizeof(s); n++) {
+        assert_true(sb_json_plain(s, n));
+        for (size_t at = 0; at < n; at++) {
+            for (int c = 0; c < 256; c++) {
+                s[at] = (char)c;
+                bool want = c >= 0x20 && c <= 0x7e && c != '"' && c != '\\';
+                assert_int_equal(sb_json_plain(s, n), want);
+            }
+            s[at] = 'a';
+        }
+    }
+}
+
 int main(void)
 {
     const struct CMUnitTest tests[] = {
         cmocka_unit_test(test_outbuf_order_across_flushes),
         cmocka_unit_test(test_outbuf_numbers),
+        cmocka_unit_test(test_json_plain_every_byte_at_every_place),
         cmocka_unit_test(test_text_plain_ascii_unchanged),
         cmocka_unit_test(test_text_escapes_esc_and_c0),
         cmocka_unit_test(test_text_escapes_del_and_c1),
