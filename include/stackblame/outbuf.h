@@ -77,14 +77,35 @@ static inline char *sb_w_put(char *w, const void *s, size_t n)
 }
 #define SB_W_LIT(w, lit) sb_w_put((w), "" lit, sizeof(lit) - 1)
 
-/* v in decimal: at most 20 bytes. */
+/* v in decimal: at most 20 bytes. The digits are counted from the bit
+ * length (1233 / 4096 is just over log10 2: t is the count or one less,
+ * and a compare with 10^t tells which; v | 1 has v's count, and 0's is
+ * 1), then written two per division from the last. */
 static inline char *sb_w_u64(char *w, uint64_t v)
 {
-    size_t n = 1;
-    for (uint64_t t = v; t >= 10; t /= 10)
-        n++;
-    for (char *e = w + n; e > w; v /= 10)
-        *--e = (char)('0' + v % 10);
+    static const char pairs[201] = "00010203040506070809101112131415161718192021222324"
+                                   "25262728293031323334353637383940414243444546474849"
+                                   "50515253545556575859606162636465666768697071727374"
+                                   "75767778798081828384858687888990919293949596979899";
+    // clang-format off
+    static const uint64_t p10[20] = {
+        1ull, 10ull, 100ull, 1000ull, 10000ull, 100000ull, 1000000ull, 10000000ull,
+        100000000ull, 1000000000ull, 10000000000ull, 100000000000ull, 1000000000000ull,
+        10000000000000ull, 100000000000000ull, 1000000000000000ull, 10000000000000000ull,
+        100000000000000000ull, 1000000000000000000ull, 10000000000000000000ull};
+    // clang-format on
+    uint64_t u = v | 1;
+    size_t t = (size_t)(64 - __builtin_clzll(u)) * 1233 >> 12;
+    size_t n = t + (u >= p10[t]);
+    char *e = w + n;
+    for (; v >= 100; v /= 100) {
+        e -= 2;
+        memcpy(e, pairs + 2 * (v % 100), 2);
+    }
+    if (v >= 10)
+        memcpy(e - 2, pairs + 2 * v, 2);
+    else
+        e[-1] = (char)('0' + v);
     return w + n;
 }
 
