@@ -783,6 +783,13 @@ static void finish_goroutine(sb_parser *p)
         st->frames = sb_intern_data(&m->stacks, g->stack);
         st->rep_args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
         st->rep_own = g->args;
+        uint32_t nm = 0;
+        for (size_t i = 0; i < p->c.nfr; i++)
+            if (func_is_method(p, p->c.fr[i].func))
+                p->args_scratch[nm++] = (uint32_t)i;
+        st->nmethods = nm;
+        st->methods =
+            nm ? sb_arena_memdup(&m->arena, p->args_scratch, nm * sizeof(uint32_t)) : NULL;
     }
     p->c.argtext_len = 0;
     if (p->c.created_func)

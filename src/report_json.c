@@ -301,7 +301,8 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
     sb_arg_view v;
     sb_arg_view_init(&v, m, g);
     bool first = true;
-    for (uint32_t i = 0; i < st->nframes; i++) {
+    for (uint32_t k = 0; k < st->nmethods; k++) {
+        uint32_t i = st->methods[k];
         if (i >= v.nmine || !v.mine[i])
             continue; /* nothing of its own kept: it shows the stack's */
         uint32_t mine = sb_arg_view_get(&v, m, i);

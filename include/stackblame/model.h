@@ -45,10 +45,13 @@ typedef struct sb_frame {
 /* A stack, interned: the same frames in the same order = same stack id. */
 typedef struct sb_stack {
     uint32_t nframes;
-    const uint32_t *frames; /* frame ids, innermost first */
-    uint32_t rep_args;      /* argument vector of the first goroutine seen with it */
-    uint32_t rep_own;       /* that goroutine's own (its args): the first argument of
-                             * each method frame of rep_args, ready to compare */
+    const uint32_t *frames;  /* frame ids, innermost first */
+    uint32_t rep_args;       /* argument vector of the first goroutine seen with it */
+    uint32_t rep_own;        /* that goroutine's own (its args): the first argument of
+                              * each method frame of rep_args, ready to compare */
+    const uint32_t *methods; /* the indexes of its method frames, in order: the only
+                              * frames whose first argument a goroutine keeps */
+    uint32_t nmethods;
 } sb_stack;
 
 /* An argument ref: a string id, or with SB_ARG_NUM set, the index of a

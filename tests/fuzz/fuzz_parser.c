@@ -242,10 +242,13 @@ static void check_same_model(const sb_model *a, const sb_model *b, const char *h
                x->ngoroutines == y->ngoroutines && x->goroutines == y->goroutines &&
                x->declared_total == y->declared_total && x->line_no == y->line_no;
     }
-    for (uint32_t id = 0; same && id < sb_intern_count(&a->stacks); id++)
-        same = sb_stack_get(a, id)->rep_args == sb_stack_get(b, id)->rep_args &&
-               sb_stack_get(a, id)->rep_own == sb_stack_get(b, id)->rep_own &&
-               sb_stack_get(a, id)->nframes == sb_stack_get(b, id)->nframes;
+    for (uint32_t id = 0; same && id < sb_intern_count(&a->stacks); id++) {
+        const sb_stack *x = sb_stack_get(a, id), *y = sb_stack_get(b, id);
+        same =
+            x->rep_args == y->rep_args && x->rep_own == y->rep_own && x->nframes == y->nframes &&
+            x->nmethods == y->nmethods &&
+            (!x->nmethods || memcmp(x->methods, y->methods, x->nmethods * sizeof(uint32_t)) == 0);
+    }
     if (!same) {
         fprintf(stderr, "%s changed the model\n", how);
         abort();

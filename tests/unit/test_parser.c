@@ -455,6 +455,35 @@ static void test_truncated_created_by_and_bare_header(void **state)
     assert_true(m->stats.truncated == 2);
 }
 
+/* A stack lists its method frames, the only ones whose first argument a
+ * goroutine keeps (what the reports walk). Hand-written minimal input. */
+static void test_stack_lists_its_method_frames(void **state)
+{
+    sb_model *m = *state;
+    parse(m, "goroutine 1 [semacquire]:\n"
+             "runtime.gopark(0x1?)\n"
+             "\t/go/src/runtime/proc.go:363 +0xd6\n"
+             "sync.(*Mutex).Lock(0xc000010000)\n"
+             "\t/go/src/sync/mutex.go:81 +0x5d\n"
+             "main.run(0x3)\n"
+             "\t/x/main.go:10 +0x1\n"
+             "main.(*pool).worker(0xc000020000, 0x2)\n"
+             "\t/x/main.go:20 +0x1\n"
+             "\n"
+             "goroutine 2 [sleep]:\n"
+             "time.Sleep(0x3b9aca00)\n"
+             "\t/go/src/runtime/time.go:195 +0x135\n");
+    assert_int_equal(m->ngoroutines, 2);
+    const sb_stack *st = sb_stack_get(m, gor(m, 0)->stack);
+    assert_int_equal(st->nframes, 4);
+    assert_int_equal(st->nmethods, 2);
+    assert_int_equal(st->methods[0], 1);
+    assert_int_equal(st->methods[1], 3);
+    st = sb_stack_get(m, gor(m, 1)->stack);
+    assert_int_equal(st->nframes, 1);
+    assert_int_equal(st->nmethods, 0);
+}
+
 static void test_identical_stacks_interned_once(void **state)
 {
     sb_model *m = *state;
@@ -949,6 +978,7 @@ int main(void)
         T(test_debug1_then_debug2),
         T(test_truncated_goroutine_at_eof),
         T(test_truncated_created_by_and_bare_header),
+        T(test_stack_lists_its_method_frames),
         T(test_identical_stacks_interned_once),
         T(test_plain_function_args_come_from_the_stack),
         T(test_created_by_pre121_has_no_parent),
