@@ -27,7 +27,6 @@ typedef struct sb_pframe {
     const char *tp;      /* or in the input itself when it stays in memory (tp != NULL) */
     uint32_t frame;      /* its frame id when its file line's template knew it, else 0 */
     uint16_t tmpl;       /* 1 + the tmpls slot of its file line's template, 0 = none */
-    bool slow;           /* not read by site_lines: its id and ref wait for finish_goroutine */
 } sb_pframe;
 
 /* A memo: the string id a spot of the dump held last time (0 = none).
@@ -138,6 +137,11 @@ typedef struct sb_pctx {
      * written by site_lines as it reads the frame, by finish_goroutine
      * for the slow frames. */
     uint32_t *fids, *fargs;
+    /* The indexes of the slow frames, those site_lines did not read, in
+     * order: their ids and refs wait for finish_goroutine (a fifth of a
+     * big dump's frames; it looked at every frame to find them). */
+    uint32_t *slows;
+    size_t nslow;
     uint64_t frames_cut;
     bool cut_file;          /* the last frame was cut: its file line is absorbed */
     bool want_file;         /* the last frame still waits for its file line */
@@ -278,6 +282,7 @@ static void ctx_free(sb_pctx *c)
     free(c->fr);
     free(c->fids);
     free(c->fargs);
+    free(c->slows);
 }
 
 static void ctx_init(sb_pctx *c, uint32_t label)
@@ -598,6 +603,7 @@ SB_NOINLINE static void grow_frames(sb_parser *p)
     if (p->c.frcap != cap || !p->c.fids) {
         p->c.fids = sb_xrealloc(p->c.fids, p->c.frcap * sizeof(uint32_t));
         p->c.fargs = sb_xrealloc(p->c.fargs, p->c.frcap * sizeof(uint32_t));
+        p->c.slows = sb_xrealloc(p->c.slows, p->c.frcap * sizeof(uint32_t));
     }
 }
 
@@ -619,7 +625,7 @@ static void push_frame(sb_parser *p, uint32_t func, uint32_t args)
     f->text = f->tlen = 0;
     f->tp = NULL;
     f->frame = f->tmpl = 0;
-    f->slow = true;
+    p->c.slows[p->c.nslow++] = (uint32_t)(p->c.nfr - 1);
     f->file = 0;
     f->line = 0;
     p->c.want_file = true;
@@ -657,7 +663,7 @@ static void begin_goroutine(sb_parser *p, const sb_token *t, uint64_t line_no)
         p->c.g.flags |= SB_G_ID_OVERFLOW;
     if (t->u.header.labels.n)
         p->c.g.labels = intern_span(p, t->u.header.labels);
-    p->c.nfr = 0;
+    p->c.nfr = p->c.nslow = 0;
     p->c.want_file = p->c.want_created_file = p->c.in_ancestor = false;
     p->c.created_func = 0;
     p->c.state = P_GOROUTINE;
@@ -734,10 +740,9 @@ static void finish_goroutine(sb_parser *p)
     if (p->c.nfr >= p->c.frcap)
         grow_frames(p); /* fids and fargs exist even with no frame */
     uint32_t *ids = p->c.fids, *argv = p->c.fargs;
-    for (size_t i = 0; i < p->c.nfr; i++) {
+    for (size_t k = 0; k < p->c.nslow; k++) {
+        size_t i = p->c.slows[k];
         const sb_pframe *f = &p->c.fr[i];
-        if (!f->slow)
-            continue;
         ids[i] = f->frame ? f->frame : frame_id(p, i, f);
         argv[i] = f->args;
         /* Not a debug=1 record's: its function names may hold blanks,
@@ -807,7 +812,7 @@ static void finish_goroutine(sb_parser *p)
     if (g->flags & SB_G_TRUNCATED)
         m->stats.truncated++;
     p->c.frames_cut = 0;
-    p->c.nfr = 0;
+    p->c.nfr = p->c.nslow = 0;
     p->c.want_file = p->c.want_created_file = false;
     p->c.state = record ? P_PROFILE : P_OUTSIDE;
     memset(g, 0, sizeof(*g));
@@ -842,7 +847,7 @@ static void begin_record(sb_parser *p, const sb_token *t, uint64_t line_no)
     if (p->c.g.count == 0)
         p->c.g.count = 1; /* keep the record visible; a zero count never occurs in real profiles */
     p->c.g.line_no = line_no;
-    p->c.nfr = 0;
+    p->c.nfr = p->c.nslow = 0;
 }
 
 /* Lines of a debug=1 profile. Returns false when the line is not one. */
@@ -1409,7 +1414,6 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         f->line = h->tm.line;
         f->frame = id;
         f->tmpl = st->tmpl;
-        f->slow = false;
         f->text = 0;
         f->tp = NULL;
         f->args = st->method ? frame_receiver(p, memo_at(p, nfr), &t) : 0;
