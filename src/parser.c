@@ -57,6 +57,7 @@ typedef struct sb_frame_memo {
 #define SB_FUNC_MEMO  4096
 #define SB_CALLERS    4    /* a callee's last distinct callers kept, the latest first */
 #define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
+#define SB_STACK_MEMO 4096 /* stacks, by a few of their frame ids: see stack_id */
 
 /* A receiver in that cache: its argument ref and what tells it apart
  * without reading model.argnums or the string table (each read a cache
@@ -179,6 +180,11 @@ struct sb_parser {
     sb_recv_seen recv_cache[SB_RECV_CACHE];
     sb_tmpl_memo *tmpls; /* SB_TMPL_MEMO, allocated once */
     sb_memo created_func_memo, created_file;
+    sb_frame_seen created_seen; /* the last "created by" frame and its id */
+    /* Stacks by their length and first, middle and last frame ids (ids of
+     * model.stacks, 0 = none): a hit, confirmed against the stack's frames,
+     * spares hashing all the ids for the interning. */
+    uint32_t stack_memo[SB_STACK_MEMO];
     /* The file line of the last "created by" line read from the buffer,
      * as a template, and that line's function and file (string ids). */
     sb_file_tmpl created_tmpl;
@@ -724,6 +730,18 @@ static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
     }
 }
 
+/* The stack id of the n frame ids at ids, interned when new. */
+static uint32_t stack_id(sb_parser *p, const uint32_t *ids, size_t n)
+{
+    uint32_t key = n ? ids[0] * 0x9e3779b1u ^ ids[n / 2] * 0x85ebca6bu ^ ids[n - 1] : 0;
+    uint32_t *slot = &p->stack_memo[(key ^ (uint32_t)n * 0xc2b2ae35u) % SB_STACK_MEMO];
+    const sb_stack *st = sb_stack_get(p->m, *slot);
+    if (*slot && st->nframes == n &&
+        sb_bytes_eq((const char *)st->frames, (const char *)ids, n * sizeof(uint32_t)))
+        return *slot;
+    return *slot = sb_intern_put(&p->m->stacks, ids, n * sizeof(uint32_t));
+}
+
 /* Interns the goroutine's frames and stack and appends it to the model. */
 static void finish_goroutine(sb_parser *p)
 {
@@ -758,7 +776,7 @@ static void finish_goroutine(sb_parser *p)
     if (same_len && memcmp(p->prev_ids, ids, bytes) == 0)
         g->stack = p->prev_stack;
     else
-        g->stack = sb_intern_put(&m->stacks, ids, bytes);
+        g->stack = stack_id(p, ids, p->c.nfr);
     if (same_len && memcmp(p->prev_args, argv, bytes) == 0)
         g->args = p->prev_argvec;
     else
@@ -797,8 +815,14 @@ static void finish_goroutine(sb_parser *p)
             nm ? sb_arena_memdup(&m->arena, p->args_scratch, nm * sizeof(uint32_t)) : NULL;
     }
     p->c.argtext_len = 0;
-    if (p->c.created_func)
-        g->created_by = intern_frame(p, &p->c.created);
+    if (p->c.created_func) {
+        if (!frame_is(&p->created_seen, &p->c.created)) {
+            p->created_seen.frame =
+                (sb_frame){p->c.created.func, p->c.created.file, p->c.created.line};
+            p->created_seen.id = intern_frame(p, &p->c.created);
+        }
+        g->created_by = p->created_seen.id;
+    }
     m->goroutines = sb_grow(m->goroutines, &m->goroutines_cap, m->ngoroutines, sizeof(*g));
     m->goroutines[m->ngoroutines++] = *g;
     sb_dump *d = cur_dump(p);
