@@ -19,7 +19,9 @@
 
 enum sb_pstate { P_OUTSIDE, P_GOROUTINE, P_RUNTIME_STACK, P_RACE, P_PROFILE };
 
-/* One frame of the goroutine being read; interned when the goroutine ends. */
+/* One frame of the goroutine being read; interned when the goroutine ends.
+ * A frame site_lines read has its id already: of file, line and tmpl,
+ * which finish_goroutine needs for the slow frames only, it sets none. */
 typedef struct sb_pframe {
     uint32_t func, file, line;
     uint32_t args;       /* argument ref (model.h) for method frames, 0 for the others ... */
@@ -1434,14 +1436,10 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         sb_pframe *f = &p->c.fr[nfr];
         p->c.nfr = nfr + 1;
         f->func = st->func;
-        f->file = h->file;
-        f->line = h->tm.line;
         f->frame = id;
-        f->tmpl = st->tmpl;
-        f->text = 0;
-        f->tp = NULL;
         f->args = st->method ? frame_receiver(p, memo_at(p, nfr), &t) : 0;
         f->tlen = (uint32_t)t.u.frame.args.n;
+        f->tp = NULL;
         if (p->input_stays)
             f->tp = t.u.frame.args.p;
         else
