@@ -208,11 +208,12 @@ static void put_state(jout *out, const sb_model *m, const sb_goroutine *g)
     sb_out_done(&out->b, w);
 }
 
-/* A goroutine's fields from "state" to "stack". */
+/* A goroutine's fields from "state" to "stack". Each room holds its
+ * longest fields with every number at 20 digits. */
 static void put_tail(jout *out, const sb_model *m, const sb_goroutine *g)
 {
     put_state(out, m, g);
-    char *w = sb_out_room(&out->b, 160);
+    char *w = sb_out_room(&out->b, 128);
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1) {
         w = SB_W_LIT(w, ",\"count\":");
         w = sb_w_u64(w, g->count);
@@ -230,15 +231,15 @@ static void put_tail(jout *out, const sb_model *m, const sb_goroutine *g)
     if (g->labels) {
         sb_out_done(&out->b, SB_W_LIT(w, ",\"labels\":"));
         jstr(out, m, g->labels);
-        w = sb_out_room(&out->b, 32);
-    }
-    w = SB_W_LIT(w, ",\"created_by\":");
-    if (g->created_by == SB_NONE) {
-        w = SB_W_LIT(w, "null");
     } else {
         sb_out_done(&out->b, w);
+    }
+    if (g->created_by == SB_NONE) {
+        sb_out_str(&out->b, ",\"created_by\":null");
+    } else {
+        sb_out_str(&out->b, ",\"created_by\":");
         put_creator(out, m, g->created_by);
-        w = sb_out_room(&out->b, 64);
+        w = sb_out_room(&out->b, 32);
         if (g->parent) {
             w = SB_W_LIT(w, ",\"parent\":");
             w = sb_w_u64(w, g->parent);
@@ -246,7 +247,9 @@ static void put_tail(jout *out, const sb_model *m, const sb_goroutine *g)
         } else {
             w = SB_W_LIT(w, ",\"parent\":null}");
         }
+        sb_out_done(&out->b, w);
     }
+    w = sb_out_room(&out->b, 32);
     w = SB_W_LIT(w, ",\"stack\":");
     w = sb_w_u64(w, g->stack);
     sb_out_done(&out->b, w);
@@ -308,7 +311,7 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
         uint32_t mine = sb_arg_view_get(&v, m, i);
         if (mine == (i < v.nwhole ? v.whole[i] : 0))
             continue;
-        char *w = sb_out_room(&out->b, 40);
+        char *w = sb_out_room(&out->b, 64);
         if (first)
             w = SB_W_LIT(w, ",\"args\":[{\"frame\":");
         else

@@ -5,6 +5,7 @@
 #ifndef STACKBLAME_OUTBUF_H
 #define STACKBLAME_OUTBUF_H
 
+#include <assert.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -16,6 +17,7 @@ typedef struct sb_outbuf {
     FILE *f;
     size_t n;
     uint64_t flushes; /* sb_out_flush calls so far: while it stays, what was put since is in b */
+    size_t lim;       /* with assertions: the end of the room sb_out_room made last */
     char b[SB_OUTBUF];
 } sb_outbuf;
 
@@ -62,11 +64,16 @@ static inline char *sb_out_room(sb_outbuf *o, size_t n)
 {
     if (o->n > SB_OUTBUF - n)
         sb_out_flush(o);
+#ifndef NDEBUG
+    o->lim = o->n + n;
+#endif
     return o->b + o->n;
 }
 
 static inline void sb_out_done(sb_outbuf *o, const char *w)
 {
+    /* Nothing past the room taken (Debug builds, the sanitizers' in CI). */
+    assert(w >= o->b + o->n && w <= o->b + o->lim);
     o->n = (size_t)(w - o->b);
 }
 
