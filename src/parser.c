@@ -85,15 +85,21 @@ typedef struct sb_tmpl_memo {
 /* What the parser knows of a call site (a frame id: function, file and
  * line) to read its two lines again in one step (site_lines): the
  * function's name, whether it is a method, the template of its file line,
- * and the call site printed below it last time (its caller). Most stacks
+ * and the call sites printed below it lately (its callers). Most stacks
  * recur whole, so the frame above predicts the next better than a
- * function's callers do, and a hit leaves no memo to keep. */
+ * function's callers do, and a hit leaves no memo to keep. sites[0],
+ * which no frame has (frame id 0 is the empty blob), lists the frames on
+ * top of the stacks. */
+#define SB_SITE_NEXT 4 /* callers kept per site: with 2, a ninth of the
+                        * benchmark's frames missed them all and took the
+                        * memos' path (a quarter of the instructions
+                        * more each); with 4, a fiftieth */
 typedef struct sb_site {
     const char *name; /* the function's interned bytes */
     uint32_t namelen;
     uint32_t func;    /* string id; 0 = nothing known of this frame id yet */
     uint32_t tmpl;    /* 1 + the tmpls slot of its file line's template, 0 = none */
-    uint32_t next[2]; /* the frame ids printed below it, the latest first; 0 = none */
+    uint32_t next[SB_SITE_NEXT]; /* the frame ids printed below it, the latest first; 0 = none */
     bool method;
     bool plain; /* sb_lex_frame_name_plain of its name */
 } sb_site;
@@ -202,7 +208,6 @@ struct sb_parser {
     sb_memo state_memo, *state_of;
     sb_site *sites; /* by frame id */
     size_t sites_cap;
-    uint32_t first_site; /* the frame id on top of the last goroutine's stack */
     /* The last goroutine's argument refs and their vector id. */
     uint32_t *prev_args;
     size_t prev_n, prev_cap;
@@ -701,10 +706,21 @@ static uint32_t frame_id(sb_parser *p, size_t i, const sb_pframe *f)
     return fm->frame.id;
 }
 
+/* Site above learns that frame id is printed below it: id goes first
+ * in its list of callers, which keeps the others in order. */
+static void site_follows(sb_site *above, uint32_t id)
+{
+    size_t j = 0;
+    while (j < SB_SITE_NEXT - 1 && above->next[j] != id)
+        j++;
+    memmove(above->next + 1, above->next, j * sizeof(above->next[0]));
+    above->next[0] = id;
+}
+
 /* What slow frame i of the goroutine (ids: the frame ids up to i) teaches
  * the sites: its function and template, and that it is printed below
- * frame i - 1. A frame site_lines read teaches nothing more (it moves a
- * second guess up itself) and does not come here. */
+ * frame i - 1 (or on top). A frame site_lines read teaches nothing more
+ * (it moves a later guess up itself) and does not come here. */
 static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
 {
     size_t need = sb_intern_count(&p->m->frames);
@@ -725,11 +741,9 @@ static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
     }
     if (f->tmpl)
         st->tmpl = f->tmpl;
-    sb_site *above = i ? &p->sites[ids[i - 1]] : NULL;
-    if (above && above->next[0] != ids[i]) {
-        above->next[1] = above->next[0];
-        above->next[0] = ids[i];
-    }
+    sb_site *above = &p->sites[i ? ids[i - 1] : 0];
+    if (above->next[0] != ids[i])
+        site_follows(above, ids[i]);
 }
 
 /* The stack id of the n frame ids at ids, interned when new. */
@@ -770,8 +784,6 @@ static void finish_goroutine(sb_parser *p)
         if (!record)
             learn_site(p, ids, i);
     }
-    if (p->c.nfr && !record)
-        p->first_site = ids[0];
     size_t before = sb_intern_count(&m->stacks);
     size_t bytes = p->c.nfr * sizeof(uint32_t);
     g->stack = stack_id(p, ids, p->c.nfr);
@@ -1384,9 +1396,9 @@ static size_t created_file_at(sb_parser *p, const char *s, const char *end, sb_t
     return len;
 }
 
-/* The frame line at s and its file line, when they are those of the call
- * site the sites predict (the one below the frame just read, or on top of
- * the last goroutine's stack): both confirmed as the memos' path would
+/* The frame line at s and its file line, when they are those of a call
+ * site the sites predict (one printed below the frame just read lately,
+ * or on top of a stack): both confirmed as the memos' path would
  * (sb_lex_frame_at with the site's function, its file line's template)
  * and the frame pushed with all the memos' path would find. Returns the
  * bytes of both lines with their newlines, 0 when they are not those (the
@@ -1394,16 +1406,11 @@ static size_t created_file_at(sb_parser *p, const char *s, const char *end, sb_t
 static size_t site_lines(sb_parser *p, const char *s, const char *end)
 {
     size_t nfr = p->c.nfr;
-    const uint32_t *ids = &p->first_site;
-    size_t nids = 1;
-    if (nfr) {
-        uint32_t above = p->c.fr[nfr - 1].frame;
-        if (!above || above >= p->sites_cap)
-            return 0;
-        ids = p->sites[above].next;
-        nids = 2;
-    }
-    for (size_t k = 0; k < nids; k++) {
+    uint32_t above = nfr ? p->c.fr[nfr - 1].frame : 0; /* 0: the tops of stacks */
+    if ((nfr && !above) || above >= p->sites_cap)
+        return 0;
+    const uint32_t *ids = p->sites[above].next;
+    for (size_t k = 0; k < SB_SITE_NEXT; k++) {
         uint32_t id = ids[k];
         if (!id || id >= p->sites_cap)
             return 0;
@@ -1439,13 +1446,8 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
             copy_args(p, f, t.u.frame.args);
         p->c.fids[nfr] = id;
         p->c.fargs[nfr] = f->args;
-        if (k) {
-            /* The second guess of the frame above: now its first (what
-             * learn_site does for a slow frame). */
-            sb_site *above = &p->sites[p->c.fr[nfr - 1].frame];
-            above->next[1] = above->next[0];
-            above->next[0] = id;
-        }
+        if (k) /* a later guess: now the first (as learn_site moves a slow frame's) */
+            site_follows(&p->sites[above], id);
         p->c.cut_file = p->c.want_file = false;
         return len + 1 + flen + 1;
     }
