@@ -90,10 +90,9 @@ typedef struct sb_tmpl_memo {
  * function's callers do, and a hit leaves no memo to keep. sites[0],
  * which no frame has (frame id 0 is the empty blob), lists the frames on
  * top of the stacks. */
-#define SB_SITE_NEXT 4 /* callers kept per site: with 2, a ninth of the
+#define SB_SITE_NEXT 4 /* callers kept per site: with 2, 11% of the
                         * benchmark's frames missed them all and took the
-                        * memos' path (a quarter of the instructions
-                        * more each); with 4, a fiftieth */
+                        * slower memos' path; with 4, 2% */
 typedef struct sb_site {
     const char *name; /* the function's interned bytes */
     uint32_t namelen;
