@@ -519,6 +519,20 @@ static bool string_is(const sb_parser *p, uint32_t ref, sb_span s)
  * a lock many goroutines wait on), and the others, mostly one goroutine's
  * own objects, are added without a look-up (a string would have cost a
  * miss in the string table, a tenth of the parse). */
+static uint32_t receiver_number(sb_parser *p, sb_frame_memo *fm, uint64_t packed)
+{
+    if ((fm->args & SB_ARG_NUM) && fm->args_key == packed)
+        return fm->args;
+    uint64_t h = (packed ^ (packed >> 29)) * 0x9e3779b97f4a7c15ull;
+    sb_recv_seen *c = &p->recv_cache[(h ^ (h >> 32)) % SB_RECV_CACHE];
+    if (!(c->id & SB_ARG_NUM) || c->key != packed) {
+        c->id = sb_arg_add_number(p->m, packed);
+        c->key = packed;
+    }
+    fm->args_key = c->key;
+    return fm->args = c->id;
+}
+
 static uint32_t intern_receiver(sb_parser *p, sb_frame_memo *fm, sb_span s)
 {
     if (s.n == 0) {
@@ -526,25 +540,15 @@ static uint32_t intern_receiver(sb_parser *p, sb_frame_memo *fm, sb_span s)
         return fm->args = 0; /* the empty string's id, as interning gives it */
     }
     uint64_t packed;
-    sb_recv_seen *c;
-    if (sb_arg_number(s.p, s.n, &packed)) {
-        if ((fm->args & SB_ARG_NUM) && fm->args_key == packed)
-            return fm->args;
-        uint64_t h = (packed ^ (packed >> 29)) * 0x9e3779b97f4a7c15ull;
-        c = &p->recv_cache[(h ^ (h >> 32)) % SB_RECV_CACHE];
-        if (!(c->id & SB_ARG_NUM) || c->key != packed) {
-            c->id = sb_arg_add_number(p->m, packed);
-            c->key = packed;
-        }
-    } else {
-        if (string_is(p, fm->args, s))
-            return fm->args;
-        uint64_t h = recv_hash(s);
-        c = &p->recv_cache[h % SB_RECV_CACHE];
-        if (!c->id || c->key != h || !string_is(p, c->id, s)) {
-            c->id = sb_intern_append(&p->m->strings, s.p, s.n);
-            c->key = h;
-        }
+    if (sb_arg_number(s.p, s.n, &packed))
+        return receiver_number(p, fm, packed);
+    if (string_is(p, fm->args, s))
+        return fm->args;
+    uint64_t h = recv_hash(s);
+    sb_recv_seen *c = &p->recv_cache[h % SB_RECV_CACHE];
+    if (!c->id || c->key != h || !string_is(p, c->id, s)) {
+        c->id = sb_intern_append(&p->m->strings, s.p, s.n);
+        c->key = h;
     }
     fm->args_key = c->key;
     return fm->args = c->id;
@@ -573,7 +577,15 @@ static uint32_t stack_text(sb_parser *p, sb_span s)
  * inlines. */
 SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, const sb_token *t)
 {
-    return intern_receiver(p, fm, sb_args_first_text_in(t->u.frame.args, t->u.frame.func.p));
+    /* Most receivers are an address, then ',' or nothing: read as a
+     * number in one pass, without first finding where the argument ends
+     * (sb_args_first_text_in would end it at that ','). */
+    sb_span a = t->u.frame.args;
+    uint64_t packed;
+    size_t n = sb_arg_number_at(a.p, a.n, &packed);
+    if (n && (n == a.n || a.p[n] == ','))
+        return receiver_number(p, fm, packed);
+    return intern_receiver(p, fm, sb_args_first_text_in(a, t->u.frame.func.p));
 }
 
 /* The argument text of a frame, copied into argtext (see frame_args). */

@@ -142,6 +142,10 @@ uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i);
  * hex digits without a leading zero (but "0x0"), then an optional '?'.
  * *packed is its number for model.argnums. */
 bool sb_arg_number(const char *s, size_t n, uint64_t *packed);
+/* The length of such an address at the start of the n bytes at s (then
+ * *packed as sb_arg_number gives it), 0 when none starts there: the
+ * longest run of digits, and a '?' after it, are taken. */
+size_t sb_arg_number_at(const char *s, size_t n, uint64_t *packed);
 /* The ref of a new number in model.argnums. */
 uint32_t sb_arg_add_number(sb_model *m, uint64_t packed);
 /* The text of argument ref a: a number is written into buf. Returns the

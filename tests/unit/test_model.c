@@ -72,6 +72,55 @@ static void test_numbers_round_trip(void **state)
     }
 }
 
+/* The parser reads a receiver with sb_arg_number_at straight from its
+ * frame's argument list when an address and then ',' or nothing are
+ * there: that must be exactly when the first argument, as
+ * sb_args_first_text cuts it, is a number, and the same number. */
+static void test_number_at_the_start_of_a_list(void **state)
+{
+    (void)state;
+    static const char *const lists[] = {
+        "0xc000123450",
+        "0xc000123450, 0x1",
+        "0xc000123450?, 0x1?",
+        "0x0?, {0x1, 0x2}",
+        "0x0",
+        "0x7fffffffffffffff,",
+        "0x8000000000000000, 0x1",
+        "0x10000000000000000",
+        "0x1234567890abcdef0, 0x1",
+        "0x01, 0x2",
+        "0xABC, 0x1",
+        "0xc00012345g, 0x1",
+        "0xc000123450 , 0x1",
+        "0x1??, 0x2",
+        "0x1{0x2, 0x3}",
+        "0x, 0x1",
+        "0x",
+        "{0x1}, 0x2",
+        "...",
+        "",
+        "1, 0x2",
+    };
+    for (size_t i = 0; i < sizeof(lists) / sizeof(lists[0]); i++) {
+        sb_span args = S(lists[i]);
+        sb_span first = sb_args_first_text(args);
+        uint64_t want = 1, got = 2;
+        bool is_number = sb_arg_number(first.p, first.n, &want);
+        size_t n = sb_arg_number_at(args.p, args.n, &got);
+        bool taken = n && (n == args.n || args.p[n] == ',');
+        if (taken != is_number) {
+            print_error("\"%s\": taken %d, first argument a number %d\n", lists[i], taken,
+                        is_number);
+            fail();
+        }
+        if (is_number) {
+            assert_int_equal(n, first.n);
+            assert_true(got == want);
+        }
+    }
+}
+
 /* sb_arg_word of a number is sb_args_first_word of its text; of a string,
  * that of the string. */
 static void test_word_as_of_the_text(void **state)
@@ -120,6 +169,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_model, teardown_model)
     const struct CMUnitTest tests[] = {
         T(test_numbers_round_trip),
+        T(test_number_at_the_start_of_a_list),
         T(test_word_as_of_the_text),
         T(test_same_text),
     };
