@@ -721,11 +721,17 @@ static uint32_t frame_id(sb_parser *p, size_t i, const sb_pframe *f)
  * in its list of callers, which keeps the others in order. */
 static void site_follows(sb_site *above, uint32_t id)
 {
-    size_t j = 0;
-    while (j < SB_SITE_NEXT - 1 && above->next[j] != id)
-        j++;
-    memmove(above->next + 1, above->next, j * sizeof(above->next[0]));
-    above->next[0] = id;
+    /* Each one moves down a place, up to where id was (or off the end).
+     * Not a search and a memmove: the call into libc cost more than the
+     * few bytes it moves. */
+    uint32_t carry = id;
+    for (size_t j = 0; j < SB_SITE_NEXT; j++) {
+        uint32_t was = above->next[j];
+        above->next[j] = carry;
+        if (was == id)
+            break;
+        carry = was;
+    }
 }
 
 /* What slow frame i of the goroutine (ids: the frame ids up to i) teaches
