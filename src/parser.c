@@ -90,14 +90,14 @@ typedef struct sb_tmpl_memo {
  * function's callers do, and a hit leaves no memo to keep. sites[0],
  * which no frame has (frame id 0 is the empty blob), lists the frames on
  * top of the stacks. */
-#define SB_SITE_NEXT 4 /* callers kept per site: with 2, 11% of the
-                        * benchmark's frames missed them all and took the
-                        * slower memos' path; with 4, 2% */
+/* Callers kept per site: with 2, 11% of the benchmark's frames missed
+ * them all and took the slower memos' path; with 4, 2%. */
+#define SB_SITE_NEXT 4
 typedef struct sb_site {
     const char *name; /* the function's interned bytes */
     uint32_t namelen;
-    uint32_t func;    /* string id; 0 = nothing known of this frame id yet */
-    uint32_t tmpl;    /* 1 + the tmpls slot of its file line's template, 0 = none */
+    uint32_t func;               /* string id; 0 = nothing known of this frame id yet */
+    uint32_t tmpl;               /* 1 + the tmpls slot of its file line's template, 0 = none */
     uint32_t next[SB_SITE_NEXT]; /* the frame ids printed below it, the latest first; 0 = none */
     bool method;
     bool plain; /* sb_lex_frame_name_plain of its name */
@@ -572,20 +572,21 @@ static uint32_t stack_text(sb_parser *p, sb_span s)
     return c->id;
 }
 
-/* The receiver of a method frame (its first argument), out of line: the
- * call is then made for method frames only, and the rest of frame_args
- * inlines. */
-SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, const sb_token *t)
+/* The receiver of a method frame (its first argument) of argument list
+ * a, in a line that starts at lo; out of line: the call is then made for
+ * method frames only, and the rest of frame_args inlines. A span, not the
+ * token: passing the token's address kept the lexer storing all of it. */
+SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, sb_span a,
+                                           const char *lo)
 {
     /* Most receivers are an address, then ',' or nothing: read as a
      * number in one pass, without first finding where the argument ends
      * (sb_args_first_text_in would end it at that ','). */
-    sb_span a = t->u.frame.args;
     uint64_t packed;
     size_t n = sb_arg_number_at(a.p, a.n, &packed);
     if (n && (n == a.n || a.p[n] == ','))
         return receiver_number(p, fm, packed);
-    return intern_receiver(p, fm, sb_args_first_text_in(a, t->u.frame.func.p));
+    return intern_receiver(p, fm, sb_args_first_text_in(a, lo));
 }
 
 /* The argument text of a frame, copied into argtext (see frame_args). */
@@ -605,7 +606,7 @@ SB_NOINLINE static void copy_args(sb_parser *p, sb_pframe *f, sb_span args)
 static inline void frame_args(sb_parser *p, sb_pframe *f, sb_frame_memo *fm, const sb_token *t)
 {
     sb_span args = t->u.frame.args;
-    f->args = func_is_method(p, f->func) ? frame_receiver(p, fm, t) : 0;
+    f->args = func_is_method(p, f->func) ? frame_receiver(p, fm, args, t->u.frame.func.p) : 0;
     f->tlen = (uint32_t)args.n;
     if (p->input_stays)
         f->tp = args.p;
@@ -1454,7 +1455,8 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
         f->frame = id;
         /* frame_args, with the site's method flag. Spelled out: the
          * shared helper cost 0.4% more instructions in this loop. */
-        f->args = st->method ? frame_receiver(p, memo_at(p, nfr), &t) : 0;
+        f->args =
+            st->method ? frame_receiver(p, memo_at(p, nfr), t.u.frame.args, t.u.frame.func.p) : 0;
         f->tlen = (uint32_t)t.u.frame.args.n;
         f->tp = NULL;
         if (p->input_stays)
