@@ -82,6 +82,10 @@ typedef struct sb_tmpl_memo {
     sb_file_tmpl tm;
 } sb_tmpl_memo;
 
+/* Callers kept per site (sb_site.next): with 2, 11% of the benchmark's
+ * frames missed them all and took the slower memos' path; with 4, 2%. */
+#define SB_SITE_NEXT 4
+
 /* What the parser knows of a call site (a frame id: function, file and
  * line) to read its two lines again in one step (site_lines): the
  * function's name, whether it is a method, the template of its file line,
@@ -90,9 +94,6 @@ typedef struct sb_tmpl_memo {
  * function's callers do, and a hit leaves no memo to keep. sites[0],
  * which no frame has (frame id 0 is the empty blob), lists the frames on
  * top of the stacks. */
-/* Callers kept per site: with 2, 11% of the benchmark's frames missed
- * them all and took the slower memos' path; with 4, 2%. */
-#define SB_SITE_NEXT 4
 typedef struct sb_site {
     const char *name; /* the function's interned bytes */
     uint32_t namelen;
@@ -518,7 +519,9 @@ static bool string_is(const sb_parser *p, uint32_t ref, sb_span s)
  * position and a small cache keyed by hash find those that recur ("0x0?",
  * a lock many goroutines wait on), and the others, mostly one goroutine's
  * own objects, are added without a look-up (a string would have cost a
- * miss in the string table, a tenth of the parse). */
+ * miss in the string table, a tenth of the parse). This one is for an
+ * address, packed as sb_arg_number packs it; intern_receiver for any
+ * text. */
 static uint32_t receiver_number(sb_parser *p, sb_frame_memo *fm, uint64_t packed)
 {
     if ((fm->args & SB_ARG_NUM) && fm->args_key == packed)
