@@ -1,6 +1,7 @@
 /* test_model.c: argument refs (model.h): which receivers are kept as
- * numbers, their text written back, and what sb_arg_word and sb_arg_same
- * make of them. Hand-written minimal cases. */
+ * numbers (read from a whole text or from the start of an argument list),
+ * their text written back, and what sb_arg_word and sb_arg_same make of
+ * them. Hand-written minimal cases. */
 #include "sb_test.h"
 
 #include "stackblame/classify.h"
