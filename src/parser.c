@@ -58,7 +58,7 @@ typedef struct sb_frame_memo {
  * function's file never changes. */
 #define SB_FUNC_MEMO  4096
 #define SB_CALLERS    4    /* a callee's last distinct callers kept, the latest first */
-#define SB_RECV_CACHE 4096 /* receivers, by hash: see intern_receiver */
+#define SB_RECV_CACHE 4096 /* receivers, by hash: see receiver_number */
 #define SB_STACK_MEMO 4096 /* stacks, by a few of their frame ids: see stack_id */
 
 /* A receiver in that cache: its argument ref and what tells it apart
@@ -520,8 +520,8 @@ static bool string_is(const sb_parser *p, uint32_t ref, sb_span s)
  * a lock many goroutines wait on), and the others, mostly one goroutine's
  * own objects, are added without a look-up (a string would have cost a
  * miss in the string table, a tenth of the parse). This one is for an
- * address, packed as sb_arg_number packs it; intern_receiver for any
- * text. */
+ * address, packed as sb_arg_number packs it; receiver_text for the
+ * others. */
 static uint32_t receiver_number(sb_parser *p, sb_frame_memo *fm, uint64_t packed)
 {
     if ((fm->args & SB_ARG_NUM) && fm->args_key == packed)
@@ -536,15 +536,14 @@ static uint32_t receiver_number(sb_parser *p, sb_frame_memo *fm, uint64_t packed
     return fm->args = c->id;
 }
 
-static uint32_t intern_receiver(sb_parser *p, sb_frame_memo *fm, sb_span s)
+/* A receiver s that is no address (frame_receiver has taken those): a
+ * string. */
+static uint32_t receiver_text(sb_parser *p, sb_frame_memo *fm, sb_span s)
 {
     if (s.n == 0) {
         fm->args_key = 0;
         return fm->args = 0; /* the empty string's id, as interning gives it */
     }
-    uint64_t packed;
-    if (sb_arg_number(s.p, s.n, &packed))
-        return receiver_number(p, fm, packed);
     if (string_is(p, fm->args, s))
         return fm->args;
     uint64_t h = recv_hash(s);
@@ -584,12 +583,14 @@ SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, sb_s
 {
     /* Most receivers are an address, then ',' or nothing: read as a
      * number in one pass, without first finding where the argument ends
-     * (sb_args_first_text_in would end it at that ','). */
+     * (sb_args_first_text_in would end it at that ','). This takes every
+     * first argument that is a number (test_model.c checks it), so the
+     * rest are text. */
     uint64_t packed;
     size_t n = sb_arg_number_at(a.p, a.n, &packed);
     if (n && (n == a.n || a.p[n] == ','))
         return receiver_number(p, fm, packed);
-    return intern_receiver(p, fm, sb_args_first_text_in(a, lo));
+    return receiver_text(p, fm, sb_args_first_text_in(a, lo));
 }
 
 /* The argument text of a frame, copied into argtext (see frame_args). */
