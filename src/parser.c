@@ -59,7 +59,7 @@ typedef struct sb_frame_memo {
 #define SB_FUNC_MEMO  4096
 #define SB_CALLERS    4    /* a callee's last distinct callers kept, the latest first */
 #define SB_RECV_CACHE 4096 /* receivers, by hash: see receiver_number */
-#define SB_STACK_MEMO 4096 /* stacks, by a few of their frame ids: see stack_id */
+#define SB_STACK_MEMO 4096 /* stacks, by a hash of their frame ids: see stack_id */
 
 /* A receiver in that cache: its argument ref and what tells it apart
  * without reading model.argnums or the string table (each read a cache
@@ -513,6 +513,17 @@ static bool string_is(const sb_parser *p, uint32_t ref, sb_span s)
     return !(ref & SB_ARG_NUM) && memo_is(p, ref, s);
 }
 
+/* receiver_number's number that is not in the cache: added to the model,
+ * and to the cache and the memo. Out of line, and called last: inlined,
+ * it made every frame_receiver call save and restore six registers. */
+SB_NOINLINE static uint32_t receiver_number_new(sb_parser *p, sb_frame_memo *fm, sb_recv_seen *c,
+                                                uint64_t packed)
+{
+    c->id = sb_arg_add_number(p->m, packed);
+    c->key = fm->args_key = packed;
+    return fm->args = c->id;
+}
+
 /* A receiver's argument ref (model.h). An address is kept as a number;
  * other text as a string. Later stages compare receivers by value or text,
  * never by ref, so equal receivers need not share one: the memo of this
@@ -528,10 +539,8 @@ static uint32_t receiver_number(sb_parser *p, sb_frame_memo *fm, uint64_t packed
         return fm->args;
     uint64_t h = (packed ^ (packed >> 29)) * 0x9e3779b97f4a7c15ull;
     sb_recv_seen *c = &p->recv_cache[(h ^ (h >> 32)) % SB_RECV_CACHE];
-    if (!(c->id & SB_ARG_NUM) || c->key != packed) {
-        c->id = sb_arg_add_number(p->m, packed);
-        c->key = packed;
-    }
+    if (!(c->id & SB_ARG_NUM) || c->key != packed)
+        return receiver_number_new(p, fm, c, packed);
     fm->args_key = c->key;
     return fm->args = c->id;
 }
@@ -574,6 +583,14 @@ static uint32_t stack_text(sb_parser *p, sb_span s)
     return c->id;
 }
 
+/* frame_receiver's receiver that is no number, out of line for the
+ * reason given at receiver_number_new. */
+SB_NOINLINE static uint32_t frame_receiver_text(sb_parser *p, sb_frame_memo *fm, sb_span a,
+                                                const char *lo)
+{
+    return receiver_text(p, fm, sb_args_first_text_in(a, lo));
+}
+
 /* The receiver of a method frame (its first argument) of argument list
  * a, in a line that starts at lo; out of line: the call is then made for
  * method frames only, and the rest of frame_args inlines. A span, not the
@@ -590,7 +607,7 @@ SB_NOINLINE static uint32_t frame_receiver(sb_parser *p, sb_frame_memo *fm, sb_s
     size_t n = sb_arg_number_at(a.p, a.n, &packed);
     if (n && (n == a.n || a.p[n] == ','))
         return receiver_number(p, fm, packed);
-    return receiver_text(p, fm, sb_args_first_text_in(a, lo));
+    return frame_receiver_text(p, fm, a, lo);
 }
 
 /* The argument text of a frame, copied into argtext (see frame_args). */
@@ -768,11 +785,25 @@ static void learn_site(sb_parser *p, const uint32_t *ids, size_t i)
         site_follows(above, ids[i]);
 }
 
-/* The stack id of the n frame ids at ids, interned when new. */
+/* The stack id of the n frame ids at ids, interned when new. The memo is
+ * keyed by all of the ids: a key of the first, middle and last (and n)
+ * gave the 888 stacks of the benchmark dump's first 100 MB 332 keys, and
+ * the stacks sharing one kept evicting each other (18,000 of 30,000
+ * goroutines then hashed and looked up their stack in the table, a cold
+ * miss each). Rotate and xor keep the chain short; the multiplies are off
+ * it. Two ids a step cost half the instructions of one. */
 static uint32_t stack_id(sb_parser *p, const uint32_t *ids, size_t n)
 {
-    uint32_t key = n ? ids[0] * 0x9e3779b1u ^ ids[n / 2] * 0x85ebca6bu ^ ids[n - 1] : 0;
-    uint32_t *slot = &p->stack_memo[(key ^ (uint32_t)n * 0xc2b2ae35u) % SB_STACK_MEMO];
+    uint64_t h = n, x;
+    size_t i = 0;
+    for (; i + 2 <= n; i += 2) {
+        memcpy(&x, ids + i, sizeof(x));
+        h = (h << 11 | h >> 53) ^ (x * 0x9e3779b97f4a7c15ull);
+    }
+    if (i < n)
+        h = (h << 11 | h >> 53) ^ ((uint64_t)ids[i] * 0x9e3779b97f4a7c15ull);
+    h *= 0xff51afd7ed558ccdull;
+    uint32_t *slot = &p->stack_memo[(h ^ (h >> 32)) % SB_STACK_MEMO];
     const sb_stack *st = sb_stack_get(p->m, *slot);
     if (*slot && st->nframes == n &&
         sb_bytes_eq((const char *)st->frames, (const char *)ids, n * sizeof(uint32_t)))
