@@ -50,35 +50,41 @@ static inline void fz_parse_one(sb_parser *p, const char *name, const uint8_t *d
 /* ---- UTF-8 ---------------------------------------------------------------- */
 
 /* Length of the valid UTF-8 sequence at s[i] (strict: no overlongs, no
- * surrogates, <= U+10FFFF), 0 when invalid. cp receives the code point. */
+ * surrogates, <= U+10FFFF), 0 when invalid. cp receives the code point.
+ * Written from the Unicode Standard's table of well-formed byte sequences
+ * (Table 3-7: the allowed range of each byte, by the first), not the way
+ * escape.c decodes (bit masks, then limits on the code point), so that
+ * the oracle does not share that code's mistakes. */
 static inline size_t fz_utf8(const unsigned char *s, size_t n, size_t i, unsigned *cp)
 {
-    unsigned c = s[i];
-    size_t len;
-    unsigned min;
-    if (c < 0x80) {
-        *cp = c;
-        return 1;
-    } else if ((c & 0xe0) == 0xc0) {
-        len = 2, min = 0x80, c &= 0x1f;
-    } else if ((c & 0xf0) == 0xe0) {
-        len = 3, min = 0x800, c &= 0x0f;
-    } else if ((c & 0xf8) == 0xf0) {
-        len = 4, min = 0x10000, c &= 0x07;
-    } else {
-        return 0;
-    }
-    if (n - i < len)
-        return 0;
-    for (size_t k = 1; k < len; k++) {
-        if ((s[i + k] & 0xc0) != 0x80)
+    /* First bytes, the length they start, and the range of the second. */
+    static const struct {
+        unsigned char lo, hi, len, second_lo, second_hi;
+    } rows[] = {
+        {0x00, 0x7f, 1, 0, 0},       {0xc2, 0xdf, 2, 0x80, 0xbf}, {0xe0, 0xe0, 3, 0xa0, 0xbf},
+        {0xe1, 0xec, 3, 0x80, 0xbf}, {0xed, 0xed, 3, 0x80, 0x9f}, {0xee, 0xef, 3, 0x80, 0xbf},
+        {0xf0, 0xf0, 4, 0x90, 0xbf}, {0xf1, 0xf3, 4, 0x80, 0xbf}, {0xf4, 0xf4, 4, 0x80, 0x8f},
+    };
+    unsigned char b = s[i];
+    for (size_t r = 0; r < sizeof(rows) / sizeof(rows[0]); r++) {
+        if (b < rows[r].lo || b > rows[r].hi)
+            continue;
+        size_t len = rows[r].len;
+        if (n - i < len)
             return 0;
-        c = (c << 6) | (s[i + k] & 0x3f);
+        if (len > 1 && (s[i + 1] < rows[r].second_lo || s[i + 1] > rows[r].second_hi))
+            return 0;
+        for (size_t k = 2; k < len; k++)
+            if (s[i + k] < 0x80 || s[i + k] > 0xbf)
+                return 0;
+        /* The payload bits: 7, 5, 4 or 3 of the first byte, 6 of each other. */
+        unsigned v = b & (len == 1 ? 0x7fu : 0x7fu >> len);
+        for (size_t k = 1; k < len; k++)
+            v = v * 64 + (s[i + k] - 0x80u);
+        *cp = v;
+        return len;
     }
-    if (c < min || c > 0x10ffff || (c >= 0xd800 && c <= 0xdfff))
-        return 0;
-    *cp = c;
-    return len;
+    return 0; /* 80..C1 and F5..FF start nothing */
 }
 
 /* What must never reach a terminal or a rendered ticket raw (escape.c's
