@@ -1,7 +1,7 @@
 /* test_model.c: argument refs (model.h): which receivers are kept as
  * numbers (read from a whole text or from the start of an argument list),
- * their text written back, and what sb_arg_word and sb_arg_same make of
- * them. Hand-written minimal cases. */
+ * their text written back (every length of number), and what sb_arg_word
+ * and sb_arg_same make of them. Hand-written minimal cases. */
 #include "sb_test.h"
 
 #include "stackblame/classify.h"
@@ -69,6 +69,41 @@ static void test_numbers_round_trip(void **state)
         if (sb_arg_number(strings[i], strlen(strings[i]), &packed)) {
             print_error("\"%s\" read as a number\n", strings[i]);
             fail();
+        }
+    }
+}
+
+/* sb_arg_number_text writes whole words of digits: every length of
+ * number and every digit, with and without "?", against snprintf, and no
+ * byte written past the SB_ARG_TEXT_MAX - 1 it may use. */
+static void test_number_text_every_length(void **state)
+{
+    sb_model *m = *state;
+    for (unsigned ndig = 1; ndig <= 16; ndig++) {
+        for (unsigned pat = 0; pat < 4; pat++) {
+            uint64_t v = 0;
+            for (unsigned k = 0; k < ndig; k++) {
+                /* 0-f cycling, all f, a 1 then 0s, the digits of a multiplier */
+                unsigned d = pat == 0   ? (k * 7 + ndig) % 16
+                             : pat == 1 ? 15
+                             : pat == 2 ? (k == 0)
+                                        : (unsigned)(0x9e3779b97f4a7c15ull >> (4 * (k % 16))) & 15;
+                v = v << 4 | d;
+            }
+            if (v >> (4 * ndig - 4) == 0)
+                v |= 1ull << (4 * ndig - 4); /* keep ndig digits: no leading 0 */
+            v &= 0x7fffffffffffffffull;      /* what a packed number holds */
+            for (unsigned mark = 0; mark < 2; mark++) {
+                char want[32], got[32];
+                snprintf(want, sizeof(want), "0x%llx%s", (unsigned long long)v, mark ? "?" : "");
+                memset(got, '#', sizeof(got));
+                uint32_t a = sb_arg_add_number(m, v << 1 | mark);
+                char *end = sb_arg_number_text(m, a, got);
+                assert_int_equal(end - got, strlen(want));
+                assert_memory_equal(got, want, strlen(want));
+                for (size_t i = SB_ARG_TEXT_MAX - 1; i < sizeof(got); i++)
+                    assert_int_equal(got[i], '#');
+            }
         }
     }
 }
@@ -170,6 +205,7 @@ int main(void)
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_model, teardown_model)
     const struct CMUnitTest tests[] = {
         T(test_numbers_round_trip),
+        T(test_number_text_every_length),
         T(test_number_at_the_start_of_a_list),
         T(test_word_as_of_the_text),
         T(test_same_text),
