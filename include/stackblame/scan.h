@@ -163,6 +163,14 @@ static inline bool sb_bytes_eq(const char *a, const char *b, size_t n)
     uint64_t x, y, u, v;
     if (n >= 16) {
 #if SB_SCAN_SSE2
+        if (n <= 32) { /* most names: the first and the last 16 bytes */
+            __m128i a0 = _mm_loadu_si128((const __m128i *)(const void *)a);
+            __m128i b0 = _mm_loadu_si128((const __m128i *)(const void *)b);
+            __m128i a1 = _mm_loadu_si128((const __m128i *)(const void *)(a + n - 16));
+            __m128i b1 = _mm_loadu_si128((const __m128i *)(const void *)(b + n - 16));
+            return _mm_movemask_epi8(
+                       _mm_and_si128(_mm_cmpeq_epi8(a0, b0), _mm_cmpeq_epi8(a1, b1))) == 0xFFFF;
+        }
         for (size_t i = 0;; i += 16) {
             if (i + 16 > n)
                 i = n - 16;

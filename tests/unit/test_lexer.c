@@ -1084,6 +1084,33 @@ static void test_scan_every_byte_at_every_position(void **state)
     }
 }
 
+/* sb_bytes_eq against memcmp: every length from 0 to 70 (the scalar
+ * sizes, one or two overlapping 16-byte loads, the loop), equal and with
+ * one byte changed at each position. Each buffer is allocated to its
+ * exact size, so that a read past it fails under ASan. */
+static void test_bytes_eq_every_length_and_position(void **state)
+{
+    (void)state;
+    for (size_t n = 0; n <= 70; n++) {
+        char *a = malloc(n + 1), *b = malloc(n + 1);
+        assert_non_null(a);
+        assert_non_null(b);
+        for (size_t i = 0; i < n; i++)
+            a[i] = b[i] = (char)('A' + i % 26);
+        assert_true(sb_bytes_eq(a, b, n));
+        for (size_t at = 0; at < n; at++) {
+            b[at] ^= 0x20;
+            if (sb_bytes_eq(a, b, n)) {
+                print_error("%zu bytes, byte %zu differs: read as equal\n", n, at);
+                fail();
+            }
+            b[at] ^= 0x20;
+        }
+        free(a);
+        free(b);
+    }
+}
+
 /* Line numbers and ids: 19 digits are read without an overflow check,
  * the 20th on with one. */
 static void test_line_numbers_past_19_digits(void **state)
@@ -1154,6 +1181,7 @@ int main(void)
         cmocka_unit_test(test_file_tmpl_every_byte),
         cmocka_unit_test(test_headers_taken_by_their_template),
         cmocka_unit_test(test_frame_names_plain),
+        cmocka_unit_test(test_bytes_eq_every_length_and_position),
     };
     return cmocka_run_group_tests_name("lexer", tests, NULL, NULL);
 }
