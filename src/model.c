@@ -150,16 +150,8 @@ const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX]
     return buf;
 }
 
-bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b)
+bool sb_arg_same_text(const sb_model *m, uint32_t a, uint32_t b)
 {
-    if (a == b)
-        return true;
-    if ((a & SB_ARG_NUM) != (b & SB_ARG_NUM))
-        return false; /* a number's text is never kept as a string */
-    if (a & SB_ARG_NUM) {
-        uint32_t i = a & ~SB_ARG_NUM, j = b & ~SB_ARG_NUM;
-        return i < m->nargnums && j < m->nargnums && m->argnums[i] == m->argnums[j];
-    }
     size_t al, bl;
     const char *x = sb_str(m, a, &al), *y = sb_str(m, b, &bl);
     return al == bl && memcmp(x, y, al) == 0;

@@ -155,8 +155,21 @@ const char *sb_arg_text(const sb_model *m, uint32_t a, char buf[SB_ARG_TEXT_MAX]
  * SB_ARG_TEXT_MAX - 1 bytes, nothing for a ref past model.argnums (whose
  * sb_arg_text is ""). Returns where it ends. */
 char *sb_arg_number_text(const sb_model *m, uint32_t a, char *w);
-/* Whether refs a and b have the same text. */
-bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b);
+/* sb_arg_same of two strings a and b. */
+bool sb_arg_same_text(const sb_model *m, uint32_t a, uint32_t b);
+/* Whether refs a and b have the same text. Inline, numbers at least: a
+ * report compares a receiver for every method frame of every goroutine. */
+static inline bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b)
+{
+    if (a == b)
+        return true;
+    if ((a ^ b) & SB_ARG_NUM)
+        return false; /* a number's text is never kept as a string */
+    if (!(a & SB_ARG_NUM))
+        return sb_arg_same_text(m, a, b);
+    uint32_t i = a & ~SB_ARG_NUM, j = b & ~SB_ARG_NUM;
+    return i < m->nargnums && j < m->nargnums && m->argnums[i] == m->argnums[j];
+}
 
 /* The vectors sb_goroutine_arg reads, looked up once for a loop over a
  * goroutine's frames (a report reads them for every goroutine). */
