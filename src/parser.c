@@ -1488,8 +1488,9 @@ static size_t site_lines(sb_parser *p, const char *s, const char *end)
             return 0;
         const sb_site *st = &p->sites[id];
         /* The line's '(' where the site's name ends, before the template
-         * is read: a third of the guesses fail here, and the template is
-         * often out of the cache. sb_lex_frame_at checks it again. */
+         * is read: a third of the guesses fail here, and each had read
+         * the template and checked it first. sb_lex_frame_at checks the
+         * '(' again. */
         if ((size_t)(end - s) <= st->namelen || s[st->namelen] != '(')
             continue;
         const sb_tmpl_memo *h = st->tmpl;

@@ -1092,7 +1092,7 @@ static void test_bytes_eq_every_length_and_position(void **state)
 {
     (void)state;
     for (size_t n = 0; n <= 70; n++) {
-        char *a = malloc(n + 1), *b = malloc(n + 1);
+        char *a = malloc(n ? n : 1), *b = malloc(n ? n : 1);
         assert_non_null(a);
         assert_non_null(b);
         for (size_t i = 0; i < n; i++)

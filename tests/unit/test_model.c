@@ -73,9 +73,9 @@ static void test_numbers_round_trip(void **state)
     }
 }
 
-/* sb_arg_number_text writes whole words of digits: every length of
- * number and every digit, with and without "?", against snprintf, and no
- * byte written past the SB_ARG_TEXT_MAX - 1 it may use. */
+/* sb_arg_number_text against snprintf: every length of number and every
+ * digit, with and without "?", and no byte written past the
+ * SB_ARG_TEXT_MAX - 1 it may use. */
 static void test_number_text_every_length(void **state)
 {
     sb_model *m = *state;
@@ -195,6 +195,7 @@ static void test_same_text(void **state)
     uint32_t s = sb_intern_append(&m->strings, "{0x1}", 5),
              t = sb_intern_append(&m->strings, "{0x1}", 5);
     assert_true(sb_arg_same(m, s, t));
+    assert_false(sb_arg_same(m, s, sb_intern_append(&m->strings, "{0x2}", 5)));
     assert_false(sb_arg_same(m, s, a));
     assert_true(sb_arg_same(m, 0, 0));
     assert_false(sb_arg_same(m, 0, a));
