@@ -957,6 +957,55 @@ static void test_buffer_lines_across_reads(void **state)
     sb_model_free(&c);
 }
 
+/* A function name of 64 KiB or more gets no call site to guess from
+ * (sb_site keeps a name's length in 16 bits): its frames take the memos'
+ * path, and read from the buffer or not, the model is the same. */
+static void test_names_of_64_kib_and_more(void **state)
+{
+    (void)state;
+    char path[] = "/tmp/stackblame-test-XXXXXX";
+    int fd = mkstemp(path);
+    assert_true(fd >= 0);
+    FILE *f = fdopen(fd, "w");
+    assert_non_null(f);
+    static const size_t lens[] = {65535, 65536, 70000};
+    for (unsigned i = 1; i <= 30; i++) {
+        size_t len = lens[i % 3];
+        fprintf(f, "goroutine %u [chan receive]:\nmain.(*T).", i);
+        for (size_t k = strlen("main.(*T)."); k < len; k++)
+            fputc('a' + (int)(k % 26), f);
+        fprintf(f,
+                "(0xc%09x)\n"
+                "\t/src/t.go:%zu +0x1d\n"
+                "main.main()\n"
+                "\t/src/main.go:9 +0x2\n\n",
+                i * 64, len % 100);
+    }
+    assert_int_equal(fclose(f), 0);
+    sb_model a, b;
+    sb_model_init(&a);
+    sb_model_init(&b);
+    parse_file(&a, path, true);
+    parse_file(&b, path, false);
+    unlink(path);
+    assert_int_equal(a.ngoroutines, 30);
+    assert_memory_equal(&a.stats, &b.stats, sizeof(a.stats));
+    assert_int_equal(a.stats.skipped_lines, 0);
+    assert_int_equal(sb_intern_count(&a.stacks), 4); /* three names and the empty stack */
+    assert_same_stack_args(&a, &b);
+    for (size_t i = 0; i < a.ngoroutines; i++) {
+        const sb_goroutine *x = &a.goroutines[i], *y = &b.goroutines[i];
+        assert_int_equal(x->stack, y->stack);
+        assert_int_equal(nframes(&a, x), 2);
+        size_t n;
+        (void)sb_str(&a, frame(&a, x, 0)->func, &n);
+        assert_int_equal(n, lens[(i + 1) % 3]);
+        assert_string_equal(arg(&a, x, 0), arg(&b, y, 0));
+    }
+    sb_model_free(&a);
+    sb_model_free(&b);
+}
+
 int main(void)
 {
 #define T(f) cmocka_unit_test_setup_teardown(f, setup_model, teardown_model)
@@ -995,6 +1044,7 @@ int main(void)
         T(test_go13_dump),
         T(test_no_goroutines),
         T(test_buffer_lines_across_reads),
+        T(test_names_of_64_kib_and_more),
     };
 #undef T
     return cmocka_run_group_tests_name("parser", tests, NULL, NULL);
