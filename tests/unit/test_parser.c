@@ -909,10 +909,9 @@ static void assert_same_stack_args(const sb_model *a, const sb_model *b)
 static void test_buffer_lines_across_reads(void **state)
 {
     (void)state;
-    char path[] = "/tmp/stackblame-test-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
+    char *text;
+    size_t textlen;
+    FILE *f = open_memstream(&text, &textlen);
     assert_non_null(f);
     fputs("SIGQUIT: quit\nPC=0x4671c1 m=0 sigcode=0\n\n", f);
     for (unsigned i = 1; i <= 12000; i++)
@@ -926,6 +925,8 @@ static void test_buffer_lines_across_reads(void **state)
                 "\t/src/main.go:50 +0x45\n\n",
                 i, i % 7, i * 64, i % 5, 20 + i % 3, i * 128, i * 128 - 32);
     assert_int_equal(fclose(f), 0);
+    char *path = temp_file(text, textlen);
+    free(text);
     sb_model a, b, c;
     sb_model_init(&a);
     sb_model_init(&b);
@@ -934,6 +935,7 @@ static void test_buffer_lines_across_reads(void **state)
     parse_file(&b, path, false);
     parse_file_as(&c, path, true, false);
     unlink(path);
+    free(path);
     assert_same_stack_args(&a, &b);
     assert_same_stack_args(&a, &c);
     assert_memory_equal(&a.stats, &c.stats, sizeof(a.stats));
@@ -963,10 +965,9 @@ static void test_buffer_lines_across_reads(void **state)
 static void test_names_of_64_kib_and_more(void **state)
 {
     (void)state;
-    char path[] = "/tmp/stackblame-test-XXXXXX";
-    int fd = mkstemp(path);
-    assert_true(fd >= 0);
-    FILE *f = fdopen(fd, "w");
+    char *text;
+    size_t textlen;
+    FILE *f = open_memstream(&text, &textlen);
     assert_non_null(f);
     static const size_t lens[] = {65535, 65536, 70000};
     for (unsigned i = 1; i <= 30; i++) {
@@ -982,12 +983,15 @@ static void test_names_of_64_kib_and_more(void **state)
                 i * 64, len % 100);
     }
     assert_int_equal(fclose(f), 0);
+    char *path = temp_file(text, textlen);
+    free(text);
     sb_model a, b;
     sb_model_init(&a);
     sb_model_init(&b);
     parse_file(&a, path, true);
     parse_file(&b, path, false);
     unlink(path);
+    free(path);
     assert_int_equal(a.ngoroutines, 30);
     assert_memory_equal(&a.stats, &b.stats, sizeof(a.stats));
     assert_int_equal(a.stats.skipped_lines, 0);
