@@ -53,19 +53,18 @@ const sb_stack *sb_stack_get(const sb_model *m, uint32_t stack_id)
     return &m->stack_info[stack_id];
 }
 
-/* The argument vector id as a pointer and a length. */
-static const uint32_t *argvec(const sb_model *m, uint32_t id, size_t *n)
+uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i)
 {
-    *n = sb_intern_len(&m->argvecs, id) / sizeof(uint32_t);
-    return sb_intern_data(&m->argvecs, id);
-}
-
-void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g)
-{
-    const sb_stack *st = sb_stack_get(m, g->stack);
-    v->whole = argvec(m, st->rep_args, &v->nwhole);
-    v->mine = argvec(m, g->args, &v->nmine);
-    v->theirs = argvec(m, st->rep_own, &v->ntheirs);
+    size_t lo = 0, hi = v->nmethods; /* methods ascend: the k with methods[k] == i */
+    while (lo < hi) {
+        size_t mid = lo + (hi - lo) / 2;
+        if (v->methods[mid] < i)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    uint32_t own = lo < v->nmethods && v->methods[lo] == i ? sb_arg_view_own(v, m, lo) : 0;
+    return own ? own : i < v->nwhole ? v->whole[i] : 0;
 }
 
 uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)

@@ -306,11 +306,9 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
     bool first = true;
     for (uint32_t k = 0; k < st->nmethods; k++) {
         uint32_t i = st->methods[k];
-        if (i >= v.nmine || !v.mine[i])
-            continue; /* nothing of its own kept: it shows the stack's */
-        uint32_t mine = sb_arg_view_get(&v, m, i);
-        if (mine == (i < v.nwhole ? v.whole[i] : 0))
-            continue;
+        uint32_t mine = sb_arg_view_own(&v, m, k);
+        if (!mine || mine == (i < v.nwhole ? v.whole[i] : 0))
+            continue; /* it shows the stack's */
         char *w = sb_out_room(&out->b, 64);
         if (first)
             w = SB_W_LIT(w, ",\"args\":[{\"frame\":");

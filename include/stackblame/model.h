@@ -46,10 +46,11 @@ typedef struct sb_frame {
 typedef struct sb_stack {
     uint32_t nframes;
     const uint32_t *frames;  /* frame ids, innermost first */
-    uint32_t rep_args;       /* argument vector of the first goroutine seen with it */
+    uint32_t rep_args;       /* argument vector of the first goroutine seen with it,
+                              * an argument text per frame */
     uint32_t rep_own;        /* that goroutine's own (its args): the first argument of
                               * each method frame of rep_args, ready to compare */
-    const uint32_t *methods; /* the indexes of its method frames, in order: the only
+    const uint32_t *methods; /* the indexes of its method frames, ascending: the only
                               * frames whose first argument a goroutine keeps */
     uint32_t nmethods;
 } sb_stack;
@@ -71,8 +72,9 @@ typedef struct sb_goroutine {
     uint32_t state;       /* string id of the wait reason/status, without (scan) etc. */
     int32_t wait_minutes; /* -1 when not printed */
     uint32_t stack;       /* stack id */
-    uint32_t args;        /* argument vector id: an argument ref (below) per method frame,
-                           * 0 for the others (their arguments: the stack's rep_args) */
+    uint32_t args;        /* argument vector id: an argument ref (below) per method frame
+                           * of its stack, in the order of sb_stack.methods (the others'
+                           * arguments: the stack's rep_args) */
     uint32_t created_by;  /* frame id of the created-by function, SB_NONE if absent */
     uint32_t count;       /* 1, or the record count of a debug=1 record */
     uint32_t labels;      /* string id of pprof labels, 0 when none */
@@ -174,26 +176,46 @@ static inline bool sb_arg_same(const sb_model *m, uint32_t a, uint32_t b)
 /* The vectors sb_goroutine_arg reads, looked up once for a loop over a
  * goroutine's frames (a report reads them for every goroutine). */
 typedef struct sb_arg_view {
-    /* The stack's, g's own, and the stack's first goroutine's own. */
-    const uint32_t *whole, *mine, *theirs;
-    size_t nwhole, nmine, ntheirs;
+    const uint32_t *whole;   /* the stack's argument texts, one per frame */
+    const uint32_t *mine;    /* g's own first arguments, one per method frame */
+    const uint32_t *theirs;  /* the stack's first goroutine's own, the same way */
+    const uint32_t *methods; /* the stack's method frames (sb_stack.methods) */
+    size_t nwhole, nmine, ntheirs, nmethods;
 } sb_arg_view;
-void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g);
-/* sb_goroutine_arg(m, g, i) of the goroutine v was made for. A goroutine
- * keeps the first argument of its method frames (receivers, lock
- * addresses); where that differs from its stack's first goroutine's, it is
- * what the goroutine shows, else the stack's whole argument list. Inline:
- * a report reads it for every method frame of every goroutine. */
-static inline uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i)
+/* The argument vector id as a pointer and a length. */
+static inline const uint32_t *sb_argvec(const sb_model *m, uint32_t id, size_t *n)
 {
-    uint32_t whole = i < v->nwhole ? v->whole[i] : 0;
-    if (i >= v->nmine || !v->mine[i])
-        return whole;
+    *n = sb_intern_len(&m->argvecs, id) / sizeof(uint32_t);
+    return (const uint32_t *)sb_intern_data(&m->argvecs, id);
+}
+/* Inline: a report makes one for every goroutine. */
+static inline void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g)
+{
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    v->whole = sb_argvec(m, st->rep_args, &v->nwhole);
+    v->mine = sb_argvec(m, g->args, &v->nmine);
+    v->theirs = sb_argvec(m, st->rep_own, &v->ntheirs);
+    v->methods = st->methods;
+    v->nmethods = st->nmethods;
+}
+/* The first argument of its method frame k (frame methods[k]) that the
+ * goroutine v was made for shows as its own, or 0 when it shows its
+ * stack's whole argument text there (sb_goroutine_arg). A goroutine keeps
+ * the first argument of its method frames (receivers, lock addresses);
+ * it is its own where it differs from its stack's first goroutine's.
+ * Inline: a report reads it for every method frame of every goroutine. */
+static inline uint32_t sb_arg_view_own(const sb_arg_view *v, const sb_model *m, size_t k)
+{
+    uint32_t mine = k < v->nmine ? v->mine[k] : 0;
+    if (!mine)
+        return 0;
     /* The same first argument as the stack's own goroutine: its whole
      * list is the one to show. That goroutine's own first arguments are
      * sb_args_first_text of rep_args, already cut. */
-    uint32_t mine = v->mine[i], theirs = i < v->ntheirs ? v->theirs[i] : 0;
-    return theirs == mine || sb_arg_same(m, theirs, mine) ? whole : mine;
+    uint32_t theirs = k < v->ntheirs ? v->theirs[k] : 0;
+    return theirs == mine || sb_arg_same(m, theirs, mine) ? 0 : mine;
 }
+/* sb_goroutine_arg(m, g, i) of the goroutine v was made for. */
+uint32_t sb_arg_view_get(const sb_arg_view *v, const sb_model *m, uint32_t i);
 
 #endif

@@ -484,6 +484,54 @@ static void test_stack_lists_its_method_frames(void **state)
     assert_int_equal(st->nmethods, 0);
 }
 
+/* A goroutine keeps one argument ref per method frame of its stack, in
+ * the order of sb_stack.methods; the frames between show the stack's. */
+static void test_goroutine_keeps_one_ref_per_method_frame(void **state)
+{
+    sb_model *m = *state;
+    const char *g1 = "goroutine 1 [semacquire]:\n"
+                     "sync.(*Mutex).Lock(0xc000010000)\n"
+                     "\t/go/src/sync/mutex.go:81 +0x5d\n"
+                     "main.run(0x3)\n"
+                     "\t/x/main.go:10 +0x1\n"
+                     "main.(*pool).worker(0xc000020000, 0x2)\n"
+                     "\t/x/main.go:20 +0x1\n"
+                     "\n";
+    const char *g2 = "goroutine 2 [semacquire]:\n"
+                     "sync.(*Mutex).Lock(0xc000010000)\n"
+                     "\t/go/src/sync/mutex.go:81 +0x5d\n"
+                     "main.run(0x4)\n"
+                     "\t/x/main.go:10 +0x1\n"
+                     "main.(*pool).worker(0xc000030000, 0x5)\n"
+                     "\t/x/main.go:20 +0x1\n";
+    char text[1024];
+    snprintf(text, sizeof(text), "%s%s", g1, g2);
+    parse(m, text);
+    assert_int_equal(m->ngoroutines, 2);
+    const sb_goroutine *a = gor(m, 0), *b = gor(m, 1);
+    assert_int_equal(a->stack, b->stack);
+    const sb_stack *st = sb_stack_get(m, a->stack);
+    assert_int_equal(st->nmethods, 2);
+    assert_int_equal(sb_intern_len(&m->argvecs, a->args), 2 * sizeof(uint32_t));
+    assert_int_equal(sb_intern_len(&m->argvecs, b->args), 2 * sizeof(uint32_t));
+    assert_int_equal(st->rep_own, a->args);
+    assert_string_equal(arg(m, a, 0), "0xc000010000");
+    assert_string_equal(arg(m, a, 1), "0x3");
+    assert_string_equal(arg(m, a, 2), "0xc000020000, 0x2");
+    /* b: the same lock as a shows a's whole text; its own worker receiver
+     * alone; main.run, a plain function, a's. */
+    assert_string_equal(arg(m, b, 0), "0xc000010000");
+    assert_string_equal(arg(m, b, 1), "0x3");
+    assert_string_equal(arg(m, b, 2), "0xc000030000");
+    assert_int_equal(sb_goroutine_arg(m, b, 3), 0); /* past the last frame */
+    sb_arg_view v;
+    sb_arg_view_init(&v, m, b);
+    assert_int_equal(sb_arg_view_own(&v, m, 0), 0);
+    assert_string_equal(arg(m, b, st->methods[1]), "0xc000030000");
+    assert_int_not_equal(sb_arg_view_own(&v, m, 1), 0);
+    assert_int_equal(sb_arg_view_own(&v, m, 2), 0); /* past the last method frame */
+}
+
 static void test_identical_stacks_interned_once(void **state)
 {
     sb_model *m = *state;
@@ -1032,6 +1080,7 @@ int main(void)
         T(test_truncated_goroutine_at_eof),
         T(test_truncated_created_by_and_bare_header),
         T(test_stack_lists_its_method_frames),
+        T(test_goroutine_keeps_one_ref_per_method_frame),
         T(test_identical_stacks_interned_once),
         T(test_plain_function_args_come_from_the_stack),
         T(test_created_by_pre121_has_no_parent),
