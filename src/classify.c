@@ -473,6 +473,26 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
     out->stacks = sb_xcalloc(out->nstacks, sizeof(*out->stacks));
     for (size_t s = 0; s < out->nstacks; s++)
         classify_stack(&c, (uint32_t)s, &out->stacks[s]);
+    /* Where each stack's goroutines may show a lock address: its
+     * lock-like frames up to the wait frame, innermost first, in
+     * locks[lock_at[s] .. lock_at[s + 1]). Most goroutines share their
+     * stack with many. */
+    uint32_t *lock_at = sb_xcalloc(out->nstacks + 1, sizeof(uint32_t));
+    uint32_t *locks = NULL;
+    size_t nlocks = 0, locks_cap = 0;
+    for (size_t s = 0; s < out->nstacks; s++) {
+        const sb_stack *st = sb_stack_get(m, (uint32_t)s);
+        uint32_t wait = out->stacks[s].wait_frame;
+        lock_at[s] = (uint32_t)nlocks;
+        for (uint32_t f = 0; f < st->nframes && wait != SB_NONE && f <= wait; f++) {
+            const sb_finfo *fi = &c.fi[st->frames[f]];
+            if (fi->wait >= 0 && semantic(fi->wait)) {
+                locks = sb_grow(locks, &locks_cap, nlocks, sizeof(*locks));
+                locks[nlocks++] = f;
+            }
+        }
+    }
+    lock_at[out->nstacks] = (uint32_t)nlocks;
     out->g = sb_xcalloc(m->ngoroutines ? m->ngoroutines : 1, sizeof(*out->g));
     /* The kind of each state string, looked up once: a dump has a few
      * dozen states and can have a million goroutines. */
@@ -482,7 +502,6 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
     for (size_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
         const sb_stack_class *sc = &out->stacks[g->stack];
-        const sb_stack *st = sb_stack_get(m, g->stack);
         sb_gclass *gc = &out->g[i];
         int sk = -1;
         if (g->state < nstrings) {
@@ -494,22 +513,24 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
             sk = state_kinds[g->state];
         }
         gc->kind = goroutine_kind(sk, sc);
+        bool site = sc->site_frame != SB_NONE && sc->site_type;
+        uint32_t lo = lock_at[g->stack], hi = lock_at[g->stack + 1];
+        if (lo == hi && !site)
+            continue;
+        sb_arg_view v;
+        sb_arg_view_init(&v, m, g);
         /* The lock address: the innermost lock-like frame with a plain word. */
-        for (uint32_t f = 0; f < st->nframes && sc->wait_frame != SB_NONE && f <= sc->wait_frame;
-             f++) {
-            const sb_finfo *fi = &c.fi[st->frames[f]];
-            if (fi->wait < 0 || !semantic(fi->wait))
-                continue;
-            if (sb_arg_word(m, sb_goroutine_arg(m, g, f), &gc->addr) && gc->addr) {
+        for (uint32_t k = lo; k < hi; k++) {
+            if (sb_arg_word(m, sb_arg_view_get(&v, m, locks[k]), &gc->addr) && gc->addr) {
                 gc->has_addr = 1;
                 break;
             }
         }
-        if (sc->site_frame != SB_NONE && sc->site_type) {
-            if (sb_arg_word(m, sb_goroutine_arg(m, g, sc->site_frame), &gc->recv) && gc->recv)
-                gc->has_recv = 1;
-        }
+        if (site && sb_arg_word(m, sb_arg_view_get(&v, m, sc->site_frame), &gc->recv) && gc->recv)
+            gc->has_recv = 1;
     }
+    free(lock_at);
+    free(locks);
     free(state_kinds);
     out->nframes = nframes;
     out->frame_type = sb_xcalloc(nframes ? nframes : 1, sizeof(*out->frame_type));

@@ -204,12 +204,14 @@ static bool excluded(const sb_gb *b, uint32_t gi)
            b->m->dumps[g->dump].superseded;
 }
 
-static uint64_t frame_recv(const sb_model *m, const sb_goroutine *g, uint32_t f)
+/* The receiver at frame f of the goroutine view v was made for, 0 when
+ * it is no plain word. */
+static uint64_t frame_recv(const sb_model *m, const sb_arg_view *v, uint32_t f)
 {
-    uint64_t v = 0;
-    if (!sb_arg_word(m, sb_goroutine_arg(m, g, f), &v))
+    uint64_t w = 0;
+    if (!sb_arg_word(m, sb_arg_view_get(v, m, f), &w))
         return 0;
-    return v;
+    return w;
 }
 
 /* --- locks --------------------------------------------------------------- */
@@ -337,6 +339,8 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
         uint32_t skip_site = lock_of[i] != SB_NONE ? sc->site_frame : SB_NONE;
         uint32_t last_type = 0;
         uint32_t sid = g->stack < nstacks ? g->stack : 0;
+        sb_arg_view v; /* made at the first receiver needed */
+        bool have_v = false;
         for (uint32_t k = spot_at[sid]; k < spot_at[sid + 1]; k++) {
             uint32_t f = spots[k];
             if (f == skip_site)
@@ -344,7 +348,11 @@ static void lock_pass(sb_gb *b, uint32_t *lock_of)
             uint32_t fid = st->frames[f];
             uint32_t t = fid < nfids ? fid_type[fid] : 0;
             if (t && t != last_type) {
-                sb_key k1 = key(g->dump, K_TYPE_RECV, t, frame_recv(m, g, f));
+                if (!have_v) {
+                    sb_arg_view_init(&v, m, g);
+                    have_v = true;
+                }
+                sb_key k1 = key(g->dump, K_TYPE_RECV, t, frame_recv(m, &v, f));
                 sb_key k2 = key(g->dump, K_TYPE_ANY, t, 0);
                 idx_add(&inside, &k1, sizeof(k1), i, f);
                 idx_add(&inside, &k2, sizeof(k2), i, f);

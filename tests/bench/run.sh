@@ -169,6 +169,10 @@ measure() { # IN OUT CMD...
 	M_SEC=$(awk -v a="$t0" -v b="$t1" 'BEGIN{printf "%.4f", b-a}')
 	M_RSS=$(tail -n1 "$BENCH_DIR/rss.tmp")
 }
+# cpu_ticks: the steal ticks and all ticks of all CPUs so far (/proc/stat).
+# Steal is time the hypervisor ran something else while this machine's
+# CPUs wanted to run: on a busy host it slows every timed run alike.
+cpu_ticks() { awk '/^cpu /{print $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9; exit}' /proc/stat; }
 median() { sort -g | awk '{v[NR]=$1} END{if(NR==0){print ""} else if(NR%2){print v[(NR+1)/2]} else {printf "%.4f\n", (v[NR/2]+v[NR/2+1])/2}}'; }
 mb() { awk -v b="$1" 'BEGIN{printf "%.1f", b/1e6}'; }
 kb2mb() { [ -n "$1" ] && awk -v k="$1" 'BEGIN{printf "%.1f", k*1024/1e6}' || printf '%s' '-'; }
@@ -183,6 +187,7 @@ if [ "$PANICPARSE" = 1 ]; then
 fi
 
 ROWS=()
+STEAL=()
 ODD=()
 PP_SKIP='' # reason to skip panicparse on the remaining (larger) inputs
 PP_LAST_SEC='' PP_LAST_BYTES=''
@@ -219,6 +224,7 @@ for i in "${!INPUTS[@]}"; do
 
 	# Timed runs, interleaved so drift hits all three alike.
 	wc_t=() sb_t=() sb_r=() in_t=() in_r=()
+	read -r st0 all0 < <(cpu_ticks)
 	for r in $(seq "$RUNS"); do
 		measure /dev/null /dev/null wc -l "$f"
 		wc_t+=("$M_SEC")
@@ -230,6 +236,10 @@ for i in "${!INPUTS[@]}"; do
 		in_t+=("$M_SEC") in_r+=("$M_RSS")
 		log "run $r: wc -l ${wc_t[-1]} s; stackblame file ${sb_t[-1]} s ${sb_r[-1]} KB; stdin ${in_t[-1]} s ${in_r[-1]} KB"
 	done
+	read -r st1 all1 < <(cpu_ticks)
+	steal=$(awk -v s="$((st1 - st0))" -v a="$((all1 - all0))" 'BEGIN{printf "%.1f", a ? 100 * s / a : 0}')
+	STEAL+=("$(mb "$bytes") MB $steal%")
+	log "host steal time during the timed runs: $steal% of all CPUs' time"
 	wc_med=$(printf '%s\n' "${wc_t[@]}" | median)
 	sb_med=$(printf '%s\n' "${sb_t[@]}" | median)
 	sbr_med=$(printf '%s\n' "${sb_r[@]}" | median)
@@ -298,6 +308,7 @@ printf '%s\n' "${ROWS[@]}"
 echo
 echo 'stackblame: `stackblame --format json FILE > /dev/null` (stdin: `< FILE`); ratio = stackblame / `wc -l`;'
 echo 'panicparse: `panicparse -parse=false -rebase=false FILE > /dev/null`; RSS via `/usr/bin/time -f %M`.'
+echo "Host steal time during the timed runs (/proc/stat, all CPUs): $(printf '%s, ' "${STEAL[@]}" | sed 's/, $//')."
 if [ "${#ODD[@]}" -gt 0 ]; then
 	echo
 	echo 'Odd:'
