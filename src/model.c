@@ -25,6 +25,7 @@ void sb_model_free(sb_model *m)
     sb_intern_free(&m->argvecs);
     free(m->stack_info);
     free(m->argnums);
+    free(m->own);
     free(m->goroutines);
     free(m->dumps);
     sb_arena_free(&m->arena);

@@ -222,11 +222,9 @@ struct sb_parser {
     sb_memo state_memo, *state_of;
     sb_site *sites; /* by frame id */
     size_t sites_cap;
-    /* The last goroutine's own argument refs (sb_goroutine.args) and their
-     * vector id; own is the next goroutine's, being made. */
-    uint32_t *prev_args, *own;
-    size_t prev_n, prev_cap, own_cap;
-    uint32_t prev_argvec;
+    /* The last goroutine's own argument refs: how many, and where in
+     * model.own (sb_goroutine.args). */
+    uint32_t prev_n, prev_own;
     bool prev_valid;
     bool no_buffer_lines; /* sb_parser_read_buffer(p, false): every line the long way */
     bool input_stays;     /* sb_parse_input of a whole input (sb_input.whole): its lines stay */
@@ -353,8 +351,6 @@ void sb_parser_free(sb_parser *p)
     free(p->tmpls);
     free(p->sites);
     free(p->headers);
-    free(p->prev_args);
-    free(p->own);
     free(p->is_method);
     ctx_free(&p->c);
     for (size_t i = 0; i < p->nsaved; i++)
@@ -889,25 +885,24 @@ static void finish_goroutine(sb_parser *p)
     }
     /* The goroutine's own: the refs of its stack's method frames only
      * (the others' are 0), a third of its frames in the benchmark's dump;
-     * a ref per frame took 7.5 MB more peak RSS there. */
+     * a ref per frame took 7.5 MB more peak RSS there. The last
+     * goroutine's are shared when they are the same. */
     const sb_stack *st = sb_stack_get(m, g->stack);
-    size_t nm = st->nmethods;
-    p->own = sb_grow(p->own, &p->own_cap, nm, sizeof(uint32_t));
-    for (size_t k = 0; k < nm; k++)
-        p->own[k] = argv[st->methods[k]];
-    if (p->prev_valid && p->prev_n == nm &&
-        memcmp(p->prev_args, p->own, nm * sizeof(uint32_t)) == 0)
-        g->args = p->prev_argvec;
-    else
-        g->args = sb_intern_append(&m->argvecs, p->own, nm * sizeof(uint32_t));
-    uint32_t *swap = p->prev_args;
-    size_t swap_cap = p->prev_cap;
-    p->prev_args = p->own;
-    p->prev_cap = p->own_cap;
-    p->own = swap;
-    p->own_cap = swap_cap;
+    uint32_t nm = st->nmethods;
+    bool same = p->prev_valid && p->prev_n == nm;
+    for (uint32_t k = 0; same && k < nm; k++)
+        same = m->own[p->prev_own + k] == argv[st->methods[k]];
+    if (!same) {
+        if (m->nown + nm > UINT32_MAX)
+            sb_oom(SIZE_MAX); /* 2^32 receivers: far past any memory here */
+        m->own = sb_grow(m->own, &m->own_cap, m->nown + nm, sizeof(uint32_t));
+        for (uint32_t k = 0; k < nm; k++)
+            m->own[m->nown + k] = argv[st->methods[k]];
+        p->prev_own = (uint32_t)m->nown;
+        m->nown += nm;
+    }
+    g->args = p->prev_own;
     p->prev_n = nm;
-    p->prev_argvec = g->args;
     p->prev_valid = true;
     if (new_stack)
         m->stack_info[g->stack].rep_own = g->args;

@@ -72,9 +72,9 @@ typedef struct sb_goroutine {
     uint32_t state;       /* string id of the wait reason/status, without (scan) etc. */
     int32_t wait_minutes; /* -1 when not printed */
     uint32_t stack;       /* stack id */
-    uint32_t args;        /* argument vector id: an argument ref (below) per method frame
-                           * of its stack, in the order of sb_stack.methods (the others'
-                           * arguments: the stack's rep_args) */
+    uint32_t args;        /* its own: where in model.own its argument refs (below) start,
+                           * one per method frame of its stack in the order of
+                           * sb_stack.methods (the others' arguments: the stack's rep_args) */
     uint32_t created_by;  /* frame id of the created-by function, SB_NONE if absent */
     uint32_t count;       /* 1, or the record count of a debug=1 record */
     uint32_t labels;      /* string id of pprof labels, 0 when none */
@@ -117,8 +117,9 @@ typedef struct sb_model {
     sb_intern strings; /* function names, files, args, states, labels */
     sb_intern frames;  /* sb_frame blobs */
     sb_intern stacks;  /* frame-id vectors */
-    sb_intern argvecs; /* argument vectors: a stack's (string ids) interned, a goroutine's
-                        * (argument refs) appended */
+    sb_intern argvecs; /* a stack's argument texts (string ids), interned */
+    uint32_t *own;     /* goroutines' own argument refs, one after another (sb_goroutine.args) */
+    size_t nown, own_cap;
     uint64_t *argnums; /* numbers of argument refs: value << 1 | 1 when printed with '?' */
     size_t nargnums, argnums_cap;
     sb_stack *stack_info; /* indexed by stack id */
@@ -182,19 +183,21 @@ typedef struct sb_arg_view {
     const uint32_t *methods; /* the stack's method frames (sb_stack.methods) */
     size_t nwhole, nmine, ntheirs, nmethods;
 } sb_arg_view;
-/* The argument vector id as a pointer and a length. */
-static inline const uint32_t *sb_argvec(const sb_model *m, uint32_t id, size_t *n)
+/* The n own argument refs at model.own[at], *got of them: n, or 0 past
+ * the end. */
+static inline const uint32_t *sb_own_refs(const sb_model *m, uint32_t at, uint32_t n, size_t *got)
 {
-    *n = sb_intern_len(&m->argvecs, id) / sizeof(uint32_t);
-    return (const uint32_t *)sb_intern_data(&m->argvecs, id);
+    *got = at <= m->nown && m->nown - at >= n ? n : 0;
+    return *got ? m->own + at : NULL;
 }
 /* Inline: a report makes one for every goroutine. */
 static inline void sb_arg_view_init(sb_arg_view *v, const sb_model *m, const sb_goroutine *g)
 {
     const sb_stack *st = sb_stack_get(m, g->stack);
-    v->whole = sb_argvec(m, st->rep_args, &v->nwhole);
-    v->mine = sb_argvec(m, g->args, &v->nmine);
-    v->theirs = sb_argvec(m, st->rep_own, &v->ntheirs);
+    v->nwhole = sb_intern_len(&m->argvecs, st->rep_args) / sizeof(uint32_t);
+    v->whole = (const uint32_t *)sb_intern_data(&m->argvecs, st->rep_args);
+    v->mine = sb_own_refs(m, g->args, st->nmethods, &v->nmine);
+    v->theirs = sb_own_refs(m, st->rep_own, st->nmethods, &v->ntheirs);
     v->methods = st->methods;
     v->nmethods = st->nmethods;
 }

@@ -175,6 +175,19 @@ static void check_model(const sb_model *m)
             abort();
         }
         const sb_stack *st = sb_stack_get(m, g->stack);
+        /* Its own refs: one per method frame, in model.own. */
+        if (g->args > m->nown || m->nown - g->args < st->nmethods) {
+            fprintf(stderr, "goroutine %zu: own refs [%u,+%u) beyond %zu\n", i, g->args,
+                    st->nmethods, m->nown);
+            abort();
+        }
+        for (uint32_t k = 0; k < st->nmethods; k++) {
+            if (st->methods[k] >= st->nframes || (k && st->methods[k] <= st->methods[k - 1])) {
+                fprintf(stderr, "stack %u: method frame %u at %u out of order\n", g->stack, k,
+                        st->methods[k]);
+                abort();
+            }
+        }
         for (uint32_t k = 0; k < st->nframes; k++) {
             if (st->frames[k] >= nframes) {
                 fprintf(stderr, "stack %u frame %u: id %u >= %zu\n", g->stack, k, st->frames[k],
@@ -222,7 +235,9 @@ static void check_same_model(const sb_model *a, const sb_model *b, const char *h
     same_blobs(&a->frames, &b->frames, "frames", how);
     same_blobs(&a->stacks, &b->stacks, "stacks", how);
     same_blobs(&a->argvecs, &b->argvecs, "argument", how);
-    bool same = a->nargnums == b->nargnums &&
+    bool same = a->nown == b->nown &&
+                (a->nown == 0 || memcmp(a->own, b->own, a->nown * sizeof(*a->own)) == 0) &&
+                a->nargnums == b->nargnums &&
                 (a->nargnums == 0 ||
                  memcmp(a->argnums, b->argnums, a->nargnums * sizeof(*a->argnums)) == 0) &&
                 a->ndumps == b->ndumps && a->ngoroutines == b->ngoroutines &&
