@@ -952,6 +952,26 @@ static void assert_same_stack_args(const sb_model *a, const sb_model *b)
     }
 }
 
+/* Writes the len bytes at text (open_memstream's, freed here) to a
+ * temporary file and parses it into a from the buffer and into b line by
+ * line, and, when c is given, into c from the buffer of a file read, not
+ * mapped. */
+static void parse_written(char *text, size_t len, sb_model *a, sb_model *b, sb_model *c)
+{
+    char *path = temp_file(text, len);
+    free(text);
+    sb_model_init(a);
+    sb_model_init(b);
+    parse_file(a, path, true);
+    parse_file(b, path, false);
+    if (c) {
+        sb_model_init(c);
+        parse_file_as(c, path, true, false);
+    }
+    unlink(path);
+    free(path);
+}
+
 /* A 2.6 MB file (the reader takes 1 MiB at a time): frame and file lines
  * read straight from the buffer, also where a line straddles two reads,
  * give the model the line-by-line path gives. Go 1.19 SIGQUIT shapes. */
@@ -974,17 +994,8 @@ static void test_buffer_lines_across_reads(void **state)
                 "\t/src/main.go:50 +0x45\n\n",
                 i, i % 7, i * 64, i % 5, 20 + i % 3, i * 128, i * 128 - 32);
     assert_int_equal(fclose(f), 0);
-    char *path = temp_file(text, textlen);
-    free(text);
     sb_model a, b, c;
-    sb_model_init(&a);
-    sb_model_init(&b);
-    sb_model_init(&c);
-    parse_file(&a, path, true);
-    parse_file(&b, path, false);
-    parse_file_as(&c, path, true, false);
-    unlink(path);
-    free(path);
+    parse_written(text, textlen, &a, &b, &c);
     assert_same_stack_args(&a, &b);
     assert_same_stack_args(&a, &c);
     assert_memory_equal(&a.stats, &c.stats, sizeof(a.stats));
@@ -1032,15 +1043,8 @@ static void test_names_of_64_kib_and_more(void **state)
                 i * 64, len % 100);
     }
     assert_int_equal(fclose(f), 0);
-    char *path = temp_file(text, textlen);
-    free(text);
     sb_model a, b;
-    sb_model_init(&a);
-    sb_model_init(&b);
-    parse_file(&a, path, true);
-    parse_file(&b, path, false);
-    unlink(path);
-    free(path);
+    parse_written(text, textlen, &a, &b, NULL);
     assert_int_equal(a.ngoroutines, 30);
     assert_memory_equal(&a.stats, &b.stats, sizeof(a.stats));
     assert_int_equal(a.stats.skipped_lines, 0);
