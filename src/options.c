@@ -32,6 +32,9 @@ void sb_options_usage(FILE *out)
         "                          (format in stackblame(1))\n"
         "      --fail-deadlock     exit 1 when a deadlock cycle is found\n"
         "      --fail-blocked=N    exit 1 when a chain blocks at least N goroutines\n"
+        "      --fail-stuck        exit 1 when a goroutine is found stuck for good (a leak,\n"
+        "                          a lock nobody holds, a self-deadlock, a stall)\n"
+        "                          (--fail-* count findings of medium or high confidence)\n"
         "\n"
         "Input:\n"
         "      --label=NAME        label for dumps whose lines carry no process name\n"
@@ -60,7 +63,8 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         OPT_RULES,
         OPT_FROM,
         OPT_FAIL_DEADLOCK,
-        OPT_FAIL_BLOCKED
+        OPT_FAIL_BLOCKED,
+        OPT_FAIL_STUCK
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -75,6 +79,7 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         {"from", required_argument, NULL, OPT_FROM},
         {"fail-deadlock", no_argument, NULL, OPT_FAIL_DEADLOCK},
         {"fail-blocked", required_argument, NULL, OPT_FAIL_BLOCKED},
+        {"fail-stuck", no_argument, NULL, OPT_FAIL_STUCK},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -134,6 +139,9 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
             break;
         case OPT_FAIL_DEADLOCK:
             o->fail_deadlock = true;
+            break;
+        case OPT_FAIL_STUCK:
+            o->fail_stuck = true;
             break;
         case OPT_FAIL_BLOCKED: {
             char *end;

@@ -172,6 +172,7 @@ typedef struct sb_pctx {
     uint32_t created_func;
     sb_pframe created;
     bool in_ancestor;
+    bool leak_reported; /* a leak checker's report names the next goroutine */
     /* Argument text of the goroutine's frames: interned only if its stack
      * turns out to be new (a stack's first goroutine shows its arguments). */
     char *argtext;
@@ -488,8 +489,9 @@ static void announce_dump(sb_parser *p, enum sb_dump_origin origin, sb_span text
     }
 }
 
-/* Whether a function is a method: its receiver (first argument) names the
- * object that owns a lock, so its arguments are kept per goroutine. */
+/* Whether a function's first argument is kept per goroutine: a method's
+ * receiver names the object that owns a lock, a channel operation's first
+ * argument is the channel (sb_func_keeps_arg). */
 static bool func_is_method(sb_parser *p, uint32_t func)
 {
     if (func >= p->is_method_cap) {
@@ -498,9 +500,9 @@ static bool func_is_method(sb_parser *p, uint32_t func)
         memset(p->is_method + old, 0, p->is_method_cap - old);
     }
     if (!p->is_method[func]) {
-        size_t n, tl;
+        size_t n;
         const char *name = sb_str(p->m, func, &n);
-        p->is_method[func] = sb_func_type(name, n, &tl) ? 2 : 1;
+        p->is_method[func] = sb_func_keeps_arg(name, n) ? 2 : 1;
     }
     return p->is_method[func] == 2;
 }
@@ -724,6 +726,9 @@ static void begin_goroutine(sb_parser *p, const sb_token *t, uint64_t line_no)
         p->c.g.flags |= SB_G_SCAN;
     if (t->u.header.leaked)
         p->c.g.flags |= SB_G_LEAKED;
+    if (p->c.leak_reported)
+        p->c.g.flags |= SB_G_LEAK_REPORTED;
+    p->c.leak_reported = false;
     if (t->u.header.id_overflow)
         p->c.g.flags |= SB_G_ID_OVERFLOW;
     if (t->u.header.labels.n)
@@ -873,6 +878,7 @@ static void finish_goroutine(sb_parser *p)
         sb_stack *st = &m->stack_info[g->stack];
         st->nframes = (uint32_t)p->c.nfr;
         st->frames = sb_intern_data(&m->stacks, g->stack);
+        st->rep_g = (uint32_t)m->ngoroutines; /* this goroutine's index, once added */
         st->rep_args = sb_intern_put(&m->argvecs, p->args_scratch, bytes);
         uint32_t nm = 0;
         for (size_t i = 0; i < p->c.nfr; i++)
@@ -1210,15 +1216,36 @@ static void feed(sb_parser *p, const sb_token *t, uint32_t known, uint64_t line_
     }
 }
 
+/* A leak checker's line about the goroutine that follows: goleak prints
+ * " Goroutine 8 in state select, with F on top of the stack:" before it,
+ * or "Leaked goroutine: " glued in front of its header. */
+static bool leak_report(sb_span s)
+{
+    static const char top[] = " on top of the stack:";
+    size_t i = 0;
+    while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    return s.n - i > 10 + sizeof(top) - 1 && memcmp(s.p + i, "Goroutine ", 10) == 0 &&
+           memcmp(s.p + s.n - (sizeof(top) - 1), top, sizeof(top) - 1) == 0;
+}
+
 /* One piece of a line (a whole line unless frames were glued behind a tag). */
 static void feed_piece(sb_parser *p, sb_span piece, uint64_t line_no)
 {
     sb_token t;
     uint32_t known;
     lex_expected(p, piece, &t, &known);
+    if (t.kind == SB_TOK_OTHER && leak_report(piece)) {
+        finish_goroutine(p);
+        p->c.leak_reported = true;
+        p->m->stats.known_lines++;
+        return;
+    }
     if (t.kind == SB_TOK_OTHER) {
         /* Text glued in front of a header: "...dumping all stacksgoroutine 1 [". */
         long at = sb_lex_find_header(piece);
+        if (at > 0 && memmem(piece.p, (size_t)at, "Leaked goroutine", 16))
+            p->c.leak_reported = true;
         if (at > 0) {
             sb_span label = {0};
             if (p->px && sb_prefix_detect(p->px, sb_span_make(piece.p, (size_t)at), &label) &&

@@ -86,6 +86,17 @@ void sb_report_dot(FILE *out, const sb_report *r)
         if (key[1] != SB_NONE)
             shown[key[1]] = true;
     }
+    /* Goroutines stuck for good are drawn even when nothing waits on them. */
+    uint8_t *stuck_rule = sb_xcalloc(gs->n ? gs->n : 1, 1);
+    for (size_t k = 0; r->stuck && k < r->stuck->n; k++) {
+        const sb_stuck *st = &r->stuck->v[k];
+        for (uint32_t i = 0; i < st->nmembers && st->conf >= SB_CONF_MEDIUM; i++) {
+            uint32_t gi = group_of[st->members[i]];
+            if (!stuck_rule[gi])
+                stuck_rule[gi] = st->rule;
+            shown[gi] = true;
+        }
+    }
     fputs("digraph stackblame {\n  rankdir=TB;\n  node [shape=box, fontname=\"monospace\", "
           "fontsize=10];\n  edge [fontname=\"sans-serif\", fontsize=9];\n",
           out);
@@ -120,9 +131,13 @@ void sb_report_dot(FILE *out, const sb_report *r)
             uint32_t f = sb_link_frame(m, r->classes, g->first);
             if (f != SB_NONE)
                 dot_func(out, m, sb_frame_get(m, f)->func);
+            if (stuck_rule[gi])
+                fprintf(out, "\\nstuck: %s", sb_infer((enum sb_rule_id)stuck_rule[gi])->name);
             fputc('"', out);
             if (root)
                 fputs(", style=filled, fillcolor=\"#f4cccc\", color=red, penwidth=2", out);
+            else if (stuck_rule[gi])
+                fputs(", style=filled, fillcolor=\"#fce5cd\", color=darkorange", out);
             fputs("];\n", out);
         }
         fputs("  }\n", out);
@@ -161,6 +176,7 @@ void sb_report_dot(FILE *out, const sb_report *r)
     sb_intern_free(&keys);
     sb_arena_free(&arena);
     free(on_chain);
+    free(stuck_rule);
     free(shown);
     free(group_of);
 }

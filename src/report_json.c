@@ -325,6 +325,16 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
     sb_out_putc(&out->b, '}');
 }
 
+/* A debug=1 record has no id: it is named by its number in the profile
+ * (1-based, file order) and its header line. */
+static void put_record(jout *out, const sb_model *m, uint32_t gi)
+{
+    const sb_goroutine *g = &m->goroutines[gi];
+    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        sb_out_printf(&out->b, ",\"record\":%u,\"line\":%" PRIu64,
+                      gi - m->dumps[g->dump].first + 1, g->line_no);
+}
+
 static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
 {
     const sb_model *m = r->m;
@@ -332,6 +342,7 @@ static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
     sb_link l;
     sb_link_get(r, gi, root, &l);
     put_goroutine_id(out, m, g, "goroutine");
+    put_record(out, m, gi);
     put_state(out, m, g);
     if (m->dumps[g->dump].series != SB_NONE)
         sb_out_printf(&out->b, ",\"snapshots\":%u", g->seen);
@@ -356,8 +367,9 @@ static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
                           m->goroutines[t->holder].dump, m->goroutines[t->holder].id);
         else
             sb_out_str(&out->b, "null");
-        sb_out_printf(&out->b, ",\"confidence\":\"%s\",\"waiters\":%" PRIu64,
-                      sb_conf_name((enum sb_conf)t->conf), t->waiters);
+        sb_out_printf(&out->b, ",\"confidence\":\"%s\",\"rule\":\"%s\",\"waiters\":%" PRIu64,
+                      sb_conf_name((enum sb_conf)t->conf),
+                      sb_infer((enum sb_rule_id)t->rule)->name, t->waiters);
     }
     sb_out_str(&out->b, ",\"evidence\":[");
     for (uint32_t k = 0; t && k < t->nev; k++) {
@@ -368,6 +380,56 @@ static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
     sb_out_str(&out->b, "]}}");
 }
 
+/* One stuck finding: its goroutines (records for debug=1), where and on
+ * what they wait, and the rule that names them. */
+static void put_one_stuck(jout *out, const sb_report *r, const sb_stuck *s)
+{
+    const sb_model *m = r->m;
+    const sb_goroutine *first = &m->goroutines[s->members[0]];
+    bool d1 = m->dumps[s->dump].format == SB_FMT_DEBUG1;
+    sb_out_printf(&out->b, "{\"dump\":%u,\"rule\":\"%s\",\"confidence\":\"%s\",\"count\":%" PRIu64,
+                  s->dump, sb_infer((enum sb_rule_id)s->rule)->name,
+                  sb_conf_name((enum sb_conf)s->conf), s->count);
+    sb_out_str(&out->b, d1 ? ",\"records\":[" : ",\"goroutines\":[");
+    for (uint32_t k = 0; k < s->nmembers; k++) {
+        uint32_t gi = s->members[k];
+        if (d1)
+            sb_out_printf(&out->b, "%s{\"record\":%u,\"line\":%" PRIu64 ",\"count\":%u}",
+                          k ? "," : "", gi - m->dumps[s->dump].first + 1,
+                          m->goroutines[gi].line_no, m->goroutines[gi].count);
+        else
+            sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", m->goroutines[gi].id);
+    }
+    sb_out_putc(&out->b, ']');
+    put_state(out, m, first);
+    if (s->max_wait >= 0)
+        sb_out_printf(&out->b, ",\"max_wait_minutes\":%d", s->max_wait);
+    else
+        sb_out_str(&out->b, ",\"max_wait_minutes\":null");
+    sb_out_str(&out->b, ",\"frame\":");
+    if (s->frame != SB_NONE)
+        jstr(out, m, sb_frame_get(m, s->frame)->func);
+    else
+        sb_out_str(&out->b, "null");
+    sb_out_printf(&out->b, ",\"stack\":%u,\"waits_on\":{\"kind\":\"%s\",\"detail\":", first->stack,
+                  sb_wait_kind_name((enum sb_wait_kind)s->kind));
+    jstr(out, m, s->what);
+    sb_out_str(&out->b, ",\"evidence\":");
+    jstr(out, m, s->evidence);
+    sb_out_str(&out->b, "}}");
+}
+
+static void put_stuck(jout *out, const sb_report *r)
+{
+    sb_out_str(&out->b, ",\"stuck\":[");
+    for (size_t k = 0; r->stuck && k < r->stuck->n; k++) {
+        if (k)
+            sb_out_putc(&out->b, ',');
+        put_one_stuck(out, r, &r->stuck->v[k]);
+    }
+    sb_out_putc(&out->b, ']');
+}
+
 static void put_chains(jout *out, const sb_report *r)
 {
     const sb_blame *b = r->blame;
@@ -376,9 +438,13 @@ static void put_chains(jout *out, const sb_report *r)
         const sb_chain *ch = &b->chains[i];
         sb_out_printf(&out->b,
                       "%s{\"blocked\":%" PRIu64
-                      ",\"confidence\":\"%s\",\"transient\":%s,\"max_wait_minutes\":",
+                      ",\"confidence\":\"%s\",\"rule\":\"%s\",\"transient\":%s,"
+                      "\"entries\":%" PRIu64 ",\"entry\":",
                       i ? "," : "", ch->blocked, sb_conf_name((enum sb_conf)ch->conf),
-                      ch->transient ? "true" : "false");
+                      sb_infer((enum sb_rule_id)ch->rule)->name, ch->transient ? "true" : "false",
+                      ch->entries);
+        jstr_or_null(out, r->m, ch->entry);
+        sb_out_str(&out->b, ",\"max_wait_minutes\":");
         if (ch->max_wait >= 0)
             sb_out_printf(&out->b, "%d", ch->max_wait);
         else
@@ -394,7 +460,9 @@ static void put_chains(jout *out, const sb_report *r)
     sb_out_str(&out->b, "],\"cycles\":[");
     for (size_t i = 0; b && i < b->ncycles; i++) {
         const sb_cycle *cy = &b->cycles[i];
-        sb_out_printf(&out->b, "%s{\"dump\":%u,\"goroutines\":[", i ? "," : "", cy->dump);
+        sb_out_printf(&out->b, "%s{\"dump\":%u,\"confidence\":\"%s\",\"rule\":\"%s\",\"goroutines\":[",
+                      i ? "," : "", cy->dump, sb_conf_name((enum sb_conf)cy->conf),
+                      sb_infer((enum sb_rule_id)cy->rule)->name);
         for (uint32_t k = 0; k < cy->n; k++) {
             const sb_goroutine *g = &r->m->goroutines[cy->members[k]];
             if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1) /* records have no id */
@@ -426,13 +494,17 @@ static void put_chains(jout *out, const sb_report *r)
     sb_out_str(&out->b, "],\"leak_suspects\":[");
     for (size_t i = 0; r->series && i < r->series->nleaks; i++) {
         const sb_leak *l = &r->series->leaks[i];
-        sb_out_printf(&out->b, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"counts\":[",
-                      i ? "," : "", l->series, l->last_dump, l->stack);
+        uint32_t ns = r->series->nsnapshots[l->series];
+        sb_out_printf(&out->b,
+                      "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"confidence\":\"%s\",\"counts\":[",
+                      i ? "," : "", l->series, l->last_dump, l->stack,
+                      l->counts[ns - 1] >= l->counts[0] + SB_GROWTH_MIN ? "medium" : "low");
         for (uint32_t k = 0; k < r->series->nsnapshots[l->series]; k++)
             sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", l->counts[k]);
         sb_out_str(&out->b, "]}");
     }
     sb_out_putc(&out->b, ']');
+    put_stuck(out, r);
 }
 
 static void put_report(jout *out, const sb_report *r)

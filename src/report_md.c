@@ -94,13 +94,54 @@ static void md_evidence(FILE *out, const sb_report *r, const sb_target *t)
     }
 }
 
+/* Goroutines that nothing will wake, a list item a finding. */
+static void md_stuck(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    for (size_t k = 0; r->stuck && k < r->stuck->n; k++) {
+        const sb_stuck *s = &r->stuck->v[k];
+        if (k == 0)
+            fputs("\n### Stuck: nothing will wake these\n\n", out);
+        fprintf(out, "%zu. ", k + 1);
+        sb_put_count(out, s->count);
+        fputs(" x ", out);
+        md_goroutine(out, r, s->members[0]);
+        if (s->frame != SB_NONE) {
+            fputs(" in ", out);
+            md_func(out, m, sb_frame_get(m, s->frame)->func);
+        }
+        fprintf(out, " (%s, confidence %s)\n    - ", sb_infer((enum sb_rule_id)s->rule)->name,
+                sb_conf_name((enum sb_conf)s->conf));
+        md(out, m, s->evidence);
+        fputc('\n', out);
+        if (s->nmembers > 1 && m->dumps[s->dump].format != SB_FMT_DEBUG1) {
+            fputs("    - goroutines ", out);
+            for (uint32_t i = 0; i < s->nmembers && i < 20; i++)
+                fprintf(out, i ? ", %" PRIu64 : "%" PRIu64, m->goroutines[s->members[i]].id);
+            if (s->nmembers > 20)
+                fprintf(out, " and %u more", s->nmembers - 20);
+            fputc('\n', out);
+        }
+        md_stack(out, r, s->members[0]);
+    }
+}
+
 void sb_report_markdown(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
     const sb_blame *b = r->blame;
+    const sb_stuck *top = r->stuck && r->stuck->n ? &r->stuck->v[0] : NULL;
     fputs("## stackblame: ", out);
-    if (b->nchains && b->chains[0].transient) {
-        fputs("no stuck goroutines (contention without wait times: may be passing)\n\n", out);
+    if (b->nchains && b->chains[0].conf < SB_CONF_MEDIUM && top && top->conf >= SB_CONF_MEDIUM) {
+        fputs("stuck: ", out);
+        sb_put_count(out, top->count);
+        fputs(" x ", out);
+        md_goroutine(out, r, top->members[0]);
+        fprintf(out, " (%s, confidence %s)\n\n", sb_infer((enum sb_rule_id)top->rule)->name,
+                sb_conf_name((enum sb_conf)top->conf));
+    } else if (b->nchains && b->chains[0].conf < SB_CONF_MEDIUM) {
+        fprintf(out, "nothing surely stuck (the largest chain is of low confidence: %s)\n\n",
+                sb_infer((enum sb_rule_id)b->chains[0].rule)->name);
     } else if (b->nchains) {
         const sb_chain *ch = &b->chains[0];
         fputs("suspected root ", out);
@@ -111,6 +152,13 @@ void sb_report_markdown(FILE *out, const sb_report *r)
                 sb_conf_name((enum sb_conf)ch->conf));
     } else if (b->ncycles) {
         fprintf(out, "%zu deadlock%s\n\n", b->ncycles, b->ncycles == 1 ? "" : "s");
+    } else if (top && top->conf >= SB_CONF_MEDIUM) {
+        fputs("stuck: ", out);
+        sb_put_count(out, top->count);
+        fputs(" x ", out);
+        md_goroutine(out, r, top->members[0]);
+        fprintf(out, " (%s, confidence %s)\n\n", sb_infer((enum sb_rule_id)top->rule)->name,
+                sb_conf_name((enum sb_conf)top->conf));
     } else {
         fputs("no blocking chain found\n\n", out);
     }
@@ -128,8 +176,8 @@ void sb_report_markdown(FILE *out, const sb_report *r)
         const sb_chain *ch = &b->chains[c];
         fprintf(out, "\n### Chain %zu: blocks ", c + 1);
         sb_put_count(out, ch->blocked);
-        fprintf(out, " goroutine%s, confidence %s\n\n", ch->blocked == 1 ? "" : "s",
-                sb_conf_name((enum sb_conf)ch->conf));
+        fprintf(out, " goroutine%s, confidence %s (%s)\n\n", ch->blocked == 1 ? "" : "s",
+                sb_conf_name((enum sb_conf)ch->conf), sb_infer((enum sb_rule_id)ch->rule)->name);
         for (uint32_t k = 0; k < ch->nlinks; k++) {
             sb_link l;
             sb_link_get(r, ch->links[k], k + 1 == ch->nlinks, &l);
@@ -151,7 +199,8 @@ void sb_report_markdown(FILE *out, const sb_report *r)
             if (t && (!l.root || t->holder == SB_NONE)) {
                 fputs("    - waits for ", out);
                 md(out, m, t->what);
-                fprintf(out, " (confidence %s)\n", sb_conf_name((enum sb_conf)t->conf));
+                fprintf(out, " (confidence %s, %s)\n", sb_conf_name((enum sb_conf)t->conf),
+                        sb_infer((enum sb_rule_id)t->rule)->name);
                 md_evidence(out, r, t);
             } else if (l.root) {
                 fprintf(out, "    - waits on: %s", sb_wait_kind_name((enum sb_wait_kind)l.kind));
@@ -166,7 +215,8 @@ void sb_report_markdown(FILE *out, const sb_report *r)
     }
     for (size_t c = 0; c < b->ncycles; c++) {
         const sb_cycle *cy = &b->cycles[c];
-        fprintf(out, "\n### Deadlock %zu\n\n", c + 1);
+        fprintf(out, "\n### Deadlock %zu (confidence %s, %s)\n\n", c + 1,
+                sb_conf_name((enum sb_conf)cy->conf), sb_infer((enum sb_rule_id)cy->rule)->name);
         for (uint32_t k = 0; k < cy->n; k++) {
             sb_link l;
             sb_link_get(r, cy->members[k], false, &l);
@@ -187,4 +237,5 @@ void sb_report_markdown(FILE *out, const sb_report *r)
             md_stack(out, r, l.g);
         }
     }
+    md_stuck(out, r);
 }

@@ -48,6 +48,8 @@ static void put_dump_name(FILE *out, const sb_report *r, uint32_t di)
 #define C_RED            "\033[1;31m"
 #define C_CYAN           "\033[36m"
 #define MAX_CHAINS_SHOWN 3
+#define MAX_WAYS_SHOWN   4
+#define MAX_STUCK_SHOWN  10
 
 /* "[syscall, 1595 min, locked to thread]" */
 static void put_state(FILE *out, const sb_report *r, const sb_goroutine *g)
@@ -149,18 +151,18 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
     const char *who = sb_wait_is_lock((enum sb_wait_kind)t->kind) ? "suspected holder"
                       : t->kind == SB_WAIT_RPC                    ? "served by"
                                                                   : "started";
+    const char *conf = sb_conf_name((enum sb_conf)t->conf);
+    const char *rule = sb_infer((enum sb_rule_id)t->rule)->name;
     if (t->holder != SB_NONE && m->dumps[m->goroutines[t->holder].dump].format == SB_FMT_DEBUG1)
-        fprintf(out, ": %s the record at line %llu (confidence %s)\n", who,
-                (unsigned long long)m->goroutines[t->holder].line_no,
-                sb_conf_name((enum sb_conf)t->conf));
+        fprintf(out, ": %s the record at line %llu (%s, %s)\n", who,
+                (unsigned long long)m->goroutines[t->holder].line_no, conf, rule);
     else if (t->holder != SB_NONE)
-        fprintf(out, ": %s g %llu (confidence %s)\n", who,
-                (unsigned long long)m->goroutines[t->holder].id,
-                sb_conf_name((enum sb_conf)t->conf));
+        fprintf(out, ": %s g %llu (%s, %s)\n", who,
+                (unsigned long long)m->goroutines[t->holder].id, conf, rule);
     else if (sb_wait_is_lock((enum sb_wait_kind)t->kind))
-        fputs(": holder not found; the waiters queue behind the oldest one\n", out);
+        fprintf(out, ": holder not found; the waiters queue behind the oldest one (%s)\n", rule);
     else
-        fputs(": not in the input\n", out);
+        fprintf(out, ": not in the input (%s)\n", rule);
     put_evidence(out, r, t, "         ");
 }
 
@@ -171,8 +173,15 @@ static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t 
     fprintf(out, " goroutine%s", ch->blocked == 1 ? "" : "s");
     if (ch->max_wait >= 0)
         fprintf(out, " for up to %d min", ch->max_wait);
-    fprintf(out, ", confidence %s%s\n", sb_conf_name((enum sb_conf)ch->conf),
-            ch->transient ? " (no wait times printed: may be passing contention)" : "");
+    fprintf(out, ", confidence %s (%s)\n", sb_conf_name((enum sb_conf)ch->conf),
+            sb_infer((enum sb_rule_id)ch->rule)->name);
+    fputs("  way in: ", out);
+    if (ch->entry)
+        put_func_short(out, r->m, ch->entry);
+    fputs(" (", out);
+    sb_put_count(out, ch->entries);
+    fprintf(out, " goroutine%s)%s\n", ch->entries == 1 ? "" : "s",
+            ch->transient ? "; no wait times printed: may be passing" : "");
     uint32_t prev_dump = SB_NONE;
     for (uint32_t k = 0; k < ch->nlinks; k++) {
         sb_link l;
@@ -209,7 +218,8 @@ static void put_cycles(FILE *out, const sb_report *r)
         }
         fputs(" in ", out);
         put_dump_name(out, r, cy->dump);
-        fputc('\n', out);
+        fprintf(out, " (confidence %s, %s)\n", sb_conf_name((enum sb_conf)cy->conf),
+                sb_infer((enum sb_rule_id)cy->rule)->name);
         for (uint32_t k = 0; k < cy->n; k++) {
             sb_link l;
             sb_link_get(r, cy->members[k], false, &l);
@@ -242,52 +252,166 @@ static void put_leaks(FILE *out, const sb_report *r)
     }
 }
 
-static void put_summary(FILE *out, const sb_report *r)
+/* The top chain's root, with every way into it (its chains' entries). */
+static void put_root(FILE *out, const sb_report *r, const sb_chain *ch)
 {
     const sb_blame *b = r->blame;
-    if (!b)
-        return;
-    if (b->nchains == 0 && b->ncycles == 0) {
-        fputs("\nNo goroutine blocks others: no lock, call or child wait leads to a holder.\n",
-              out);
-        return;
+    sb_link l;
+    sb_link_get(r, ch->links[ch->nlinks - 1], true, &l);
+    const sb_goroutine *g = &r->m->goroutines[l.g];
+    fputc('\n', out);
+    color(out, r, C_BOLD);
+    fputs("Suspected root: ", out);
+    put_dump_name(out, r, g->dump);
+    if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1)
+        fprintf(out, " record at line %llu ", (unsigned long long)g->line_no);
+    else
+        fprintf(out, " goroutine %llu ", (unsigned long long)g->id);
+    color(out, r, C_RESET);
+    put_state(out, r, g);
+    fputs("\n  ", out);
+    put_root_wait(out, r, &l);
+    if (l.frame != SB_NONE) {
+        fputs(" in ", out);
+        put_func_short(out, r->m, sb_frame_get(r->m, l.frame)->func);
     }
-    if (b->nchains && b->chains[0].transient) {
-        fputs("\nNo stuck goroutines: the largest chain below blocks ", out);
-        sb_put_count(out, b->chains[0].blocked);
-        fputs(" but no goroutine in it has waited a minute; it may be passing contention.\n", out);
-    } else if (b->nchains) {
-        const sb_chain *ch = &b->chains[0];
-        sb_link l;
-        sb_link_get(r, ch->links[ch->nlinks - 1], true, &l);
-        const sb_goroutine *g = &r->m->goroutines[l.g];
+    fputs("\n  blocks ", out);
+    sb_put_count(out, ch->blocked);
+    fprintf(out, " goroutine%s (confidence: %s)", ch->blocked == 1 ? "" : "s",
+            sb_conf_name((enum sb_conf)ch->conf));
+    size_t ways = 0;
+    for (size_t i = 0; i < b->nchains; i++)
+        ways += b->chains[i].links[b->chains[i].nlinks - 1] == l.g;
+    if (ways > 1) {
+        fprintf(out, ", %zu ways in:", ways);
+        size_t shown = 0;
+        for (size_t i = 0; i < b->nchains && shown < MAX_WAYS_SHOWN; i++) {
+            const sb_chain *c = &b->chains[i];
+            if (c->links[c->nlinks - 1] != l.g)
+                continue;
+            fputs(shown++ ? ", " : " ", out);
+            if (c->entry)
+                put_func_short(out, r->m, c->entry);
+            fputs(" (", out);
+            sb_put_count(out, c->entries);
+            fputc(')', out);
+        }
+        if (ways > shown)
+            fprintf(out, " and %zu more", ways - shown);
+    }
+    fputc('\n', out);
+}
+
+/* The most certain of the findings leads: a chain, a deadlock, or a
+ * goroutine stuck by itself. */
+static void put_headline(FILE *out, const sb_report *r)
+{
+    const sb_blame *b = r->blame;
+    uint8_t chain = b->nchains ? b->chains[0].conf : SB_CONF_NONE;
+    uint8_t cycle = SB_CONF_NONE, stuck = SB_CONF_NONE;
+    for (size_t i = 0; i < b->ncycles; i++)
+        if (b->cycles[i].conf > cycle)
+            cycle = b->cycles[i].conf;
+    if (r->stuck && r->stuck->n)
+        stuck = r->stuck->v[0].conf;
+    if (chain >= SB_CONF_MEDIUM && chain > cycle && chain >= stuck) {
+        put_root(out, r, &b->chains[0]);
+    } else if (cycle >= SB_CONF_MEDIUM && cycle >= stuck) {
+        fprintf(out, "\nDeadlock: %zu cycle%s of goroutines waiting for each other, below.\n",
+                b->ncycles, b->ncycles == 1 ? "" : "s");
+    } else if (stuck >= SB_CONF_MEDIUM) {
+        const sb_stuck *s = &r->stuck->v[0];
         fputc('\n', out);
         color(out, r, C_BOLD);
-        fputs("Suspected root: ", out);
-        put_dump_name(out, r, g->dump);
-        if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1)
-            fprintf(out, " record at line %llu ", (unsigned long long)g->line_no);
-        else
-            fprintf(out, " goroutine %llu ", (unsigned long long)g->id);
+        fputs("Stuck: ", out);
         color(out, r, C_RESET);
-        put_state(out, r, g);
-        fputs("\n  ", out);
-        put_root_wait(out, r, &l);
-        if (l.frame != SB_NONE) {
-            fputs(" in ", out);
-            put_func_short(out, r->m, sb_frame_get(r->m, l.frame)->func);
-        }
-        fputs("\n  blocks ", out);
-        sb_put_count(out, ch->blocked);
-        fprintf(out, " goroutine%s (confidence: %s)\n", ch->blocked == 1 ? "" : "s",
-                sb_conf_name((enum sb_conf)ch->conf));
+        sb_put_count(out, s->count);
+        fputs(" goroutine", out);
+        fputs(s->count == 1 ? " in " : "s in ", out);
+        if (s->frame != SB_NONE)
+            put_func_short(out, r->m, sb_frame_get(r->m, s->frame)->func);
+        fprintf(out, " (%s, confidence %s)\n  ", sb_infer((enum sb_rule_id)s->rule)->name,
+                sb_conf_name((enum sb_conf)s->conf));
+        put_str(out, r->m, s->evidence);
+        fputc('\n', out);
+    } else if (b->nchains) {
+        fputs("\nNothing is surely stuck: the largest chain below blocks ", out);
+        sb_put_count(out, b->chains[0].blocked);
+        fprintf(out, " at low confidence (%s).\n",
+                sb_infer((enum sb_rule_id)b->chains[0].rule)->name);
+    } else if (b->ncycles || (r->stuck && r->stuck->n)) {
+        fputs("\nNothing is surely stuck: the findings below are of low confidence.\n", out);
+    } else {
+        fputs("\nNo goroutine blocks others, and none looks stuck.\n", out);
     }
-    for (size_t i = 0; i < b->nchains && i < MAX_CHAINS_SHOWN; i++)
-        put_chain(out, r, &b->chains[i], i);
-    if (b->nchains > MAX_CHAINS_SHOWN)
-        fprintf(out, "\n... %zu more chains (--format json lists all)\n",
-                b->nchains - MAX_CHAINS_SHOWN);
+}
+
+/* The top chains, and past them any that starts at a loop the service's
+ * health rests on (the PLEG relist). */
+static void put_chains(FILE *out, const sb_report *r)
+{
+    const sb_blame *b = r->blame;
+    size_t hidden = 0;
+    for (size_t i = 0; i < b->nchains; i++) {
+        if (i < MAX_CHAINS_SHOWN || b->chains[i].critical)
+            put_chain(out, r, &b->chains[i], i);
+        else
+            hidden++;
+    }
+    if (hidden)
+        fprintf(out, "\n... %zu more chain%s (--format json lists all)\n", hidden,
+                hidden == 1 ? "" : "s");
+}
+
+/* Goroutines that nothing will wake, a finding a line, then its evidence. */
+static void put_stuck(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    for (size_t k = 0; r->stuck && k < r->stuck->n && k < MAX_STUCK_SHOWN; k++) {
+        const sb_stuck *s = &r->stuck->v[k];
+        const sb_goroutine *g = &m->goroutines[s->members[0]];
+        if (k == 0) {
+            color(out, r, C_BOLD);
+            fputs("\nStuck: nothing will wake these\n", out);
+            color(out, r, C_RESET);
+        }
+        fputs("  ", out);
+        sb_put_count(out, s->count);
+        fputs(" x ", out);
+        put_dump_name(out, r, s->dump);
+        fputs("  ", out);
+        put_state(out, r, g);
+        fputs("  ", out);
+        if (s->frame != SB_NONE)
+            put_func_short(out, m, sb_frame_get(m, s->frame)->func);
+        fprintf(out, "  (%s, %s)\n", sb_infer((enum sb_rule_id)s->rule)->name,
+                sb_conf_name((enum sb_conf)s->conf));
+        fputs("      ", out);
+        put_str(out, m, s->evidence);
+        fputc('\n', out);
+        if (m->dumps[s->dump].format != SB_FMT_DEBUG1) {
+            fputs(s->nmembers == 1 ? "      goroutine " : "      goroutines ", out);
+            uint32_t shown = 0;
+            for (; shown < s->nmembers && shown < 8; shown++)
+                fprintf(out, shown ? ", %llu" : "%llu",
+                        (unsigned long long)m->goroutines[s->members[shown]].id);
+            if (s->nmembers > shown)
+                fprintf(out, " (+%u more)", s->nmembers - shown);
+            fputc('\n', out);
+        }
+    }
+    if (r->stuck && r->stuck->n > MAX_STUCK_SHOWN)
+        fprintf(out, "  ... %zu more (--format json lists all)\n", r->stuck->n - MAX_STUCK_SHOWN);
+}
+
+static void put_summary(FILE *out, const sb_report *r)
+{
+    if (!r->blame)
+        return;
+    put_headline(out, r);
+    put_chains(out, r);
     put_cycles(out, r);
+    put_stuck(out, r);
     put_leaks(out, r);
 }
 

@@ -43,7 +43,7 @@ static const char sb_builtin_rules[] =
     "\n"
     "# Library frames: skipped to find the lock site (the first caller of interest).\n"
     "skip - ^runtime\\.\n"
-    "skip - ^(?:internal/)?sync\\.\n"
+    "skip - ^(?:internal/)?sync\\.(?!\\(\\*Once\\))\n"
     "skip - ^sync/atomic\\.\n"
     "skip - ^reflect\\.\n"
     "skip - ^syscall\\.\n"
@@ -51,6 +51,7 @@ static const char sb_builtin_rules[] =
     "skip - ^internal/(?:poll|syscall|runtime)\n"
     "skip - ^os\\.\n"
     "skip - ^os/exec\\.\n"
+    "skip - ^(?:net|io|bufio|crypto/tls|encoding/(?:gob|json|binary))\\.\n"
     "skip - ^time\\.Sleep$\n"
     "skip - ^net/rpc\\.\\(\\*Client\\)\n"
     "skip - ^google\\.golang\\.org/grpc(?:/|\\.)\n"
@@ -77,12 +78,41 @@ static const char sb_builtin_rules[] =
     "dumper - ^runtime\\.Stack$\n"
     "dumper - ^runtime/debug\\.Stack$\n"
     "\n"
-    "# Human names for well-known places (innermost match names a goroutine).\n"
-    "name \"PLEG relist\"         \\.\\(\\*GenericPLEG\\)\\.relist$\n"
-    "name \"kubelet sync loop\"   \\.\\(\\*Kubelet\\)\\.syncLoop$\n"
+    "# Human names for well-known places (innermost match names a goroutine);\n"
+    "# critical: a loop the service's health rests on (its chains are always shown).\n"
+    "critical \"PLEG relist\"       \\.\\(\\*GenericPLEG\\)\\.relist$\n"
+    "critical \"kubelet sync loop\" \\.\\(\\*Kubelet\\)\\.syncLoop$\n"
     "name \"CNI plugin\"          ^github\\.com/containernetworking/cni/pkg/(?:invoke|skel)\\.\n"
     "name \"netlink\"             ^github\\.com/vishvananda/netlink(?:/nl)?\\.\n"
-    "name \"network namespace\"   ^github\\.com/containernetworking/plugins/pkg/ns\\.\n";
+    "name \"network namespace\"   ^github\\.com/containernetworking/plugins/pkg/ns\\.\n"
+    "\n"
+    "# Helpers that run a goroutine's function for it: the goroutine's entry is\n"
+    "# the first frame inside them.\n"
+    "launch - ^testing\\.tRunner$\n"
+    "launch - (?:^|/)errgroup\\.\\(\\*Group\\)\\.(?:Try)?Go\\.func\\d+$\n"
+    "launch - ^k8s\\.io/apimachinery/pkg/util/wait\\.\n"
+    "launch - ^net/http\\.(?:\\(\\*conn\\)\\.serve|serverHandler\\.ServeHTTP|HandlerFunc\\.ServeHTTP"
+    "|\\(\\*ServeMux\\)\\.ServeHTTP)$\n"
+    "\n"
+    "# Names that say a function is its goroutine's own loop (matched against the\n"
+    "# last element of the name): waiting there for work is idle, not stuck.\n"
+    "loop - (?:[.)_]|(?<=[a-z0-9])(?=[A-Z]))(?:[Ll]oop|[Rr]un|[Ss]erve|[Ww]ork(?:er)?"
+    "|[Ll]isten|[Ww]atch|[Pp]oll|[Pp]rocess|[Cc]onsume|[Dd]ispatch|[Pp]ump|[Mm]onitor"
+    "|[Dd]aemon|[Jj]anitor|[Ff]lush|[Tt]ick|[Hh]andle"
+    "|[Ss]tart|[Kk]eep[Aa]live|[Hh]eartbeat|[Dd]istribute|[Ff]orward|[Bb]roadcast"
+    "|[Ss]ubscribe)(?:[A-Z0-9_]\\w*)?(?:\\.func\\d+(?:\\.\\d+)*)?$\n"
+    "\n"
+    "# Methods that stop their object and wait for its goroutines.\n"
+    "stop - \\.(?:\\(\\*\\w+\\)|\\w+)\\.(?:\\w*(?:Stop|Close|Shutdown|Quit|Halt|Terminate|Drain"
+    "|Quiesce|Cancel|Teardown|TearDown)|stop|close|shutdown|quit)\\w*$\n"
+    "\n"
+    "# Lock methods of a project's own lock type (a wrapper above a sync lock).\n"
+    "locker - \\.(?:\\(\\*\\w+(?:\\[[^]]*\\])?\\)|\\w+)\\."
+    "(?:R?Lock|R?lock|LockFunc|RLockFunc|Acquire|acquire)$\n"
+    "\n"
+    "# The testing runner waiting for a test, and a test waiting for its turn.\n"
+    "testrun - ^testing\\.(?:\\(\\*T\\)\\.Run|runTests|RunTests|\\(\\*M\\)\\.Run|tRunner\\.func1)$\n"
+    "parallel - ^testing\\.\\(\\*T\\)\\.Parallel$\n";
 
 const char *sb_rules_builtin(void)
 {
@@ -95,7 +125,9 @@ static const struct {
 } sb_roles[] = {
     {"wait", SB_ROLE_WAIT},     {"skip", SB_ROLE_SKIP},       {"server", SB_ROLE_SERVER},
     {"method", SB_ROLE_METHOD}, {"syscall", SB_ROLE_SYSCALL}, {"runtime", SB_ROLE_RUNTIME},
-    {"dumper", SB_ROLE_DUMPER}, {"name", SB_ROLE_NAME},
+    {"dumper", SB_ROLE_DUMPER}, {"name", SB_ROLE_NAME},         {"launch", SB_ROLE_LAUNCH},
+    {"loop", SB_ROLE_LOOP},     {"stop", SB_ROLE_STOP},           {"locker", SB_ROLE_LOCKER},
+    {"testrun", SB_ROLE_TESTRUN}, {"parallel", SB_ROLE_PARALLEL}, {"critical", SB_ROLE_CRITICAL},
 };
 
 /* Parses rule text; returns false with "SOURCE:LINE: problem" in err. */
@@ -159,7 +191,8 @@ static bool parse_rules(sb_rules *r, const char *text, const char *source, char 
         if (k == sizeof(sb_roles) / sizeof(sb_roles[0])) {
             snprintf(err, errlen,
                      "%s:%u: unknown role '%s' (wait, skip, server, method, syscall, "
-                     "runtime, dumper, name)",
+                     "runtime, dumper, name, critical, launch, loop, stop, locker, testrun, "
+                     "parallel)",
                      source, lineno, role);
             return false;
         }

@@ -1,5 +1,5 @@
 /* analysis.h: the stages after parsing, run in order on a model: series ->
- * classify -> graph -> blame -> groups. One call for the CLI, the fuzzers
+ * classify -> graph -> blame -> stuck -> groups. One call for the CLI, the fuzzers
  * and anyone embedding the library. */
 #ifndef STACKBLAME_ANALYSIS_H
 #define STACKBLAME_ANALYSIS_H
@@ -12,20 +12,23 @@
 #include "stackblame/model.h"
 #include "stackblame/rules.h"
 #include "stackblame/series.h"
+#include "stackblame/stuck.h"
 
 typedef struct sb_analysis {
     sb_series series;
     sb_classes classes;
     sb_graph graph;
     sb_blame blame;
+    sb_stucks stuck;
     sb_groups groups;
 } sb_analysis;
 
 /* from: --from REGEX or NULL; it must compile (see sb_blame_check_regex). */
 void sb_analyze(sb_model *m, sb_rules *rules, const char *from, sb_analysis *a);
 void sb_analysis_free(sb_analysis *a);
-/* 1 when a finding asked for is there, else 0. Chains without wait times
- * (passing contention) never count. */
-int sb_analysis_findings(const sb_analysis *a, bool fail_deadlock, long fail_blocked);
+/* 1 when a finding asked for is there, else 0. Only findings of medium or
+ * high confidence count. */
+int sb_analysis_findings(const sb_analysis *a, bool fail_deadlock, long fail_blocked,
+                         bool fail_stuck);
 
 #endif

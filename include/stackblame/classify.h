@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "stackblame/infer.h"
 #include "stackblame/model.h"
 
 enum sb_wait_kind {
@@ -29,13 +30,32 @@ enum sb_wait_kind {
     SB_WAIT_NKINDS
 };
 
+/* What a stack says of the goroutines that have it (sb_stack_class.roles). */
+enum sb_stack_role {
+    SB_SR_TEST = 1u << 0,     /* runs a test: testing.tRunner calls its function */
+    SB_SR_TESTRUN = 1u << 1,  /* the testing runner waiting for a test (T.Run, runTests) */
+    SB_SR_PARALLEL = 1u << 2, /* a test parked in t.Parallel, waiting for its turn */
+    SB_SR_MAIN = 1u << 3,     /* the program's main goroutine (main.main) */
+    SB_SR_LOOP = 1u << 4,     /* waits in a loop: a for-range, or a name that says so */
+    SB_SR_RECV2 = 1u << 5,    /* receives in a for-range or `v, ok :=` (runtime.chanrecv2) */
+    SB_SR_DRAIN = 1u << 6,    /* RWMutex.Lock waiting for readers to drain */
+    SB_SR_CGO = 1u << 7,      /* inside a cgo call */
+    SB_SR_STOP = 1u << 8,     /* waits inside a Stop/Close-like method (rules: stop) */
+    SB_SR_PANIC = 1u << 10,   /* is panicking: it will signal nothing any more */
+    SB_SR_TOP = 1u << 11,     /* waits in its own function, nothing else on its stack */
+    SB_SR_CRITICAL = 1u << 12, /* its name is a loop the service's health rests on */
+    SB_SR_WRAPPER = 1u << 9,  /* its lock is taken through a project's own lock type */
+};
+
 /* Per stack: what every goroutine with this stack waits on. */
 typedef struct sb_stack_class {
     uint8_t kind;          /* enum sb_wait_kind */
     bool dumper;           /* the goroutine writing the dump (runtime/pprof) */
     uint32_t wait_frame;   /* frame holding the lock address / the wait call, SB_NONE */
     uint32_t site_frame;   /* first caller outside the libraries: the lock site, SB_NONE */
-    uint32_t site_type;    /* string id of the site's receiver type "pkg.(*T)", 0 = not a method */
+    uint32_t site_type;    /* string id of the lock owner's type "pkg.(*T)": the site's, or for
+                            * a closure called in place, its method's; 0 = no method */
+    uint32_t owner_frame;  /* the frame whose receiver is that owner, SB_NONE */
     uint32_t detail;       /* string id: syscall name, RPC method, child process ... */
     uint32_t serves;       /* string id: "Service/Method" this goroutine serves, 0 = none */
     uint32_t serves_frame; /* frame of the handler, SB_NONE */
@@ -43,15 +63,39 @@ typedef struct sb_stack_class {
     uint32_t proto;        /* string id: protocol of an RPC client wait */
     uint32_t name;         /* string id: human name of a well-known loop, 0 = none */
     uint32_t name_frame;
+    uint32_t entry_frame; /* the goroutine's own function: outermost outside launch helpers */
+    uint32_t test_frame;  /* the test function testing.tRunner runs, SB_NONE */
+    uint32_t chan_frame;  /* runtime frame whose first argument is the channel, SB_NONE */
+    uint32_t stop_frame;  /* the Stop/Close-like method it waits in (SB_SR_STOP), SB_NONE */
+    uint32_t inner_frame; /* a library method it waits inside (not sync's or the
+                           * runtime's), whose receiver is the object, SB_NONE */
+    uint32_t roles;       /* enum sb_stack_role */
 } sb_stack_class;
+
+/* What a goroutine's object is (sb_gclass.obj). */
+enum sb_obj_kind { SB_OBJ_NONE, SB_OBJ_CHAN, SB_OBJ_INNER };
 
 /* Per goroutine: what its arguments add. */
 typedef struct sb_gclass {
-    uint8_t kind;  /* enum sb_wait_kind, after the header state is weighed */
-    uint64_t addr; /* lock / WaitGroup / Cond address when printed without `?` */
-    uint64_t recv; /* receiver of the site frame when printed without `?` */
-    uint8_t has_addr, has_recv;
+    uint8_t kind;     /* enum sb_wait_kind, after the header state is weighed */
+    uint8_t quiet;    /* enum sb_rule_id of the healthy shape it shows, 0 = none */
+    uint8_t forever;  /* enum sb_rule_id: blocked forever by construction, 0 = no */
+    bool send : 1;    /* a channel send (the header says "chan send") */
+    bool has_addr : 1, has_recv : 1;
+    uint8_t obj_kind : 2; /* enum sb_obj_kind */
+    uint64_t addr;    /* lock / WaitGroup / Cond address when printed without `?` */
+    uint64_t recv;    /* the owner's receiver (owner_frame) when printed without `?` */
+    uint64_t obj;     /* the channel when a runtime frame prints it, else the receiver of
+                       * a library method it waits inside (a reader's) */
 } sb_gclass;
+
+/* Per dump: what the dump itself says. */
+typedef struct sb_dclass {
+    uint8_t context; /* enum sb_rule_id: test-timeout, all-asleep, or 0 */
+    bool whole;      /* a whole dump (a header, goroutine 1 or a profile), not an excerpt */
+    bool test;       /* a test binary's: a goroutine runs a test */
+    uint32_t live;   /* goroutines of the program's own: not runtime, not the dump writer */
+} sb_dclass;
 
 typedef struct sb_rules sb_rules;
 
@@ -65,7 +109,8 @@ const char *sb_rules_builtin(void);
 typedef struct sb_classes {
     sb_stack_class *stacks; /* indexed by stack id */
     size_t nstacks;
-    sb_gclass *g; /* indexed like model.goroutines */
+    sb_gclass *g;       /* indexed like model.goroutines */
+    sb_dclass *dumps;   /* indexed like model.dumps */
     struct {
         uint32_t off, len; /* the receiver type within the function name, len 0 = none */
     } * frame_type;        /* per frame id */
@@ -81,11 +126,22 @@ const char *sb_wait_kind_name(enum sb_wait_kind k);
 /* Lock-like kinds: waiting for someone to release something. */
 bool sb_wait_is_lock(enum sb_wait_kind k);
 
+/* Whether a goroutine waits on something that may be released: not
+ * running, runnable, a runtime helper or unknown. */
+bool sb_wait_is_blocked(enum sb_wait_kind k);
+
+/* Whether a frame's first argument is kept per goroutine (model.h): a
+ * method's receiver, or the channel of a runtime channel operation. */
+bool sb_func_keeps_arg(const char *func, size_t n);
+
 /* The receiver type of a method name: "pkg/path.(*T).M.func1" -> "pkg/path.(*T)".
  * Returns false for plain functions and closures of plain functions. */
 bool sb_func_type(const char *func, size_t n, size_t *type_len);
 /* A closure: "pkg.F.func1", "pkg.(*T).M.gowrap2". */
 bool sb_func_is_closure(const char *func, size_t n);
+/* The length of the function a closure is defined in: "pkg.F.func2" ->
+ * "pkg.F", "pkg.F.func1.1" -> "pkg.F.func1"; 0 when func is no closure. */
+size_t sb_closure_parent_len(const char *func, size_t n);
 /* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
 const char *sb_func_short(const char *func, size_t n, size_t *short_len);
 /* The first argument of argument ref a (model.h) as a number, as

@@ -33,6 +33,7 @@ enum sb_goroutine_flags {
     SB_G_ANCESTORS = 1u << 6,    /* has [originating from goroutine N] sections */
     SB_G_ID_OVERFLOW = 1u << 7,  /* id did not fit 64 bits */
     SB_G_FRAMES_CUT = 1u << 8,   /* stackblame's own frame limit cut the stack */
+    SB_G_LEAK_REPORTED = 1u << 9, /* a leak checker (goleak) reported it alive after its test */
 };
 
 /* A frame, interned: same function, file and line = same frame id. */
@@ -50,9 +51,12 @@ typedef struct sb_stack {
                               * an argument text per frame */
     uint32_t rep_own;        /* that goroutine's own (its args): the first argument of
                               * each method frame of rep_args, ready to compare */
-    const uint32_t *methods; /* the indexes of its method frames, ascending: the only
+    const uint32_t *methods; /* the indexes of its method frames (and channel
+                              * operations, sb_func_keeps_arg), ascending: the only
                               * frames whose first argument a goroutine keeps */
     uint32_t nmethods;
+    uint32_t rep_g;          /* index of that first goroutine in model.goroutines: its
+                              * rep_args are its own */
 } sb_stack;
 
 /* An argument ref: a string id, or with SB_ARG_NUM set, the index of a

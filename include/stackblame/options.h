@@ -19,6 +19,7 @@ typedef struct sb_options {
     const char *from;         /* --from REGEX */
     bool fail_deadlock;       /* --fail-deadlock: exit 1 on a cycle */
     long fail_blocked;        /* --fail-blocked N: exit 1 on a chain blocking >= N; 0 = off */
+    bool fail_stuck;          /* --fail-stuck: exit 1 on a stuck finding */
     bool stats;               /* --stats */
     bool help, version;
     char **files; /* the inputs; "-" when none was named */

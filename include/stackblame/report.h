@@ -11,6 +11,7 @@
 #include "stackblame/group.h"
 #include "stackblame/series.h"
 #include "stackblame/model.h"
+#include "stackblame/stuck.h"
 #include "stackblame/options.h"
 
 typedef struct sb_report {
@@ -21,6 +22,7 @@ typedef struct sb_report {
     const sb_graph *graph;
     const sb_blame *blame;
     const sb_series *series;
+    const sb_stucks *stuck;
     bool color; /* resolved from --color, NO_COLOR and isatty */
 } sb_report;
 

@@ -18,6 +18,13 @@ enum sb_rule_role {
     SB_ROLE_RUNTIME, /* a goroutine of the runtime's own */
     SB_ROLE_DUMPER,  /* the goroutine writing the dump */
     SB_ROLE_NAME,    /* a human name for a well-known place */
+    SB_ROLE_CRITICAL, /* the same, for a loop the health of the service rests on */
+    SB_ROLE_LAUNCH,  /* runs a goroutine's function for it: not its entry */
+    SB_ROLE_LOOP,    /* a function name that says "my own loop" */
+    SB_ROLE_STOP,    /* a method that stops its object and waits for it */
+    SB_ROLE_LOCKER,  /* a lock method of a project's own lock type */
+    SB_ROLE_TESTRUN, /* the testing runner waiting for a test */
+    SB_ROLE_PARALLEL /* a test waiting for its turn */
 };
 
 typedef struct sb_rule {

@@ -7,6 +7,10 @@
 
 #include "stackblame/model.h"
 
+/* A stack must grow by this many goroutines across the snapshots to be
+ * a leak worth a medium finding: one goroutine more is noise. */
+#define SB_GROWTH_MIN 10
+
 /* A stack whose goroutine count grew from each snapshot to the next. */
 typedef struct sb_leak {
     uint32_t series;

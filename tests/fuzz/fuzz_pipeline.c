@@ -106,6 +106,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r.graph = &an.graph;
     r.blame = &an.blame;
     r.series = &an.series;
+    r.stuck = &an.stuck;
     r.color = (mode & 2) != 0;
 
     size_t n;

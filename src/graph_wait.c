@@ -1,0 +1,1022 @@
+/* graph_wait.c: goroutines that wait for other goroutines (a WaitGroup, a
+ * channel, a select, a Cond): the test runner for its test, a Stop for the
+ * workers of its object, a parent for the children it started, a
+ * goroutine for the one sharing its object. The rules are tried in that
+ * order for each waiter with no target yet; each prefers a candidate that
+ * is itself blocked, and a parent whose children are only idle is a
+ * supervisor, not an incident. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "graph_int.h"
+
+/* Words below this are counts, flags and lengths, not objects. */
+#define MIN_ADDRESS 0x10000ull
+/* An address that more goroutines carry is shared too widely (a context,
+ * a registry) to say which of them the waiter waits for. */
+#define MAX_SHARERS 3
+/* Carriers of one address looked at, at most: one carried by more has a
+ * counterpart among them, and thousands of fellow waiters on one object
+ * must not make each waiter's look linear in their number. */
+#define MAX_CARRIERS 64
+
+typedef struct sb_waitctx {
+    sb_gb *b;
+    sb_index creators; /* (dump, created-by function) and (dump, parent id) -> goroutines */
+    sb_index closures; /* (dump, function F) -> goroutines running a closure of F */
+    sb_index words;    /* (dump, address) -> (goroutine, frame) carrying it */
+    sb_arena arena;
+    sb_intern wanted; /* the addresses the waiters ask about */
+    uint64_t maybe[1024]; /* a bit per hash of a wanted address: most are not */
+    uint32_t *site_func;  /* per stack: the function at its site frame, 0 */
+    sb_intern carrier_keys;   /* (address, how one waits) -> carriers[id - 1] */
+    struct sb_carriers *carriers;
+    size_t carriers_cap;
+    sb_intern funcs;  /* the functions the waiters wait in */
+    sb_index typed;   /* (dump, type of a Stop-like waiter) -> goroutines in its methods */
+} sb_waitctx;
+
+/* How good a candidate is: blocked on something (2) beats running (1),
+ * which beats idle in a healthy shape (0). */
+static int cand_tier(const sb_gb *b, uint32_t g)
+{
+    if (sb_gb_stuck_shape(b, g))
+        return 2;
+    uint8_t k = b->c->g[g].kind;
+    return k == SB_WAIT_RUNNING || k == SB_WAIT_RUNNABLE ? 1 : 0;
+}
+
+static void pick(const sb_gb *b, uint32_t cand, uint32_t *best, int *best_tier)
+{
+    int tier = cand_tier(b, cand);
+    if (sb_gb_ranks_above(b->m, cand, tier, *best, *best_tier)) {
+        *best = cand;
+        *best_tier = tier;
+    }
+}
+
+/* The waiters these rules serve: a WaitGroup, channel, select or Cond
+ * wait with no target yet, not idle in a healthy shape (a worker waiting
+ * for work is not held up by whoever will send it). */
+static bool is_waiter(const sb_gb *b, uint32_t i)
+{
+    uint8_t k = b->c->g[i].kind;
+    return (k == SB_WAIT_WAITGROUP || k == SB_WAIT_CHAN || k == SB_WAIT_SELECT ||
+            k == SB_WAIT_COND) &&
+           b->g->target_of[i] == SB_NONE && !sb_gb_excluded(b, i) && !b->c->g[i].quiet;
+}
+
+/* Whether c waits the same way as gi (same kind, same function): a
+ * fellow waiter, not the one that will end the wait. */
+static bool co_waiter(const sb_waitctx *x, uint32_t gi, uint32_t c)
+{
+    const sb_gb *b = x->b;
+    if (b->c->g[gi].kind != b->c->g[c].kind)
+        return false;
+    uint32_t sa = b->m->goroutines[gi].stack, sd = b->m->goroutines[c].stack;
+    return sa == sd || (x->site_func[sa] && x->site_func[sa] == x->site_func[sd]);
+}
+
+/* Calls fn for every address printed plainly (no '?') in an argument text. */
+static void each_word(const char *s, size_t n, void (*fn)(void *, uint64_t), void *arg)
+{
+    for (size_t i = 0; i + 2 < n; i++) {
+        if (s[i] != '0' || s[i + 1] != 'x' || (i > 0 && (s[i - 1] == 'x' || (s[i - 1] >= '0' && s[i - 1] <= '9'))))
+            continue;
+        uint64_t v = 0;
+        size_t j = i + 2;
+        int digits = 0;
+        for (; j < n && digits <= 16; j++, digits++) {
+            char c = s[j];
+            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
+            if (d < 0)
+                break;
+            v = v << 4 | (uint64_t)d;
+        }
+        if (digits == 0 || digits > 16 || (j < n && s[j] == '?'))
+            continue;
+        if (v >= MIN_ADDRESS)
+            fn(arg, v);
+        i = j - 1;
+    }
+}
+
+/* The argument text of frame f of goroutine gi, when it is its own: the
+ * whole list for its stack's first goroutine, the first argument of a
+ * method or channel frame for the others. */
+static const char *frame_text(const sb_gb *b, uint32_t gi, uint32_t f, size_t *n, char buf[SB_ARG_TEXT_MAX])
+{
+    const sb_model *m = b->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    *n = 0;
+    if (st->rep_g == gi) {
+        uint32_t a = sb_goroutine_arg(m, g, f);
+        return sb_arg_text(m, a, buf, n);
+    }
+    for (uint32_t k = 0; k < st->nmethods; k++)
+        if (st->methods[k] == f) {
+            /* Its own first argument only: a view would show the first
+             * goroutine's whole list where the first arguments agree. */
+            sb_arg_view v;
+            sb_arg_view_init(&v, m, g);
+            return k < v.nmine ? sb_arg_text(m, v.mine[k], buf, n) : "";
+        }
+    return "";
+}
+
+typedef struct {
+    uint64_t *out;
+    size_t n, max;
+} sb_wordlist;
+
+static void list_word(void *arg, uint64_t w)
+{
+    sb_wordlist *l = arg;
+    if (l->n < l->max)
+        l->out[l->n++] = w;
+}
+
+/* The addresses frame f of goroutine gi carries as its own, at most max:
+ * all of them for its stack's first goroutine, else a method's receiver. */
+static size_t frame_words(const sb_gb *b, uint32_t gi, uint32_t f, uint64_t *out, size_t max)
+{
+    const sb_model *m = b->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    if (st->rep_g != gi) {
+        sb_arg_view v;
+        sb_arg_view_init(&v, m, g);
+        for (uint32_t k = 0; k < st->nmethods && k < v.nmine && max; k++) {
+            uint64_t w;
+            if (st->methods[k] == f)
+                return sb_arg_word(m, v.mine[k], &w) && w >= MIN_ADDRESS ? (out[0] = w, 1) : 0;
+        }
+        return 0;
+    }
+    char buf[SB_ARG_TEXT_MAX];
+    size_t n;
+    const char *t = frame_text(b, gi, f, &n, buf);
+    sb_wordlist l = {out, 0, max};
+    each_word(t, n, list_word, &l);
+    return l.n;
+}
+
+typedef struct {
+    sb_waitctx *x;
+    uint32_t g, frame, dump;
+} sb_wordsink;
+
+/* The bit of address w in sb_waitctx.maybe. */
+static uint32_t maybe_bit(uint64_t w)
+{
+    return (uint32_t)((w * 0x9e3779b97f4a7c15ull) >> 48);
+}
+
+static void want_word(void *arg, uint64_t w)
+{
+    sb_wordsink *s = arg;
+    sb_key k = sb_key_make(s->dump, K_WORD, w, 0);
+    sb_intern_put(&s->x->wanted, &k, sizeof(k));
+    uint32_t bit = maybe_bit(w);
+    s->x->maybe[bit >> 6] |= 1ull << (bit & 63);
+}
+
+static void add_word(void *arg, uint64_t w)
+{
+    sb_wordsink *s = arg;
+    uint32_t bit = maybe_bit(w);
+    if (!(s->x->maybe[bit >> 6] & (1ull << (bit & 63))))
+        return;
+    sb_key k = sb_key_make(s->dump, K_WORD, w, 0);
+    if (sb_intern_find(&s->x->wanted, &k, sizeof(k)) != UINT32_MAX)
+        sb_idx_add(&s->x->words, &k, sizeof(k), s->g, s->frame);
+}
+
+/* The frames of a waiter whose arguments name what it waits on: the site
+ * (the waiting function) and a Stop-like caller. */
+static void waiter_frames(const sb_gb *b, uint32_t gi, uint32_t out[2], int *n)
+{
+    const sb_stack_class *sc = &b->c->stacks[b->m->goroutines[gi].stack];
+    *n = 0;
+    if (sc->site_frame != SB_NONE)
+        out[(*n)++] = sc->site_frame;
+    if (sc->stop_frame != SB_NONE && sc->stop_frame != sc->site_frame)
+        out[(*n)++] = sc->stop_frame;
+}
+
+/* The addresses that name what waiter gi waits on: the channel (or the
+ * receiver of the library method it waits in), the WaitGroup or Cond,
+ * the waiting method's receiver. */
+static int object_words(const sb_gb *b, uint32_t gi, uint64_t out[4])
+{
+    const sb_gclass *gc = &b->c->g[gi];
+    int n = 0;
+    if (gc->obj_kind && gc->obj >= MIN_ADDRESS)
+        out[n++] = gc->obj;
+    if (gc->has_addr && gc->addr >= MIN_ADDRESS)
+        out[n++] = gc->addr;
+    if (gc->has_recv && gc->recv >= MIN_ADDRESS)
+        out[n++] = gc->recv;
+    return n;
+}
+
+/* Index the addresses the waiters' frames carry, then every goroutine's
+ * frames carrying one of them. Two scans: what is asked first, so that
+ * only those addresses are indexed. */
+static void index_words(sb_waitctx *x)
+{
+    const sb_model *m = x->b->m;
+    char buf[SB_ARG_TEXT_MAX];
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        if (!is_waiter(x->b, i))
+            continue;
+        uint32_t fr[2];
+        int nf;
+        waiter_frames(x->b, i, fr, &nf);
+        sb_wordsink s = {x, i, 0, m->goroutines[i].dump};
+        uint64_t obj[4];
+        for (int k = 0, n = object_words(x->b, i, obj); k < n; k++)
+            want_word(&s, obj[k]);
+        for (int k = 0; k < nf; k++) {
+            uint64_t words[16];
+            size_t nw = frame_words(x->b, i, fr[k], words, 16);
+            for (size_t w = 0; w < nw; w++)
+                want_word(&s, words[w]);
+        }
+    }
+    if (sb_intern_count(&x->wanted) <= 1)
+        return;
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        if (sb_gb_excluded(x->b, i))
+            continue;
+        const sb_goroutine *g = &m->goroutines[i];
+        const sb_stack *st = sb_stack_get(m, g->stack);
+        sb_wordsink s = {x, i, 0, g->dump};
+        if (st->rep_g == i) {
+            for (uint32_t f = 0; f < st->nframes; f++) {
+                size_t n;
+                const char *t = frame_text(x->b, i, f, &n, buf);
+                s.frame = f;
+                each_word(t, n, add_word, &s);
+            }
+            continue;
+        }
+        sb_arg_view v;
+        sb_arg_view_init(&v, m, g);
+        for (uint32_t k = 0; k < st->nmethods && k < v.nmine; k++) {
+            uint64_t w;
+            s.frame = st->methods[k];
+            if (sb_arg_word(m, v.mine[k], &w) && w >= MIN_ADDRESS)
+                add_word(&s, w);
+        }
+    }
+}
+
+/* The part of a closure's name before ".funcN": "pkg.F.func1.2" -> "pkg.F". */
+static size_t closure_base(const char *s, size_t n)
+{
+    size_t end = n;
+    for (size_t i = n; i > 5; i--) {
+        if (s[i - 1] == '.' && i + 4 <= n && memcmp(s + i, "func", 4) == 0) {
+            end = i - 1;
+            break;
+        }
+    }
+    return end < n ? end : 0;
+}
+
+/* The interned receiver type of function func ("pkg.(*T)"), 0 when it is
+ * no method; put adds it, else it is only looked up. */
+static uint32_t func_type(sb_model *m, uint32_t func, bool put)
+{
+    size_t n, tl;
+    const char *s = sb_str(m, func, &n);
+    if (!sb_func_type(s, n, &tl))
+        return 0;
+    if (put)
+        return sb_intern_put(&m->strings, s, tl);
+    uint32_t id = sb_intern_find(&m->strings, s, tl);
+    return id == UINT32_MAX ? 0 : id;
+}
+
+/* Goroutines inside a method of a type that a Stop-like waiter stops,
+ * for rule stop-waits-worker-type: per stack, once per type. */
+static void index_typed(sb_waitctx *x)
+{
+    sb_model *m = x->b->m;
+    sb_arena arena;
+    sb_arena_init(&arena);
+    sb_intern types;
+    sb_intern_init(&types, &arena);
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        const sb_stack_class *sc = &x->b->c->stacks[m->goroutines[i].stack];
+        if (is_waiter(x->b, i) && sc->stop_frame != SB_NONE) {
+            uint32_t t = func_type(m, sb_gb_func(x->b, i, sc->stop_frame), true);
+            if (t)
+                sb_intern_put(&types, &t, sizeof(t));
+        }
+    }
+    for (uint32_t i = 0; i < m->ngoroutines && sb_intern_count(&types) > 1; i++) {
+        if (sb_gb_excluded(x->b, i))
+            continue;
+        const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
+        uint32_t last = 0;
+        for (uint32_t k = 0; k < st->nmethods; k++) {
+            uint32_t f = st->methods[k];
+            uint32_t t = func_type(m, sb_frame_get(m, st->frames[f])->func, false);
+            if (!t || t == last || sb_intern_find(&types, &t, sizeof(t)) == UINT32_MAX)
+                continue;
+            sb_key key = sb_key_make(m->goroutines[i].dump, K_TYPE_ANY, t, 0);
+            sb_idx_add(&x->typed, &key, sizeof(key), i, f);
+            last = t;
+        }
+    }
+    sb_intern_free(&types);
+    sb_arena_free(&arena);
+}
+
+/* The receiver type of a method that created goroutines, when some
+ * waiter's site has that type (classify interned those): "pkg.(*T)". */
+static uint32_t creator_type(const sb_model *m, uint32_t func)
+{
+    size_t n, tl;
+    const char *s = sb_str(m, func, &n);
+    if (sb_func_is_closure(s, n) || !sb_func_type(s, n, &tl))
+        return 0;
+    uint32_t id = sb_intern_find(&m->strings, s, tl);
+    return id == UINT32_MAX ? 0 : id;
+}
+
+/* The creator keys and closure bases the waiters ask about: their site
+ * function and type, their id, their site and test functions. */
+static void wanted_family(sb_waitctx *x, sb_intern *keys)
+{
+    const sb_model *m = x->b->m;
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        if (!is_waiter(x->b, i))
+            continue;
+        const sb_goroutine *g = &m->goroutines[i];
+        const sb_stack_class *sc = &x->b->c->stacks[g->stack];
+        if (sc->site_frame != SB_NONE) {
+            sb_key k = sb_key_make(g->dump, K_CREATOR, sb_gb_func(x->b, i, sc->site_frame), 0);
+            sb_intern_put(keys, &k, sizeof(k));
+        }
+        if (sc->site_type) {
+            sb_key k = sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0);
+            sb_intern_put(keys, &k, sizeof(k));
+        }
+        if (g->id) {
+            sb_key k = sb_key_make(g->dump, K_PARENT, g->id, 0);
+            sb_intern_put(keys, &k, sizeof(k));
+        }
+        uint32_t fr[2] = {sc->site_frame, sc->test_frame};
+        for (int k = 0; k < 2; k++)
+            if (fr[k] != SB_NONE) {
+                uint32_t f = sb_gb_func(x->b, i, fr[k]);
+                sb_intern_put(&x->funcs, &f, sizeof(f));
+            }
+    }
+}
+
+static void add_if_wanted(sb_index *idx, const sb_intern *keys, sb_key k, uint32_t g)
+{
+    if (sb_intern_find(keys, &k, sizeof(k)) != UINT32_MAX)
+        sb_idx_add(idx, &k, sizeof(k), g, 0);
+}
+
+/* Per stack, its frames that are closures of a waiter's function (with
+ * that function), in spots[at[s] .. at[s + 1]): closures belong to
+ * stacks, and most goroutines share theirs. */
+typedef struct sb_spots {
+    uint32_t *at, *frame, *base;
+    size_t n, cap, cap2;
+} sb_spots;
+
+static void closure_spots(sb_waitctx *x, sb_spots *sp)
+{
+    const sb_model *m = x->b->m;
+    size_t nstacks = sb_intern_count(&m->stacks);
+    memset(sp, 0, sizeof(*sp));
+    sp->at = sb_xcalloc(nstacks + 1, sizeof(uint32_t));
+    for (uint32_t s = 0; s < nstacks; s++) {
+        sp->at[s] = (uint32_t)sp->n;
+        const sb_stack *st = sb_stack_get(m, s);
+        uint32_t last = 0;
+        for (uint32_t f = 0; f < st->nframes && sb_intern_count(&x->funcs) > 1; f++) {
+            size_t n;
+            const char *name = sb_str(m, sb_frame_get(m, st->frames[f])->func, &n);
+            size_t bl = closure_base(name, n);
+            uint32_t base = bl ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
+            if (base == UINT32_MAX || base == last ||
+                sb_intern_find(&x->funcs, &base, sizeof(base)) == UINT32_MAX)
+                continue;
+            sp->frame = sb_grow(sp->frame, &sp->cap, sp->n, sizeof(uint32_t));
+            sp->base = sb_grow(sp->base, &sp->cap2, sp->n, sizeof(uint32_t));
+            sp->frame[sp->n] = f;
+            sp->base[sp->n++] = base;
+            last = base;
+        }
+    }
+    sp->at[nstacks] = (uint32_t)sp->n;
+}
+
+/* Index, among the goroutines, those the waiters ask about: by creator
+ * (function, the type of a creating method), by parent id, and running a
+ * closure of a waiter's function. */
+static void index_family(sb_waitctx *x)
+{
+    const sb_model *m = x->b->m;
+    sb_arena arena;
+    sb_arena_init(&arena);
+    sb_intern keys;
+    sb_intern_init(&keys, &arena);
+    wanted_family(x, &keys);
+    sb_spots sp;
+    closure_spots(x, &sp);
+    uint32_t prev_creator = SB_NONE, type = 0;
+    for (uint32_t i = 0; i < m->ngoroutines && sb_intern_count(&keys) > 1; i++) {
+        const sb_goroutine *g = &m->goroutines[i];
+        if (sb_gb_excluded(x->b, i))
+            continue;
+        if (g->created_by != SB_NONE) {
+            uint32_t func = sb_frame_get(m, g->created_by)->func;
+            if (g->created_by != prev_creator) { /* runs of one creator are common */
+                type = creator_type(m, func);
+                prev_creator = g->created_by;
+            }
+            add_if_wanted(&x->creators, &keys, sb_key_make(g->dump, K_CREATOR, func, 0), i);
+            if (type)
+                add_if_wanted(&x->creators, &keys, sb_key_make(g->dump, K_CREATOR_TYPE, type, 0), i);
+        }
+        if (g->parent)
+            add_if_wanted(&x->creators, &keys, sb_key_make(g->dump, K_PARENT, g->parent, 0), i);
+        for (uint32_t k = sp.at[g->stack]; k < sp.at[g->stack + 1]; k++) {
+            sb_key key = sb_key_make(g->dump, K_CLOSURE_OF, sp.base[k], 0);
+            sb_idx_add(&x->closures, &key, sizeof(key), i, sp.frame[k]);
+        }
+    }
+    free(sp.at);
+    free(sp.frame);
+    free(sp.base);
+    sb_intern_free(&keys);
+    sb_arena_free(&arena);
+}
+
+/* The edge, unless rule supervisor says it is the normal shape of a
+ * service: a parent waiting in select for its children, or for children
+ * that are only idle, is not an incident and gets no edge (their own
+ * waits speak for themselves). A test, or a dump that says its waits are
+ * for good, waits for real: the edge stays, at most low for an idle child. */
+static void link(sb_waitctx *x, uint32_t gi, uint32_t holder, int tier, enum sb_rule_id rule,
+                 sb_say *v, const char *what)
+{
+    const sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    bool real = (b->c->stacks[g->stack].roles & (SB_SR_TEST | SB_SR_TESTRUN)) ||
+                b->c->dumps[g->dump].context;
+    bool stopping = rule == SB_RULE_STOP_WORKER || rule == SB_RULE_STOP_WORKER_TYPE;
+    bool supervisor =
+        rule != SB_RULE_TEST_RUN &&
+        (tier == 0 ||
+         (b->c->g[gi].kind == SB_WAIT_SELECT && rule != SB_RULE_SHARED_OBJECT && !stopping));
+    if (supervisor && !real)
+        return;
+    if (supervisor && tier == 0)
+        rule = SB_RULE_QUIET_SUPERVISOR;
+    v->holder = holder;
+    sb_gb_edge(x->b, gi, holder, rule, v, what);
+}
+
+/* Whether test goroutine t runs the test that waiter w waits for: a
+ * subtest of w's test (a closure of its function), or, for the runner of
+ * the first tests (no test of its own), a test that is no subtest. */
+static bool runs_awaited_test(const sb_gb *b, uint32_t w, uint32_t t)
+{
+    const sb_model *m = b->m;
+    const sb_stack_class *wc = &b->c->stacks[m->goroutines[w].stack];
+    const sb_stack_class *tc = &b->c->stacks[m->goroutines[t].stack];
+    size_t n;
+    const char *name = sb_str(m, sb_gb_func(b, t, tc->test_frame), &n);
+    size_t pl = sb_closure_parent_len(name, n);
+    if (wc->test_frame == SB_NONE)
+        return pl == 0;
+    size_t wn;
+    const char *wname = sb_str(m, sb_gb_func(b, w, wc->test_frame), &wn);
+    return pl == wn && memcmp(name, wname, wn) == 0;
+}
+
+/* Rule test-run: the testing runner (T.Run, runTests) waits for the test
+ * goroutine it started: by parent id, else the live test that is its
+ * subtest (or a first test, for the runner itself), not parked in
+ * t.Parallel. */
+static bool rule_test_run(sb_waitctx *x, uint32_t gi)
+{
+    const sb_model *m = x->b->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    if (!(x->b->c->stacks[g->stack].roles & SB_SR_TESTRUN))
+        return false;
+    uint32_t best = SB_NONE;
+    int best_tier = 0;
+    const sb_dump *d = &m->dumps[g->dump];
+    for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++) {
+        const sb_goroutine *t = &m->goroutines[i];
+        const sb_stack_class *tc = &x->b->c->stacks[t->stack];
+        if (i == gi || !(tc->roles & SB_SR_TEST) || (tc->roles & SB_SR_PARALLEL) ||
+            sb_gb_excluded(x->b, i) || (t->parent && g->id && t->parent != g->id))
+            continue;
+        int tier = cand_tier(x->b, i) + 3 * (t->parent || runs_awaited_test(x->b, gi, i));
+        if (sb_gb_ranks_above(m, i, tier, best, best_tier)) {
+            best = i;
+            best_tier = tier;
+        }
+    }
+    if (best == SB_NONE)
+        return false;
+    const sb_stack_class *bc = &x->b->c->stacks[m->goroutines[best].stack];
+    sb_say v = sb_say_none();
+    v.func = sb_gb_func(x->b, best, bc->test_frame);
+    link(x, gi, best, 2, SB_RULE_TEST_RUN, &v, "the test it runs");
+    return true;
+}
+
+/* Whether frame f of goroutine g is a method of the same type as frame
+ * wf of goroutine w. */
+static bool same_type(const sb_gb *b, uint32_t w, uint32_t wf, uint32_t g, uint32_t f)
+{
+    const sb_stack *ws = sb_stack_get(b->m, b->m->goroutines[w].stack);
+    const sb_stack *gs = sb_stack_get(b->m, b->m->goroutines[g].stack);
+    uint32_t a = ws->frames[wf], c = gs->frames[f];
+    if (!b->c->frame_type[a].len || b->c->frame_type[a].len != b->c->frame_type[c].len)
+        return false;
+    size_t n1, n2;
+    const char *s1 = sb_str(b->m, sb_frame_get(b->m, a)->func, &n1) + b->c->frame_type[a].off;
+    const char *s2 = sb_str(b->m, sb_frame_get(b->m, c)->func, &n2) + b->c->frame_type[c].off;
+    return memcmp(s1, s2, b->c->frame_type[a].len) == 0;
+}
+
+/* The receiver of frame f of goroutine gi, 0 when not printed plainly. */
+static uint64_t receiver(const sb_gb *b, uint32_t gi, uint32_t f)
+{
+    sb_arg_view v;
+    sb_arg_view_init(&v, b->m, &b->m->goroutines[gi]);
+    return sb_gb_frame_word(b->m, &v, f);
+}
+
+/* Rule stop-waits-worker: a Stop/Close-like method waiting on a
+ * WaitGroup or channel waits for a live goroutine working on the same
+ * receiver: inside a method of the same type on that object, and not
+ * itself stopping it. With no receiver printed, rule
+ * stop-waits-worker-type: inside a method of the same type. */
+static bool rule_stop_worker(sb_waitctx *x, uint32_t gi)
+{
+    sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    if (sc->stop_frame == SB_NONE)
+        return false;
+    uint64_t recv = receiver(b, gi, sc->stop_frame);
+    bool by_type = recv < MIN_ADDRESS;
+    uint32_t type = by_type ? func_type(b->m, sb_gb_func(b, gi, sc->stop_frame), false) : 0;
+    if (by_type && !type)
+        return false;
+    const sb_index *idx = by_type ? &x->typed : &x->words;
+    sb_key k = by_type ? sb_key_make(g->dump, K_TYPE_ANY, type, 0)
+                       : sb_key_make(g->dump, K_WORD, recv, 0);
+    uint32_t best = SB_NONE, best_frame = 0;
+    int best_tier = 0;
+    uint32_t seen = 0;
+    for (uint32_t e = sb_idx_first(idx, &k, sizeof(k)); e != SB_NONE && ++seen <= 4 * MAX_CARRIERS;
+         e = idx->e[e].next) {
+        uint32_t c = idx->e[e].g, f = idx->e[e].frame;
+        const sb_stack_class *cc = &b->c->stacks[b->m->goroutines[c].stack];
+        if (c == gi || cc->stop_frame != SB_NONE || !same_type(b, gi, sc->stop_frame, c, f) ||
+            (!by_type && receiver(b, c, f) != recv))
+            continue;
+        uint32_t before = best;
+        pick(b, c, &best, &best_tier);
+        if (best != before)
+            best_frame = f;
+    }
+    if (best == SB_NONE)
+        return false;
+    sb_say v = sb_say_none();
+    v.func = sb_gb_func(b, best, best_frame);
+    v.func2 = sb_gb_func(b, gi, sc->stop_frame);
+    v.addr = recv;
+    v.has_addr = !by_type;
+    link(x, gi, best, best_tier, by_type ? SB_RULE_STOP_WORKER_TYPE : SB_RULE_STOP_WORKER, &v,
+         "the goroutines of its object");
+    return true;
+}
+
+/* Whether goroutine c works on another object of the type gi's site is
+ * a method of: a frame of that type with another plain receiver. */
+static bool other_object(const sb_gb *b, uint32_t gi, uint32_t c)
+{
+    const sb_stack_class *sc = &b->c->stacks[b->m->goroutines[gi].stack];
+    if (sc->owner_frame == SB_NONE)
+        return false;
+    uint64_t recv = receiver(b, gi, sc->owner_frame);
+    const sb_stack *st = sb_stack_get(b->m, b->m->goroutines[c].stack);
+    for (uint32_t k = 0; recv >= MIN_ADDRESS && k < st->nmethods; k++) {
+        uint32_t f = st->methods[k];
+        uint64_t r = receiver(b, c, f);
+        if (r >= MIN_ADDRESS && r != recv && same_type(b, gi, sc->owner_frame, c, f))
+            return true;
+    }
+    return false;
+}
+
+/* The most stuck goroutine under index key k that gi may wait for: not
+ * gi, not a fellow waiter, not one on another object of gi's type, and,
+ * without parent ids, not one whose own parent is known. */
+static uint32_t best_child(sb_waitctx *x, uint32_t gi, sb_key k, int *tier)
+{
+    const sb_gb *b = x->b;
+    uint32_t best = SB_NONE;
+    *tier = 0;
+    for (uint32_t e = sb_idx_first(&x->creators, &k, sizeof(k)); e != SB_NONE;
+         e = x->creators.e[e].next) {
+        uint32_t c = x->creators.e[e].g;
+        if (c == gi || co_waiter(x, gi, c) || other_object(b, gi, c) ||
+            (k.tag != K_PARENT && b->m->goroutines[c].parent))
+            continue;
+        pick(b, c, &best, tier);
+    }
+    return best;
+}
+
+/* Rules child-parent-id and child-creator: a wait inside F for a live
+ * goroutine it created: by the parent id Go 1.21+ prints, else by the
+ * created-by function F. */
+static bool rule_children(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    int tier = 0;
+    uint32_t best = g->id ? best_child(x, gi, sb_key_make(g->dump, K_PARENT, g->id, 0), &tier)
+                          : SB_NONE;
+    bool by_parent = best != SB_NONE;
+    if (best == SB_NONE && sc->site_frame != SB_NONE)
+        best = best_child(x, gi, sb_key_make(g->dump, K_CREATOR, sb_gb_func(b, gi, sc->site_frame), 0),
+                          &tier);
+    if (best == SB_NONE)
+        return false;
+    sb_say v = sb_say_none();
+    v.n = g->id;
+    v.func = sc->site_frame != SB_NONE ? sb_gb_func(b, gi, sc->site_frame) : 0;
+    link(x, gi, best, tier, by_parent ? SB_RULE_CHILD_PARENT_ID : SB_RULE_CHILD_CREATOR, &v,
+         "the goroutines it created");
+    return true;
+}
+
+/* Rule child-creator, by type: a wait inside a method of T for a live
+ * goroutine created by another method of T on no other object (a
+ * runner's runTest waits for what its forkCall started). Weaker than the
+ * creator's own name: tried after the shared object. */
+static bool rule_children_by_type(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    if (!sc->site_type)
+        return false;
+    int tier = 0;
+    uint32_t best = best_child(x, gi, sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0), &tier);
+    if (best == SB_NONE)
+        return false;
+    const sb_goroutine *c = &b->m->goroutines[best];
+    sb_say v = sb_say_none();
+    v.func = c->created_by != SB_NONE ? sb_frame_get(b->m, c->created_by)->func : 0;
+    link(x, gi, best, tier, SB_RULE_CHILD_CREATOR, &v, "the goroutines it created");
+    return true;
+}
+
+/* Rule closure-child: a goroutine waiting inside F (or in the test F)
+ * waits for a blocked goroutine running a closure of F, which F started,
+ * directly or through a helper (runtime.After, errgroup). */
+static bool rule_closure_child(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    uint32_t fr[2] = {sc->site_frame, sc->test_frame};
+    for (int k = 0; k < 2; k++) {
+        if (fr[k] == SB_NONE)
+            continue;
+        uint32_t func = sb_gb_func(b, gi, fr[k]);
+        sb_key key = sb_key_make(g->dump, K_CLOSURE_OF, func, 0);
+        uint32_t best = SB_NONE, best_frame = 0;
+        int best_tier = 0;
+        for (uint32_t e = sb_idx_first(&x->closures, &key, sizeof(key)); e != SB_NONE;
+             e = x->closures.e[e].next) {
+            uint32_t c = x->closures.e[e].g;
+            if (c == gi || other_object(b, gi, c))
+                continue;
+            uint32_t before = best;
+            pick(b, c, &best, &best_tier);
+            if (best != before)
+                best_frame = x->closures.e[e].frame;
+        }
+        if (best == SB_NONE)
+            continue;
+        sb_say v = sb_say_none();
+        v.func = sb_gb_func(b, best, best_frame);
+        v.func2 = func;
+        link(x, gi, best, best_tier, SB_RULE_CLOSURE_CHILD, &v, "the goroutine it started");
+        return true;
+    }
+    return false;
+}
+
+/* Rule channel-slot: a send inside method M on receiver R waits for a
+ * goroutine inside M on R further along (a later line): with a channel
+ * used as a semaphore, that one holds a slot. */
+static bool rule_channel_slot(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    if (!b->c->g[gi].send || sc->site_frame == SB_NONE || !sc->site_type)
+        return false;
+    uint64_t recv = receiver(b, gi, sc->site_frame);
+    if (recv < MIN_ADDRESS)
+        return false;
+    const sb_stack *ws = sb_stack_get(b->m, g->stack);
+    const sb_frame *wf = sb_frame_get(b->m, ws->frames[sc->site_frame]);
+    sb_key k = sb_key_make(g->dump, K_WORD, recv, 0);
+    uint32_t best = SB_NONE;
+    int best_tier = 0;
+    uint32_t seen = 0;
+    for (uint32_t e = sb_idx_first(&x->words, &k, sizeof(k));
+         e != SB_NONE && ++seen <= 4 * MAX_CARRIERS; e = x->words.e[e].next) {
+        uint32_t c = x->words.e[e].g, f = x->words.e[e].frame;
+        const sb_frame *cf = sb_frame_get(b->m, sb_stack_get(b->m, b->m->goroutines[c].stack)->frames[f]);
+        if (c == gi || cf->func != wf->func || cf->line <= wf->line || receiver(b, c, f) != recv)
+            continue;
+        pick(b, c, &best, &best_tier);
+    }
+    if (best == SB_NONE)
+        return false;
+    sb_say v = sb_say_none();
+    v.func = wf->func;
+    v.addr = recv;
+    v.has_addr = 1;
+    link(x, gi, best, 2, SB_RULE_CHANNEL_SLOT, &v, "a slot of the channel it sends to");
+    return true;
+}
+
+/* Whether goroutine c could act on a channel (receive from it, send on
+ * it, close it) once its own wait ends: not one that waits for other
+ * goroutines to finish first (a WaitGroup, a Cond, a lock). */
+static bool may_act(const sb_gb *b, uint32_t c)
+{
+    uint8_t k = b->c->g[c].kind;
+    return !(k == SB_WAIT_WAITGROUP || k == SB_WAIT_COND || sb_wait_is_lock((enum sb_wait_kind)k));
+}
+
+/* What the carriers of one address are to the waiters of one kind in one
+ * function: worked out once for all of them (thousands of fellow waiters
+ * may share an address, and each looking at all the others would cost the
+ * square of their number). */
+typedef struct sb_carriers {
+    uint32_t best;  /* the most stuck carrier that may end the wait, SB_NONE */
+    int best_tier;
+    uint32_t count; /* such carriers; MAX_SHARERS + 1 stands for more */
+    bool any;       /* a live carrier that waits another way: a counterpart */
+} sb_carriers;
+
+typedef struct sb_carrier_key {
+    uint64_t word;
+    uint32_t dump, func;
+    uint8_t kind, pad[7];
+} sb_carrier_key;
+
+static const sb_carriers *carriers(sb_waitctx *x, uint32_t gi, uint64_t word)
+{
+    const sb_gb *b = x->b;
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    sb_carrier_key ck;
+    memset(&ck, 0, sizeof(ck));
+    ck.word = word;
+    ck.dump = g->dump;
+    ck.func = x->site_func[g->stack];
+    ck.kind = b->c->g[gi].kind;
+    size_t before = sb_intern_count(&x->carrier_keys);
+    uint32_t id = sb_intern_put(&x->carrier_keys, &ck, sizeof(ck)) - 1;
+    if (sb_intern_count(&x->carrier_keys) == before)
+        return &x->carriers[id];
+    x->carriers = sb_grow(x->carriers, &x->carriers_cap, id, sizeof(*x->carriers));
+    sb_carriers *r = &x->carriers[id];
+    *r = (sb_carriers){SB_NONE, 0, 0, false};
+    sb_key key = sb_key_make(g->dump, K_WORD, word, 0);
+    uint32_t last = SB_NONE, seen = 0;
+    for (uint32_t e = sb_idx_first(&x->words, &key, sizeof(key)); e != SB_NONE;
+         e = x->words.e[e].next) {
+        if (++seen > MAX_CARRIERS) {
+            r->any = true; /* shared too widely to tell */
+            r->count = MAX_SHARERS + 1;
+            break;
+        }
+        uint32_t c = x->words.e[e].g;
+        if (c == last || co_waiter(x, gi, c))
+            continue;
+        last = c; /* a goroutine's entries are together */
+        if (!(b->c->stacks[b->m->goroutines[c].stack].roles & SB_SR_PANIC))
+            r->any = true;
+        if (!sb_gb_stuck_shape(b, c) || (ck.kind == SB_WAIT_CHAN && !may_act(b, c)))
+            continue;
+        if (r->count <= MAX_SHARERS)
+            r->count++;
+        pick(b, c, &r->best, &r->best_tier);
+    }
+    return r;
+}
+
+/* Rule shared-object: a wait on a channel or WaitGroup whose object, or
+ * an address the waiting frame's arguments carry, one to MAX_SHARERS
+ * other blocked goroutines carry too (not fellow waiters): the object
+ * they work on. The first such address decides; the most stuck of its
+ * carriers is taken. */
+static bool rule_shared_object(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    uint8_t kind = b->c->g[gi].kind;
+    if (kind != SB_WAIT_CHAN && kind != SB_WAIT_WAITGROUP)
+        return false;
+    uint32_t fr[2];
+    int nf;
+    waiter_frames(b, gi, fr, &nf);
+    uint32_t found = SB_NONE, sharers = 0;
+    int found_tier = 0;
+    uint64_t addr = 0;
+    /* The object itself first (the WaitGroup handed to a worker), then
+     * the waiting frames' arguments. */
+    for (int k = -1; k < nf && found == SB_NONE; k++) {
+        uint64_t words[16];
+        size_t nw = k < 0 ? (size_t)object_words(b, gi, words) : frame_words(b, gi, fr[k], words, 16);
+        /* The first address that one other blocked goroutine alone
+         * carries decides. */
+        for (size_t i = 0; i < nw && found == SB_NONE; i++) {
+            const sb_carriers *cr = carriers(x, gi, words[i]);
+            if (cr->count >= 1 && cr->count <= MAX_SHARERS) {
+                found = cr->best;
+                found_tier = cr->best_tier;
+                addr = words[i];
+                sharers = cr->count;
+            }
+        }
+    }
+    if (found == SB_NONE)
+        return false;
+    sb_say v = sb_say_none();
+    v.addr = addr;
+    v.has_addr = 1;
+    v.n = sharers;
+    link(x, gi, found, found_tier, SB_RULE_SHARED_OBJECT, &v, "a goroutine sharing its object");
+    return true;
+}
+
+/* The goroutine that created gi: by the parent id Go 1.21+ prints, else
+ * the one inside gi's creator on the receiver gi's own method frames
+ * have (a method that started a goroutine on its object). */
+static uint32_t parent_of(const sb_gb *b, uint32_t gi)
+{
+    const sb_model *m = b->m;
+    const sb_goroutine *g = &m->goroutines[gi];
+    const sb_dump *d = &m->dumps[g->dump];
+    if (g->parent) {
+        for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++)
+            if (m->goroutines[i].id == g->parent)
+                return i;
+        return SB_NONE;
+    }
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    if (g->created_by == SB_NONE || sc->owner_frame == SB_NONE)
+        return SB_NONE;
+    uint64_t recv = receiver(b, gi, sc->owner_frame);
+    uint32_t creator = sb_frame_get(m, g->created_by)->func, found = SB_NONE;
+    for (uint32_t i = d->first; recv >= MIN_ADDRESS && i < d->first + d->ngoroutines; i++) {
+        const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
+        for (uint32_t k = 0; i != gi && k < st->nmethods; k++) {
+            uint32_t f = st->methods[k];
+            if (sb_frame_get(m, st->frames[f])->func == creator && receiver(b, i, f) == recv) {
+                if (found != SB_NONE)
+                    return SB_NONE; /* two: cannot tell */
+                found = i;
+            }
+        }
+    }
+    return found;
+}
+
+/* Rule send-to-parent: a goroutine blocked sending waits for its parent
+ * when the parent sits in a system call or a cgo call, where it cannot
+ * receive. */
+static bool rule_send_to_parent(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    if (!b->c->g[gi].send)
+        return false;
+    uint32_t p = parent_of(b, gi);
+    if (p == SB_NONE || sb_gb_excluded(b, p) || b->c->g[p].kind != SB_WAIT_SYSCALL)
+        return false;
+    const sb_stack_class *pc = &b->c->stacks[b->m->goroutines[p].stack];
+    sb_say v = sb_say_none();
+    v.what = (pc->roles & SB_SR_CGO) ? sb_intern_put(&b->m->strings, "a cgo call", 10)
+             : pc->detail            ? pc->detail
+                                     : sb_intern_put(&b->m->strings, "a system call", 13);
+    link(x, gi, p, 2, SB_RULE_SEND_TO_PARENT, &v, "its parent");
+    return true;
+}
+
+static void add_alone(sb_graph *g, uint32_t gi, uint64_t object)
+{
+    g->alone = sb_grow(g->alone, &g->alone_cap, g->nalone, sizeof(*g->alone));
+    g->alone[g->nalone++] = (sb_alone){gi, object};
+}
+
+/* A waiter none of whose objects any other live goroutine carries
+ * (a panicking one signals nothing, a fellow waiter neither): no
+ * counterpart. With no object printed nothing can be said. */
+static void check_alone(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    uint8_t kind = b->c->g[gi].kind;
+    if ((kind != SB_WAIT_CHAN && kind != SB_WAIT_COND && kind != SB_WAIT_WAITGROUP &&
+         kind != SB_WAIT_SELECT) ||
+        b->c->g[gi].quiet)
+        return;
+    uint64_t obj[4 + 16];
+    int n = object_words(b, gi, obj);
+    const sb_goroutine *g = &b->m->goroutines[gi];
+    const sb_stack_class *sc = &b->c->stacks[g->stack];
+    if (!b->c->g[gi].has_addr && b->c->g[gi].obj_kind != SB_OBJ_CHAN) {
+        /* The object itself is not printed: it may be any argument of the
+         * waiting frame, known only for its stack's first goroutine; a
+         * goroutine of the same stack on the same receiver shares its fate. */
+        uint32_t rep = sb_stack_get(b->m, g->stack)->rep_g;
+        if (rep != gi) {
+            const sb_gclass *rc = &b->c->g[rep];
+            if (b->c->g[gi].has_recv && rc->has_recv && rc->recv == b->c->g[gi].recv &&
+                sb_graph_alone(x->b->g, rep))
+                add_alone(x->b->g, gi, rc->recv);
+            return;
+        }
+        if (sc->site_frame == SB_NONE)
+            return;
+        n += (int)frame_words(b, gi, sc->site_frame, obj + n, 16);
+    }
+    for (int k = 0; k < n; k++)
+        if (carriers(x, gi, obj[k])->any)
+            return;
+    if (n == 0)
+        return;
+    add_alone(x->b->g, gi, obj[0]);
+}
+
+void sb_graph_waits(sb_gb *b)
+{
+    sb_waitctx x;
+    memset(&x, 0, sizeof(x));
+    x.b = b;
+    sb_idx_init(&x.creators);
+    sb_idx_init(&x.closures);
+    sb_idx_init(&x.words);
+    sb_idx_init(&x.typed);
+    sb_arena_init(&x.arena);
+    size_t nstacks = sb_intern_count(&b->m->stacks);
+    x.site_func = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint32_t));
+    for (uint32_t k = 0; k < nstacks; k++) {
+        uint32_t f = b->c->stacks[k].site_frame;
+        const sb_stack *st = sb_stack_get(b->m, k);
+        x.site_func[k] = f < st->nframes ? sb_frame_get(b->m, st->frames[f])->func : 0;
+    }
+    sb_intern_init(&x.wanted, &x.arena);
+    sb_intern_init(&x.funcs, &x.arena);
+    sb_intern_init(&x.carrier_keys, &x.arena);
+    index_family(&x);
+    index_words(&x);
+    index_typed(&x);
+    for (uint32_t i = 0; i < b->m->ngoroutines; i++) {
+        if (!is_waiter(b, i))
+            continue;
+        if (!rule_test_run(&x, i) && !rule_stop_worker(&x, i) && !rule_children(&x, i) &&
+            !rule_channel_slot(&x, i) && !rule_closure_child(&x, i) &&
+            !rule_send_to_parent(&x, i) && !rule_shared_object(&x, i) &&
+            !rule_children_by_type(&x, i))
+            check_alone(&x, i);
+    }
+    sb_idx_free(&x.creators);
+    sb_idx_free(&x.closures);
+    free(x.site_func);
+    sb_idx_free(&x.words);
+    sb_idx_free(&x.typed);
+    sb_intern_free(&x.wanted);
+    sb_intern_free(&x.funcs);
+    sb_intern_free(&x.carrier_keys);
+    free(x.carriers);
+    sb_arena_free(&x.arena);
+}
