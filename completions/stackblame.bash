@@ -19,7 +19,7 @@ _stackblame() {
     fi
     if [[ $cur == -* ]]; then
         COMPREPLY=($(compgen -W "-f --format -o --output --groups --color --stats --from --rules
-            --fail-deadlock --fail-blocked --label --strip-prefix -h --help -V --version" -- "$cur"))
+            --fail-deadlock --fail-blocked --fail-stuck --list-rules --label --strip-prefix -h --help -V --version" -- "$cur"))
         return
     fi
     COMPREPLY=($(compgen -f -- "$cur"))

@@ -181,8 +181,8 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "Blocked forever by construction: a send or receive on a nil channel."},
     [SB_RULE_EMPTY_SELECT] =
         {"empty-select", STUCK, HIGH, "a select with no cases never proceeds",
-         "Blocked forever by construction: select {} (outside main.main, where it parks a "
-         "server's main goroutine on purpose)."},
+         "Blocked forever by construction: select {} (not in the main goroutine, where it parks "
+         "a server on purpose)."},
     [SB_RULE_SELF_DEADLOCK] =
         {"self-deadlock", STUCK, HIGH,
          "it waits on {what} that it holds itself: {func} on the same receiver {addr} is lower "
@@ -207,7 +207,8 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "no other live goroutine works on {what}: nothing will {text} it",
          "A channel send or receive, select, Cond.Wait or WaitGroup.Wait, outside a loop, where "
          "no other live goroutine works on the same object (address where printed, else the "
-         "waiting method's receiver or arguments); low when it printed no wait time."},
+         "waiting method's receiver or arguments). Low for a receive or select (a sender may "
+         "come later) unless the dump says its waits are for good, and without a wait time."},
     [SB_RULE_STUCK_HANDLER] =
         {"stuck-handler", STUCK, MEDIUM,
          "a request handler ({what}) has waited {min} min on a {text}: its client waits as long",
@@ -236,13 +237,13 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
     /* --- what the dump says ----------------------------------------- */
     [SB_RULE_TEST_TIMEOUT] =
         {"test-timeout", CONTEXT, HIGH, "{text}: every blocked goroutine has waited that long",
-         "panic: test timed out after D: every blocked goroutine is stuck, not passing; "
-         "findings from it rise to at least medium."},
+         "panic: test timed out after D: every blocked goroutine is stuck, not passing; its "
+         "stuck findings need no printed wait time, and parents' waits count."},
     [SB_RULE_ALL_ASLEEP] =
         {"all-asleep", CONTEXT, HIGH,
          "the runtime found all goroutines asleep: each blocked goroutine is stuck for good",
          "fatal error: all goroutines are asleep - deadlock!: every listed goroutine is stuck; "
-         "findings from it rise to at least medium."},
+         "its stuck findings need no printed wait time, and parents' waits count."},
     [SB_RULE_UNMOVED] =
         {"unmoved", CONTEXT, HIGH, "{holder} did not move: same stack in all {n} snapshots",
          "A holder with the same stack in every snapshot of its process: stuck, not passing; "
@@ -270,15 +271,15 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
         {"supervisor", QUIET, LOW,
          "{holder} is a child idle in its own loop: a parent waiting for live children is the "
          "normal shape of a service",
-         "A parent waiting in select, a receive or a WaitGroup for children that are idle: a "
-         "supervisor, at most low."},
+         "A parent waiting in select for its children, or for children that are only idle: no "
+         "edge; in a test, or a dump whose waits are for good, the edge stays at low."},
     [SB_RULE_QUIET_PARALLEL_TEST] =
         {"parallel-test", QUIET, SB_CONF_NONE, "parked in t.Parallel, waiting for its turn",
          "A test parked in testing.(*T).Parallel only waits for its turn: never a blocker."},
     [SB_RULE_QUIET_MAIN_PARK] =
         {"main-park", QUIET, SB_CONF_NONE, "main parks itself while other goroutines work",
-         "main.main in select {} or a receive, with other goroutines of the program alive: the "
-         "idiom of a server."},
+         "The main goroutine in select {}, or in a receive in main.main itself (waiting for a "
+         "signal): the idiom of a server."},
     [SB_RULE_QUIET_PROGRESSING] =
         {"progressing", QUIET, LOW, "the root is {what}: the wait may be over in a moment",
          "A chain whose root is running or runnable is a momentary wait: at most low."},
@@ -293,6 +294,21 @@ const char *sb_conf_name(enum sb_conf c)
 {
     static const char *const names[] = {"none", "low", "medium", "high"};
     return (unsigned)c <= SB_CONF_HIGH ? names[c] : "none";
+}
+
+const char *sb_rule_kind_name(enum sb_rule_kind k)
+{
+    static const char *const names[] = {"edge", "stuck", "context", "quiet"};
+    return (unsigned)k <= SB_RK_QUIET ? names[k] : "?";
+}
+
+void sb_infer_list(FILE *out)
+{
+    for (int id = 1; id < SB_RULE_NRULES; id++) {
+        const sb_rule_info *r = &sb_rules_table[id];
+        fprintf(out, "%-7s %-24s %-6s %s\n", sb_rule_kind_name((enum sb_rule_kind)r->kind),
+                r->name, sb_conf_name((enum sb_conf)r->conf), r->doc);
+    }
 }
 
 sb_say sb_say_none(void)

@@ -7,6 +7,7 @@
 #include <time.h>
 #include <unistd.h>
 #include "stackblame/analysis.h"
+#include "stackblame/infer.h"
 #include "stackblame/input.h"
 #include "stackblame/options.h"
 #include "stackblame/parser.h"
@@ -56,6 +57,10 @@ int main(int argc, char **argv)
     }
     if (opt.version) {
         printf("stackblame %s\n", SB_VERSION);
+        return 0;
+    }
+    if (opt.list_rules) {
+        sb_infer_list(stdout);
         return 0;
     }
     sb_prefix *px = sb_prefix_new(opt.strip_prefix, err, sizeof(err));

@@ -35,6 +35,8 @@ void sb_options_usage(FILE *out)
         "      --fail-stuck        exit 1 when a goroutine is found stuck for good (a leak,\n"
         "                          a lock nobody holds, a self-deadlock, a stall)\n"
         "                          (--fail-* count findings of medium or high confidence)\n"
+        "      --list-rules        list the inference rules: what each concludes, from what,\n"
+        "                          and with which confidence\n"
         "\n"
         "Input:\n"
         "      --label=NAME        label for dumps whose lines carry no process name\n"
@@ -64,7 +66,8 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         OPT_FROM,
         OPT_FAIL_DEADLOCK,
         OPT_FAIL_BLOCKED,
-        OPT_FAIL_STUCK
+        OPT_FAIL_STUCK,
+        OPT_LIST_RULES
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -80,6 +83,7 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         {"fail-deadlock", no_argument, NULL, OPT_FAIL_DEADLOCK},
         {"fail-blocked", required_argument, NULL, OPT_FAIL_BLOCKED},
         {"fail-stuck", no_argument, NULL, OPT_FAIL_STUCK},
+        {"list-rules", no_argument, NULL, OPT_LIST_RULES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -142,6 +146,9 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
             break;
         case OPT_FAIL_STUCK:
             o->fail_stuck = true;
+            break;
+        case OPT_LIST_RULES:
+            o->list_rules = true;
             break;
         case OPT_FAIL_BLOCKED: {
             char *end;

@@ -159,12 +159,8 @@ void sb_report_dot(FILE *out, const sb_report *r)
         dot_id(out, m, t->what);
         if (x->count > 1)
             fprintf(out, " (%" PRIu64 ")", x->count);
-        fprintf(out, "\\n%s", sb_conf_name((enum sb_conf)t->conf));
-        if (t->nev > 1) {
-            fputs(": ", out);
-            dot_id(out, m, r->graph->evidence[t->ev_first + 1]);
-        }
-        fputc('"', out);
+        fprintf(out, "\\n%s, %s\"", sb_conf_name((enum sb_conf)t->conf),
+                sb_infer((enum sb_rule_id)t->rule)->name);
         if (x->chain)
             fputs(", color=red, fontcolor=red, penwidth=2", out);
         else if (t->conf <= SB_CONF_LOW)

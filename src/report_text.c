@@ -166,6 +166,20 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
     put_evidence(out, r, t, "         ");
 }
 
+/* A chain's entry group: a name, the handlers of a method, a function. */
+static void put_entry(FILE *out, const sb_report *r, const sb_chain *ch)
+{
+    const sb_goroutine *g = &r->m->goroutines[ch->links[0]];
+    if (!ch->entry)
+        return;
+    if (ch->entry == r->classes->stacks[g->stack].serves) {
+        fputs("handlers of ", out);
+        put_str(out, r->m, ch->entry);
+    } else {
+        put_func_short(out, r->m, ch->entry);
+    }
+}
+
 static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t index)
 {
     fprintf(out, "\nChain %zu: blocks ", index + 1);
@@ -176,8 +190,7 @@ static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t 
     fprintf(out, ", confidence %s (%s)\n", sb_conf_name((enum sb_conf)ch->conf),
             sb_infer((enum sb_rule_id)ch->rule)->name);
     fputs("  way in: ", out);
-    if (ch->entry)
-        put_func_short(out, r->m, ch->entry);
+    put_entry(out, r, ch);
     fputs(" (", out);
     sb_put_count(out, ch->entries);
     fprintf(out, " goroutine%s)%s\n", ch->entries == 1 ? "" : "s",
@@ -290,8 +303,7 @@ static void put_root(FILE *out, const sb_report *r, const sb_chain *ch)
             if (c->links[c->nlinks - 1] != l.g)
                 continue;
             fputs(shown++ ? ", " : " ", out);
-            if (c->entry)
-                put_func_short(out, r->m, c->entry);
+            put_entry(out, r, c);
             fputs(" (", out);
             sb_put_count(out, c->entries);
             fputc(')', out);

@@ -248,14 +248,37 @@ static void counterpart_words(sb_stuckctx *x, const sb_stuck *s, uint64_t object
                                               : "send on or close";
 }
 
+/* The sentence in x->buf (n bytes), interned, with what the dump says of
+ * its waits after it (rules test-timeout, all-asleep). */
+static uint32_t with_context(sb_stuckctx *x, uint32_t dump, size_t n)
+{
+    uint8_t ctx = x->c->dumps[dump].context;
+    if (ctx && n + 4 < sizeof(x->buf)) {
+        sb_say v = sb_say_none();
+        size_t hl = 0;
+        const char *h = x->m->dumps[dump].headline ? sb_str(x->m, x->m->dumps[dump].headline, &hl) : "";
+        char head[128];
+        snprintf(head, sizeof(head), "%.*s", (int)(hl < sizeof(head) ? hl : sizeof(head) - 1), h);
+        v.text = head;
+        memcpy(x->buf + n, "; ", 2);
+        n += 2 + sb_say_rule(x->m, (enum sb_rule_id)ctx, &v, x->buf + n + 2, sizeof(x->buf) - n - 2);
+    }
+    return sb_intern_put(&x->m->strings, x->buf, n);
+}
+
 /* The rule's sentence for finding s. */
 static uint32_t evidence(sb_stuckctx *x, const sb_stuck *s, uint64_t object)
 {
     uint32_t gi = s->members[0];
     const sb_goroutine *g = &x->m->goroutines[gi];
     uint32_t t = x->g->target_of[gi];
-    if (t != SB_NONE && x->g->targets[t].rule == s->rule && x->g->targets[t].nev)
-        return x->g->evidence[x->g->targets[t].ev_first]; /* the lock rules said it */
+    if (t != SB_NONE && x->g->targets[t].rule == s->rule && x->g->targets[t].nev) {
+        size_t n; /* the lock rules said it */
+        const char *said = sb_str(x->m, x->g->evidence[x->g->targets[t].ev_first], &n);
+        n = n < sizeof(x->buf) ? n : sizeof(x->buf) - 1;
+        memcpy(x->buf, said, n);
+        return with_context(x, s->dump, n);
+    }
     sb_say v = sb_say_none();
     v.n = s->count;
     v.minutes = s->max_wait;
@@ -298,7 +321,7 @@ static uint32_t evidence(sb_stuckctx *x, const sb_stuck *s, uint64_t object)
         break;
     }
     size_t n = sb_say_rule(x->m, (enum sb_rule_id)s->rule, &v, x->buf, sizeof(x->buf));
-    return sb_intern_put(&x->m->strings, x->buf, n);
+    return with_context(x, s->dump, n);
 }
 
 /* A finding's confidence: its rule's; a rule that needs the wait to have

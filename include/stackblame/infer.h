@@ -10,6 +10,7 @@
 
 #include <stddef.h>
 #include <stdint.h>
+#include <stdio.h>
 #include "stackblame/model.h"
 
 enum sb_conf { SB_CONF_NONE, SB_CONF_LOW, SB_CONF_MEDIUM, SB_CONF_HIGH };
@@ -108,6 +109,11 @@ typedef struct sb_say {
     const char *text;        /* {text} */
     int has_addr;
 } sb_say;
+
+/* Writes the table for --list-rules: a rule a line, "kind name confidence:
+ * what it means", in table order. */
+void sb_infer_list(FILE *out);
+const char *sb_rule_kind_name(enum sb_rule_kind k);
 
 /* An sb_say with nothing set. */
 sb_say sb_say_none(void);

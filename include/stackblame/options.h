@@ -21,7 +21,7 @@ typedef struct sb_options {
     long fail_blocked;        /* --fail-blocked N: exit 1 on a chain blocking >= N; 0 = off */
     bool fail_stuck;          /* --fail-stuck: exit 1 on a stuck finding */
     bool stats;               /* --stats */
-    bool help, version;
+    bool help, version, list_rules;
     char **files; /* the inputs; "-" when none was named */
     int nfiles;
 } sb_options;
