@@ -102,10 +102,11 @@ static void walk(sb_walk *w, void (*fn)(sb_walk *, size_t at, size_t len, void *
     }
 }
 
-/* First walk: a cycle closed by a weak edge is cut there. */
+/* First walk: a cycle closed by a weak edge is cut there; arg counts the
+ * cycles (none: no second walk). */
 static void cut_weak(sb_walk *w, size_t at, size_t len, void *arg)
 {
-    (void)arg;
+    ++*(size_t *)arg;
     bool mixed = false;
     for (size_t k = at; k < len; k++) {
         uint32_t t = w->g->target_of[w->path[k]];
@@ -217,11 +218,18 @@ static sb_entrygroup *entry_groups(const sb_walk *w, const bool *start, size_t *
     sb_intern_init(&keys, &arena);
     sb_entrygroup *v = NULL;
     size_t n = 0, cap = 0;
+    /* per stack: its entry (entry_of reads only the stack), UINT32_MAX not yet */
+    size_t nstacks = sb_intern_count(&w->m->stacks);
+    uint32_t *entry = sb_xmalloc((nstacks ? nstacks : 1) * sizeof(uint32_t));
+    memset(entry, 0xff, (nstacks ? nstacks : 1) * sizeof(uint32_t));
     for (size_t i = 0; i < w->n; i++) {
         uint32_t r = w->root[i];
         if (r == i || w->in_cycle[r] || waited[i] || (start && !start[i]))
             continue;
-        sb_group_key k = {r, entry_of(w, (uint32_t)i)};
+        uint32_t *e = &entry[w->m->goroutines[i].stack];
+        if (*e == UINT32_MAX)
+            *e = entry_of(w, (uint32_t)i);
+        sb_group_key k = {r, *e};
         size_t before = sb_intern_count(&keys);
         uint32_t id = sb_intern_put(&keys, &k, sizeof(k)) - 1;
         if (sb_intern_count(&keys) > before) {
@@ -233,6 +241,7 @@ static sb_entrygroup *entry_groups(const sb_walk *w, const bool *start, size_t *
             v[id].rep = (uint32_t)i;
     }
     free(waited);
+    free(entry);
     sb_intern_free(&keys);
     sb_arena_free(&arena);
     *ngroups = n;
@@ -248,8 +257,8 @@ static void chain_confidence(const sb_walk *w, sb_chain *ch)
     ch->rule = SB_RULE_NONE;
     for (uint32_t k = 0; k + 1 < ch->nlinks; k++) {
         uint32_t t = g->target_of[ch->links[k]];
-        uint8_t conf = t == SB_NONE || g->targets[t].holder == SB_NONE ? SB_CONF_LOW
-                                                                       : g->targets[t].conf;
+        uint8_t conf =
+            t == SB_NONE || g->targets[t].holder == SB_NONE ? SB_CONF_LOW : g->targets[t].conf;
         if (ch->rule == SB_RULE_NONE || conf < ch->conf) {
             ch->conf = conf;
             ch->rule = t == SB_NONE ? SB_RULE_NONE : g->targets[t].rule;
@@ -371,9 +380,11 @@ void sb_blame_run(const sb_model *m, const sb_classes *c, const sb_graph *g, con
     w.color = sb_xcalloc(alloc, 1);
     w.in_cycle = sb_xcalloc(alloc, sizeof(bool));
     init_next(&w);
-    walk(&w, cut_weak, NULL);
+    size_t ncycles = 0;
+    walk(&w, cut_weak, &ncycles);
     sb_cycles cs = {out, 0};
-    walk(&w, record_cycle, &cs);
+    if (ncycles) /* else the first walk's roots and depths stand */
+        walk(&w, record_cycle, &cs);
     self_cycles(&w, &cs);
     out->blocked = sb_xcalloc(alloc, sizeof(uint32_t));
     make_chains(&w, start, out);

@@ -227,20 +227,21 @@ bool sb_func_type(const char *func, size_t n, size_t *type_len)
 /* Runtime functions whose meaning the rules file does not carry: they are
  * the runtime's own, the same in every program. */
 enum {
-    RT_CHANOP = 1u << 0,  /* a channel operation: its first argument is the channel */
-    RT_RECV2 = 1u << 1,   /* chanrecv2: `for v := range ch` or `v, ok := <-ch` */
-    RT_CGO = 1u << 2,     /* a cgo call */
-    RT_SEMA = 1u << 3,    /* a sync semaphore acquire */
-    RT_RWLOCK = 1u << 4,  /* RWMutex.Lock: with RT_SEMA just inside, readers drain */
-    RT_PANIC = 1u << 5,   /* the goroutine is panicking */
+    RT_CHANOP = 1u << 0,   /* a channel operation: its first argument is the channel */
+    RT_RECV2 = 1u << 1,    /* chanrecv2: `for v := range ch` or `v, ok := <-ch` */
+    RT_CGO = 1u << 2,      /* a cgo call */
+    RT_SEMA = 1u << 3,     /* a sync semaphore acquire */
+    RT_RWLOCK = 1u << 4,   /* RWMutex.Lock: with RT_SEMA just inside, readers drain */
+    RT_PANIC = 1u << 5,    /* the goroutine is panicking */
     RT_CHANKEPT = 1u << 6, /* its first argument is kept per goroutine (sb_func_keeps_arg) */
+    RT_SEND = 1u << 7,     /* a channel send */
 };
 static const struct {
     const char *name;
     unsigned facts;
 } sb_runtime_funcs[] = {
-    {"runtime.chansend", RT_CHANOP | RT_CHANKEPT},
-    {"runtime.chansend1", RT_CHANOP},
+    {"runtime.chansend", RT_CHANOP | RT_CHANKEPT | RT_SEND},
+    {"runtime.chansend1", RT_CHANOP | RT_SEND},
     {"runtime.chanrecv", RT_CHANOP | RT_CHANKEPT},
     {"runtime.chanrecv1", RT_CHANOP},
     {"runtime.chanrecv2", RT_CHANOP | RT_RECV2},
@@ -280,11 +281,11 @@ typedef struct sb_finfo {
     int8_t wait; /* kind, -1 none */
     bool skip, runtime, dumper;
     bool launch, loop, stop, locker, testrun, parallel; /* the rules of those roles */
-    bool critical;          /* its name is a health-critical loop's */
-    uint8_t rt;             /* RT_* facts */
-    uint32_t proto;         /* wait rpc: protocol string id */
-    int server;             /* rule index, -1 none */
-    uint32_t server_detail; /* "Svc/Method" when the rule captured it */
+    bool critical;                                      /* its name is a health-critical loop's */
+    uint8_t rt;                                         /* RT_* facts */
+    uint32_t proto;                                     /* wait rpc: protocol string id */
+    int server;                                         /* rule index, -1 none */
+    uint32_t server_detail;                             /* "Svc/Method" when the rule captured it */
     uint32_t server_proto;
     uint32_t method;             /* "Svc/Method" from a method rule, 0 none */
     uint32_t sysname;            /* syscall name, 0 none */
@@ -628,6 +629,8 @@ static void roles(sb_ctx *c, const sb_stack *st, uint32_t end, sb_stack_class *s
             sc->roles |= SB_SR_CGO;
         if (i < end && (f->rt & RT_RECV2))
             sc->roles |= SB_SR_RECV2;
+        if (i < end && (f->rt & RT_SEND))
+            sc->roles |= SB_SR_SEND;
         if (i < end && (f->rt & RT_CHANKEPT) && sc->chan_frame == SB_NONE)
             sc->chan_frame = i;
         if ((f->rt & RT_RWLOCK) && i > 0 && (finfo(c, st->frames[i - 1])->rt & RT_SEMA))
@@ -806,8 +809,8 @@ static uint8_t quiet_shape(const sb_gclass *gc, const sb_stack_class *sc, const 
         return SB_RULE_QUIET_NETPOLL;
     /* main parks itself: select {} anywhere on its stack, or a receive in
      * main.main itself (waiting for a signal to exit). */
-    if ((sc->roles & SB_SR_MAIN) && (gc->forever == SB_RULE_EMPTY_SELECT ||
-                                     (idle_wait && sc->site_frame == sc->entry_frame)))
+    if ((sc->roles & SB_SR_MAIN) &&
+        (gc->forever == SB_RULE_EMPTY_SELECT || (idle_wait && sc->site_frame == sc->entry_frame)))
         return SB_RULE_QUIET_MAIN_PARK;
     if (((sc->roles & SB_SR_LOOP) || ((sc->roles & SB_SR_TOP) && !dc->test)) && idle_wait)
         return SB_RULE_QUIET_LOOP;
@@ -887,13 +890,25 @@ static bool is_test_func(const sb_model *m, uint32_t func)
 static void mark_test_dumps(const sb_model *m, sb_classes *out)
 {
     out->dumps = sb_xcalloc(m->ndumps ? m->ndumps : 1, sizeof(*out->dumps));
+    /* per created-by frame: 0 not asked, 1 no test, 2 a test (thousands
+     * of goroutines share a few creators) */
+    size_t nframes = sb_intern_count(&m->frames);
+    uint8_t *creator_test = sb_xcalloc(nframes ? nframes : 1, 1);
     for (size_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
-        if ((out->stacks[g->stack].roles & (SB_SR_TEST | SB_SR_TESTRUN)) ||
-            (g->flags & SB_G_LEAK_REPORTED) ||
-            (g->created_by != SB_NONE && is_test_func(m, sb_frame_get(m, g->created_by)->func)))
-            out->dumps[g->dump].test = true;
+        if (out->dumps[g->dump].test)
+            continue;
+        bool test = (out->stacks[g->stack].roles & (SB_SR_TEST | SB_SR_TESTRUN)) ||
+                    (g->flags & SB_G_LEAK_REPORTED);
+        if (!test && g->created_by < nframes) {
+            uint8_t *t = &creator_test[g->created_by];
+            if (!*t)
+                *t = is_test_func(m, sb_frame_get(m, g->created_by)->func) ? 2 : 1;
+            test = *t == 2;
+        }
+        out->dumps[g->dump].test = test;
     }
+    free(creator_test);
 }
 
 /* What each dump says of itself: a test that timed out, a program the
@@ -911,13 +926,23 @@ static void classify_dumps(const sb_model *m, sb_classes *out)
         else if (n >= 38 && memcmp(h, "fatal error: all goroutines are asleep", 38) == 0)
             dc->context = SB_RULE_ALL_ASLEEP;
         dc->whole = dp->origin != SB_ORIGIN_PLAIN || dp->format == SB_FMT_DEBUG1;
+        uint32_t parked = 0; /* main-park goroutines */
         for (uint32_t i = dp->first; i < dp->first + dp->ngoroutines; i++) {
             const sb_gclass *gc = &out->g[i];
             if (m->goroutines[i].id == 1)
                 dc->whole = true;
             if (gc->quiet != SB_RULE_QUIET_RUNTIME && gc->quiet != SB_RULE_QUIET_DUMPER)
                 dc->live += m->goroutines[i].count;
+            if (gc->quiet == SB_RULE_QUIET_MAIN_PARK)
+                parked += m->goroutines[i].count;
+            if (gc->quiet == SB_RULE_QUIET_DUMPER)
+                dc->self_dumped = true;
         }
+        /* Rule main-park needs others at work: main alone waits for good. */
+        for (uint32_t i = dp->first;
+             parked && dc->live <= parked && i < dp->first + dp->ngoroutines; i++)
+            if (out->g[i].quiet == SB_RULE_QUIET_MAIN_PARK)
+                out->g[i].quiet = 0;
     }
 }
 
@@ -956,13 +981,11 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
             bits = state_bits[g->state];
         }
         gc->kind = goroutine_kind(sk, sc);
-        gc->send = (bits & ST_SEND) != 0;
-        gc->forever = (bits & ST_NIL_CHAN)    ? SB_RULE_NIL_CHANNEL
+        gc->send = (bits & ST_SEND) || (sc->roles & SB_SR_SEND);
+        gc->forever = (bits & ST_NIL_CHAN)   ? SB_RULE_NIL_CHANNEL
                       : (bits & ST_NO_CASES) ? SB_RULE_EMPTY_SELECT
                                              : 0;
         gc->quiet = quiet_shape(gc, sc, &out->dumps[g->dump]);
-        if (gc->quiet == SB_RULE_QUIET_MAIN_PARK)
-            gc->forever = 0;
         goroutine_args(m, g, sc, &objs, gc);
     }
     free(objs.at);
@@ -993,17 +1016,8 @@ void sb_classes_free(sb_classes *c)
     memset(c, 0, sizeof(*c));
 }
 
-bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value)
+bool sb_arg_word_text(const sb_model *m, uint32_t a, uint64_t *value)
 {
-    if (a & SB_ARG_NUM) {
-        if ((a & ~SB_ARG_NUM) >= m->nargnums)
-            return false;
-        uint64_t packed = m->argnums[a & ~SB_ARG_NUM];
-        if (packed & 1)
-            return false; /* uncertain, as sb_args_first_word reads "0x..?" */
-        *value = packed >> 1;
-        return true;
-    }
     size_t n;
     const char *s = sb_str(m, a, &n);
     return sb_args_first_word(sb_span_make(s, n), value);

@@ -15,6 +15,7 @@
 void sb_idx_init(sb_index *x)
 {
     memset(x, 0, sizeof(*x));
+    x->bits = sb_xcalloc(1, sizeof(*x->bits));
     sb_arena_init(&x->arena);
     sb_intern_init(&x->keys, &x->arena);
 }
@@ -23,12 +24,14 @@ void sb_idx_free(sb_index *x)
 {
     sb_intern_free(&x->keys);
     sb_arena_free(&x->arena);
+    free(x->bits);
     free(x->head);
     free(x->e);
 }
 
 void sb_idx_add(sb_index *x, const void *key, size_t klen, uint32_t g, uint32_t frame)
 {
+    sb_keybits_add(x->bits, key, klen);
     size_t before = sb_intern_count(&x->keys);
     uint32_t k = sb_intern_put(&x->keys, key, klen);
     if (sb_intern_count(&x->keys) > before) {
@@ -42,19 +45,29 @@ void sb_idx_add(sb_index *x, const void *key, size_t klen, uint32_t g, uint32_t 
 
 uint32_t sb_idx_first(const sb_index *x, const void *key, size_t klen)
 {
+    if (!sb_keybits_may(x->bits, key, klen))
+        return SB_NONE;
     uint32_t k = sb_intern_find(&x->keys, key, klen);
     return k == UINT32_MAX ? SB_NONE : x->head[k];
 }
 
-sb_key sb_key_make(uint32_t dump, uint32_t tag, uint64_t a, uint64_t b)
+void sb_keyset_init(sb_keyset *s)
 {
-    sb_key k;
-    memset(&k, 0, sizeof(k)); /* keys are compared as bytes, padding too */
-    k.dump = dump;
-    k.tag = tag;
-    k.a = a;
-    k.b = b;
-    return k;
+    memset(s, 0, sizeof(*s));
+    sb_arena_init(&s->arena);
+    sb_intern_init(&s->keys, &s->arena);
+}
+
+void sb_keyset_free(sb_keyset *s)
+{
+    sb_intern_free(&s->keys);
+    sb_arena_free(&s->arena);
+}
+
+void sb_keyset_put(sb_keyset *s, const void *key, size_t n)
+{
+    sb_intern_put(&s->keys, key, n);
+    sb_keybits_add(&s->bits, key, n);
 }
 
 /* --- targets and evidence ------------------------------------------- */
@@ -69,8 +82,8 @@ static void add_evidence(sb_gb *b, sb_target *t, const char *s, size_t n)
     t->nev++;
 }
 
-uint32_t sb_gb_target(sb_gb *b, uint8_t kind, uint32_t dump, enum sb_rule_id rule,
-                      const char *fmt, ...)
+uint32_t sb_gb_target(sb_gb *b, uint8_t kind, uint32_t dump, enum sb_rule_id rule, const char *fmt,
+                      ...)
 {
     sb_graph *g = b->g;
     g->targets = sb_grow(g->targets, &g->targets_cap, g->ntargets, sizeof(*g->targets));
@@ -147,11 +160,15 @@ bool sb_gb_ranks_above(const sb_model *m, uint32_t a, int tier_a, uint32_t b, in
     return a < b;
 }
 
-bool sb_gb_excluded(const sb_gb *b, uint32_t gi)
+static uint8_t *excluded_goroutines(const sb_model *m, const sb_classes *c)
 {
-    const sb_goroutine *g = &b->m->goroutines[gi];
-    return b->c->g[gi].kind == SB_WAIT_RUNTIME || b->c->stacks[g->stack].dumper ||
-           b->m->dumps[g->dump].superseded;
+    uint8_t *ex = sb_xmalloc(m->ngoroutines ? m->ngoroutines : 1);
+    for (size_t i = 0; i < m->ngoroutines; i++) {
+        const sb_goroutine *g = &m->goroutines[i];
+        ex[i] = c->g[i].kind == SB_WAIT_RUNTIME || c->stacks[g->stack].dumper ||
+                m->dumps[g->dump].superseded;
+    }
+    return ex;
 }
 
 bool sb_gb_stuck_shape(const sb_gb *b, uint32_t gi)
@@ -219,7 +236,7 @@ static void rule_unmoved(sb_gb *b)
 void sb_graph_build(sb_model *m, const sb_classes *c, sb_graph *g)
 {
     memset(g, 0, sizeof(*g));
-    sb_gb b = {m, c, g, {0}};
+    sb_gb b = {m, c, g, excluded_goroutines(m, c), {0}};
     size_t n = m->ngoroutines ? m->ngoroutines : 1;
     g->target_of = sb_xmalloc(n * sizeof(uint32_t));
     for (size_t i = 0; i < m->ngoroutines; i++)
@@ -229,6 +246,7 @@ void sb_graph_build(sb_model *m, const sb_classes *c, sb_graph *g)
     sb_graph_exec(&b);
     sb_graph_waits(&b);
     rule_unmoved(&b);
+    free(b.excluded);
 }
 
 void sb_graph_free(sb_graph *g)

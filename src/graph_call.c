@@ -193,8 +193,9 @@ void sb_graph_rpc(sb_gb *b)
             int dl, pl;
             const char *ds = sstr(m, sc->detail, &dl), *ps = sstr(m, sc->proto, &pl);
             bool by_method = sc->detail && sc->detail != sc->proto;
-            ti = by_method ? sb_gb_target(b, SB_WAIT_RPC, g->dump, SB_RULE_NONE, "RPC %.*s", dl, ds)
-                           : sb_gb_target(b, SB_WAIT_RPC, g->dump, SB_RULE_NONE, "%.*s call", pl, ps);
+            ti = by_method
+                     ? sb_gb_target(b, SB_WAIT_RPC, g->dump, SB_RULE_NONE, "RPC %.*s", dl, ds)
+                     : sb_gb_target(b, SB_WAIT_RPC, g->dump, SB_RULE_NONE, "%.*s call", pl, ps);
             sb_idx_add(&targets, &tk, sizeof(tk), i, ti);
             uint32_t n = 0;
             uint32_t h = rule_rpc_method(b, &servers, i, &n);
@@ -323,7 +324,8 @@ static uint32_t exec_target(sb_gb *b, const sb_index *named, bool *connected, ui
     uint32_t detail = b->c->stacks[g->stack].detail;
     int dl;
     const char *ds = sstr(m, detail, &dl);
-    uint32_t ti = sb_gb_target(b, SB_WAIT_EXEC, g->dump, SB_RULE_NONE, "child process: %.*s", dl, ds);
+    uint32_t ti =
+        sb_gb_target(b, SB_WAIT_EXEC, g->dump, SB_RULE_NONE, "child process: %.*s", dl, ds);
     enum sb_rule_id rule = SB_RULE_EXEC_CHILD_DUMP;
     uint32_t child = rule_exec_child(b, named, gi);
     if (child == SB_NONE) {

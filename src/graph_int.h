@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 #include "stackblame/graph.h"
 #include "stackblame/intern.h"
 
@@ -15,7 +16,62 @@ typedef struct sb_entry {
     uint32_t g, frame, next;
 } sb_entry;
 
+/* A filter in front of a set of keys: a bit per key's hash, so that the
+ * scans over every goroutine, and the rules of thousands of waiters, test
+ * a bit rather than a hash table for the keys that were never put (most
+ * of them). A set bit may be another key's. */
+typedef struct sb_keybits {
+    uint64_t w[1024];
+} sb_keybits;
+
+static inline uint32_t sb_keybits_at(const void *key, size_t n)
+{
+    const unsigned char *p = key;
+    uint64_t h = n;
+    for (; n >= 8; p += 8, n -= 8) {
+        uint64_t w;
+        memcpy(&w, p, 8);
+        h = (h ^ w) * 0x9e3779b97f4a7c15ull;
+    }
+    for (; n; p++, n--)
+        h = (h ^ *p) * 0x9e3779b97f4a7c15ull;
+    return (uint32_t)(h >> 48);
+}
+
+static inline void sb_keybits_add(sb_keybits *s, const void *key, size_t n)
+{
+    uint32_t bit = sb_keybits_at(key, n);
+    s->w[bit >> 6] |= 1ull << (bit & 63);
+}
+
+static inline bool sb_keybits_may(const sb_keybits *s, const void *key, size_t n)
+{
+    uint32_t bit = sb_keybits_at(key, n);
+    return s->w[bit >> 6] >> (bit & 63) & 1;
+}
+
+/* A set of keys, filtered. */
+typedef struct sb_keyset {
+    sb_arena arena;
+    sb_intern keys;
+    sb_keybits bits;
+} sb_keyset;
+
+void sb_keyset_init(sb_keyset *s);
+void sb_keyset_free(sb_keyset *s);
+void sb_keyset_put(sb_keyset *s, const void *key, size_t n);
+static inline bool sb_keyset_has(const sb_keyset *s, const void *key, size_t n)
+{
+    return sb_keybits_may(&s->bits, key, n) && sb_intern_find(&s->keys, key, n) != UINT32_MAX;
+}
+/* Keys put, with the empty key sb_intern starts with. */
+static inline size_t sb_keyset_count(const sb_keyset *s)
+{
+    return sb_intern_count(&s->keys);
+}
+
 typedef struct sb_index {
+    sb_keybits *bits; /* in front of keys */
     sb_arena arena;
     sb_intern keys;
     uint32_t *head; /* per key id: first entry, SB_NONE */
@@ -58,20 +114,31 @@ enum {
     K_CREATOR_TYPE,
 };
 
-sb_key sb_key_make(uint32_t dump, uint32_t tag, uint64_t a, uint64_t b);
+/* Inline: the scans over every goroutine make one per goroutine. */
+static inline sb_key sb_key_make(uint32_t dump, uint32_t tag, uint64_t a, uint64_t b)
+{
+    sb_key k;
+    memset(&k, 0, sizeof(k)); /* keys are compared as bytes, padding too */
+    k.dump = dump;
+    k.tag = tag;
+    k.a = a;
+    k.b = b;
+    return k;
+}
 
 /* The graph being built and what every rule reads. */
 typedef struct sb_gb {
     sb_model *m;
     const sb_classes *c;
     sb_graph *g;
+    uint8_t *excluded; /* per goroutine: sb_gb_excluded */
     char buf[1024];
 } sb_gb;
 
 /* A new target named by fmt, with the rule that made it (its confidence
  * from the rules table). Returns its index. */
-uint32_t sb_gb_target(sb_gb *b, uint8_t kind, uint32_t dump, enum sb_rule_id rule,
-                      const char *fmt, ...) __attribute__((format(printf, 5, 6)));
+uint32_t sb_gb_target(sb_gb *b, uint8_t kind, uint32_t dump, enum sb_rule_id rule, const char *fmt,
+                      ...) __attribute__((format(printf, 5, 6)));
 /* Sets the target's holder by a rule: its confidence, and the rule's
  * sentence first in the evidence. */
 void sb_gb_link(sb_gb *b, uint32_t target, uint32_t holder, enum sb_rule_id rule, const sb_say *v);
@@ -88,7 +155,10 @@ void sb_gb_edge(sb_gb *b, uint32_t gi, uint32_t holder, enum sb_rule_id rule, co
 bool sb_gb_ranks_above(const sb_model *m, uint32_t a, int tier_a, uint32_t b, int tier_b);
 /* Goroutines that never hold anything up: the runtime's own, the one
  * writing the dump, those of a superseded snapshot. */
-bool sb_gb_excluded(const sb_gb *b, uint32_t gi);
+static inline bool sb_gb_excluded(const sb_gb *b, uint32_t gi)
+{
+    return b->excluded[gi];
+}
 /* Blocked on something and not idle in a healthy shape: a goroutine whose
  * wait can hold others up. */
 bool sb_gb_stuck_shape(const sb_gb *b, uint32_t gi);

@@ -25,7 +25,7 @@ typedef struct sb_lock {
     uint32_t best; /* the oldest waiter */
     uint32_t nwaiters;
     int32_t min_wait, max_wait;
-    uint32_t holder; /* found so far, SB_NONE */
+    uint32_t holder;       /* found so far, SB_NONE */
     uint32_t sitefuncs[4]; /* the first functions it is taken in, for the evidence */
     uint32_t nsitefuncs;
 } sb_lock;
@@ -40,9 +40,9 @@ typedef struct sb_cand {
 typedef struct sb_lockctx {
     sb_gb *b;
     sb_arena arena;
-    sb_intern keys;  /* lock identity -> lock index + 1 */
-    sb_intern types; /* receiver types of lock sites */
-    sb_intern sites; /* lock site functions */
+    sb_intern keys;     /* lock identity -> lock index + 1 */
+    sb_intern types;    /* receiver types of lock sites */
+    sb_intern sites;    /* lock site functions */
     sb_intern families; /* functions whose closures are lock sites */
     sb_lock *locks;
     size_t nlocks, cap;
@@ -91,10 +91,10 @@ static void group_waiters(sb_lockctx *x)
             continue;
         const sb_stack_class *sc = &c->stacks[g->stack];
         uint32_t site_func = sc->site_frame != SB_NONE ? sb_gb_func(x->b, i, sc->site_frame) : 0;
-        sb_key k = gc->has_addr ? sb_key_make(g->dump, K_LOCK_ADDR, gc->addr,
-                                              gc->kind == SB_WAIT_RWMUTEX_READ)
-                                : sb_key_make(g->dump, K_LOCK_SITE, site_func,
-                                              gc->has_recv ? gc->recv : 0);
+        sb_key k =
+            gc->has_addr
+                ? sb_key_make(g->dump, K_LOCK_ADDR, gc->addr, gc->kind == SB_WAIT_RWMUTEX_READ)
+                : sb_key_make(g->dump, K_LOCK_SITE, site_func, gc->has_recv ? gc->recv : 0);
         size_t before = sb_intern_count(&x->keys);
         uint32_t id = sb_intern_put(&x->keys, &k, sizeof(k)) - 1;
         if (sb_intern_count(&x->keys) > before) {
@@ -608,8 +608,8 @@ static void no_holder(sb_lockctx *x, uint32_t l, const sb_cand *self)
     sb_lock *L = &x->locks[l];
     sb_target *T = &x->b->g->targets[L->target];
     enum sb_rule_id rule = !x->b->c->dumps[L->dump].whole ? SB_RULE_LOCK_NOT_IN_DUMP
-                           : L->drain                      ? SB_RULE_LEAKED_READ_LOCK
-                                                           : SB_RULE_LEAKED_LOCK;
+                           : L->drain                     ? SB_RULE_LEAKED_READ_LOCK
+                                                          : SB_RULE_LEAKED_LOCK;
     sb_say v = sb_say_none();
     v.what = T->what;
     char sites[256];

@@ -26,14 +26,20 @@ typedef struct sb_waitctx {
     sb_index closures; /* (dump, function F) -> goroutines running a closure of F */
     sb_index words;    /* (dump, address) -> (goroutine, frame) carrying it */
     sb_arena arena;
-    sb_intern wanted; /* the addresses the waiters ask about */
-    uint64_t maybe[1024]; /* a bit per hash of a wanted address: most are not */
-    uint32_t *site_func;  /* per stack: the function at its site frame, 0 */
-    sb_intern carrier_keys;   /* (address, how one waits) -> carriers[id - 1] */
+    sb_keyset wanted;        /* the addresses the waiters ask about */
+    sb_keybits wanted_words; /* the same by address alone: one multiply a frame */
+    uint32_t *site_func;     /* per stack: the function at its site frame, 0, UINT32_MAX not
+                              * looked up yet (the waiters' stacks are few) */
+    uint32_t *waiters;       /* the goroutines is_waiter names before any rule runs */
+    size_t nwaiters;
+    sb_intern carrier_keys; /* (address, how one waits) -> carriers[id - 1] */
     struct sb_carriers *carriers;
     size_t carriers_cap;
-    sb_intern funcs;  /* the functions the waiters wait in */
+    sb_keyset funcs;  /* the functions the waiters wait in */
     sb_index typed;   /* (dump, type of a Stop-like waiter) -> goroutines in its methods */
+    sb_keyset types;  /* the types of the Stop-like waiters */
+    sb_keyset family; /* creator and parent keys the waiters ask about */
+    uint32_t prev_creator, prev_type; /* creator_type of the last created-by frame */
 } sb_waitctx;
 
 /* How good a candidate is: blocked on something (2) beats running (1),
@@ -66,6 +72,17 @@ static bool is_waiter(const sb_gb *b, uint32_t i)
            b->g->target_of[i] == SB_NONE && !sb_gb_excluded(b, i) && !b->c->g[i].quiet;
 }
 
+/* The function at the site frame of stack s, 0 none: memoised. */
+static uint32_t site_func(const sb_waitctx *x, uint32_t s)
+{
+    if (x->site_func[s] == UINT32_MAX) {
+        uint32_t f = x->b->c->stacks[s].site_frame;
+        const sb_stack *st = sb_stack_get(x->b->m, s);
+        x->site_func[s] = f < st->nframes ? sb_frame_get(x->b->m, st->frames[f])->func : 0;
+    }
+    return x->site_func[s];
+}
+
 /* Whether c waits the same way as gi (same kind, same function): a
  * fellow waiter, not the one that will end the wait. */
 static bool co_waiter(const sb_waitctx *x, uint32_t gi, uint32_t c)
@@ -74,37 +91,37 @@ static bool co_waiter(const sb_waitctx *x, uint32_t gi, uint32_t c)
     if (b->c->g[gi].kind != b->c->g[c].kind)
         return false;
     uint32_t sa = b->m->goroutines[gi].stack, sd = b->m->goroutines[c].stack;
-    return sa == sd || (x->site_func[sa] && x->site_func[sa] == x->site_func[sd]);
+    if (sa == sd)
+        return true;
+    uint32_t fa = site_func(x, sa);
+    return fa && fa == site_func(x, sd);
 }
 
-/* Calls fn for every address printed plainly (no '?') in an argument text. */
+/* Calls fn for every address printed plainly (no '?') in an argument
+ * text: a "0x" that starts a word. memchr finds the 'x's: most of a
+ * text is the digits of the words themselves. */
 static void each_word(const char *s, size_t n, void (*fn)(void *, uint64_t), void *arg)
 {
-    for (size_t i = 0; i + 2 < n; i++) {
-        if (s[i] != '0' || s[i + 1] != 'x' || (i > 0 && (s[i - 1] == 'x' || (s[i - 1] >= '0' && s[i - 1] <= '9'))))
+    const char *end = s + n;
+    for (const char *x = s + 1; x < end && (x = memchr(x, 'x', (size_t)(end - x))); x++) {
+        const char *w = x - 1;
+        if (*w != '0' || (w > s && (w[-1] == 'x' || (w[-1] >= '0' && w[-1] <= '9'))))
             continue;
-        uint64_t v = 0;
-        size_t j = i + 2;
-        int digits = 0;
-        for (; j < n && digits <= 16; j++, digits++) {
-            char c = s[j];
-            int d = c >= '0' && c <= '9' ? c - '0' : c >= 'a' && c <= 'f' ? c - 'a' + 10 : -1;
-            if (d < 0)
-                break;
-            v = v << 4 | (uint64_t)d;
-        }
-        if (digits == 0 || digits > 16 || (j < n && s[j] == '?'))
+        uint64_t packed;
+        size_t len = sb_arg_number_at(w, (size_t)(end - w), &packed);
+        if (len == 0)
             continue;
-        if (v >= MIN_ADDRESS)
-            fn(arg, v);
-        i = j - 1;
+        if (!(packed & 1) && packed >> 1 >= MIN_ADDRESS)
+            fn(arg, packed >> 1);
+        x = w + len - 1;
     }
 }
 
 /* The argument text of frame f of goroutine gi, when it is its own: the
  * whole list for its stack's first goroutine, the first argument of a
  * method or channel frame for the others. */
-static const char *frame_text(const sb_gb *b, uint32_t gi, uint32_t f, size_t *n, char buf[SB_ARG_TEXT_MAX])
+static const char *frame_text(const sb_gb *b, uint32_t gi, uint32_t f, size_t *n,
+                              char buf[SB_ARG_TEXT_MAX])
 {
     const sb_model *m = b->m;
     const sb_goroutine *g = &m->goroutines[gi];
@@ -167,29 +184,21 @@ typedef struct {
     uint32_t g, frame, dump;
 } sb_wordsink;
 
-/* The bit of address w in sb_waitctx.maybe. */
-static uint32_t maybe_bit(uint64_t w)
-{
-    return (uint32_t)((w * 0x9e3779b97f4a7c15ull) >> 48);
-}
-
 static void want_word(void *arg, uint64_t w)
 {
     sb_wordsink *s = arg;
     sb_key k = sb_key_make(s->dump, K_WORD, w, 0);
-    sb_intern_put(&s->x->wanted, &k, sizeof(k));
-    uint32_t bit = maybe_bit(w);
-    s->x->maybe[bit >> 6] |= 1ull << (bit & 63);
+    sb_keyset_put(&s->x->wanted, &k, sizeof(k));
+    sb_keybits_add(&s->x->wanted_words, &w, sizeof(w));
 }
 
 static void add_word(void *arg, uint64_t w)
 {
     sb_wordsink *s = arg;
-    uint32_t bit = maybe_bit(w);
-    if (!(s->x->maybe[bit >> 6] & (1ull << (bit & 63))))
+    if (!sb_keybits_may(&s->x->wanted_words, &w, sizeof(w)))
         return;
     sb_key k = sb_key_make(s->dump, K_WORD, w, 0);
-    if (sb_intern_find(&s->x->wanted, &k, sizeof(k)) != UINT32_MAX)
+    if (sb_keyset_has(&s->x->wanted, &k, sizeof(k)))
         sb_idx_add(&s->x->words, &k, sizeof(k), s->g, s->frame);
 }
 
@@ -221,55 +230,54 @@ static int object_words(const sb_gb *b, uint32_t gi, uint64_t out[4])
     return n;
 }
 
-/* Index the addresses the waiters' frames carry, then every goroutine's
- * frames carrying one of them. Two scans: what is asked first, so that
- * only those addresses are indexed. */
-static void index_words(sb_waitctx *x)
+/* Waiter i's question to the words index: the addresses its object and
+ * its waiting frames carry. */
+static void ask_words(sb_waitctx *x, uint32_t i)
+{
+    uint32_t fr[2];
+    int nf;
+    waiter_frames(x->b, i, fr, &nf);
+    sb_wordsink s = {x, i, 0, x->b->m->goroutines[i].dump};
+    uint64_t obj[4];
+    for (int k = 0, n = object_words(x->b, i, obj); k < n; k++)
+        want_word(&s, obj[k]);
+    for (int k = 0; k < nf; k++) {
+        uint64_t words[16];
+        size_t nw = frame_words(x->b, i, fr[k], words, 16);
+        for (size_t j = 0; j < nw; j++)
+            want_word(&s, words[j]);
+    }
+}
+
+/* Goroutine i's frames that carry an address some waiter asked about:
+ * every frame of its stack's first goroutine, a method's receiver for
+ * the others. */
+static void add_words(sb_waitctx *x, uint32_t i)
 {
     const sb_model *m = x->b->m;
-    char buf[SB_ARG_TEXT_MAX];
-    for (uint32_t i = 0; i < m->ngoroutines; i++) {
-        if (!is_waiter(x->b, i))
-            continue;
-        uint32_t fr[2];
-        int nf;
-        waiter_frames(x->b, i, fr, &nf);
-        sb_wordsink s = {x, i, 0, m->goroutines[i].dump};
-        uint64_t obj[4];
-        for (int k = 0, n = object_words(x->b, i, obj); k < n; k++)
-            want_word(&s, obj[k]);
-        for (int k = 0; k < nf; k++) {
-            uint64_t words[16];
-            size_t nw = frame_words(x->b, i, fr[k], words, 16);
-            for (size_t w = 0; w < nw; w++)
-                want_word(&s, words[w]);
-        }
-    }
-    if (sb_intern_count(&x->wanted) <= 1)
-        return;
-    for (uint32_t i = 0; i < m->ngoroutines; i++) {
-        if (sb_gb_excluded(x->b, i))
-            continue;
-        const sb_goroutine *g = &m->goroutines[i];
-        const sb_stack *st = sb_stack_get(m, g->stack);
-        sb_wordsink s = {x, i, 0, g->dump};
-        if (st->rep_g == i) {
-            for (uint32_t f = 0; f < st->nframes; f++) {
-                size_t n;
-                const char *t = frame_text(x->b, i, f, &n, buf);
-                s.frame = f;
-                each_word(t, n, add_word, &s);
-            }
-            continue;
-        }
+    const sb_goroutine *g = &m->goroutines[i];
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    sb_wordsink s = {x, i, 0, g->dump};
+    if (st->rep_g == i) {
+        /* the stack's whole texts are its first goroutine's own */
         sb_arg_view v;
         sb_arg_view_init(&v, m, g);
-        for (uint32_t k = 0; k < st->nmethods && k < v.nmine; k++) {
-            uint64_t w;
-            s.frame = st->methods[k];
-            if (sb_arg_word(m, v.mine[k], &w) && w >= MIN_ADDRESS)
-                add_word(&s, w);
+        char buf[SB_ARG_TEXT_MAX];
+        for (uint32_t f = 0; f < st->nframes && f < v.nwhole; f++) {
+            size_t n;
+            const char *t = sb_arg_text(m, v.whole[f], buf, &n);
+            s.frame = f;
+            each_word(t, n, add_word, &s);
         }
+        return;
+    }
+    size_t nmine;
+    const uint32_t *mine = sb_own_refs(m, g->args, st->nmethods, &nmine);
+    for (uint32_t k = 0; k < nmine; k++) {
+        uint64_t w;
+        s.frame = st->methods[k];
+        if (sb_arg_word(m, mine[k], &w) && w >= MIN_ADDRESS)
+            add_word(&s, w);
     }
 }
 
@@ -300,40 +308,35 @@ static uint32_t func_type(sb_model *m, uint32_t func, bool put)
     return id == UINT32_MAX ? 0 : id;
 }
 
-/* Goroutines inside a method of a type that a Stop-like waiter stops,
- * for rule stop-waits-worker-type: per stack, once per type. */
-static void index_typed(sb_waitctx *x)
+/* Waiter i's question for rule stop-waits-worker-type: the receiver
+ * type of the Stop-like method it waits in. */
+static void ask_type(sb_waitctx *x, uint32_t i)
 {
     sb_model *m = x->b->m;
-    sb_arena arena;
-    sb_arena_init(&arena);
-    sb_intern types;
-    sb_intern_init(&types, &arena);
-    for (uint32_t i = 0; i < m->ngoroutines; i++) {
-        const sb_stack_class *sc = &x->b->c->stacks[m->goroutines[i].stack];
-        if (is_waiter(x->b, i) && sc->stop_frame != SB_NONE) {
-            uint32_t t = func_type(m, sb_gb_func(x->b, i, sc->stop_frame), true);
-            if (t)
-                sb_intern_put(&types, &t, sizeof(t));
-        }
-    }
-    for (uint32_t i = 0; i < m->ngoroutines && sb_intern_count(&types) > 1; i++) {
-        if (sb_gb_excluded(x->b, i))
+    const sb_stack_class *sc = &x->b->c->stacks[m->goroutines[i].stack];
+    if (sc->stop_frame == SB_NONE)
+        return;
+    uint32_t t = func_type(m, sb_gb_func(x->b, i, sc->stop_frame), true);
+    if (t)
+        sb_keyset_put(&x->types, &t, sizeof(t));
+}
+
+/* Goroutine i inside a method of such a type: once per type and frame
+ * run. */
+static void add_typed(sb_waitctx *x, uint32_t i)
+{
+    sb_model *m = x->b->m;
+    const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
+    uint32_t last = 0;
+    for (uint32_t k = 0; k < st->nmethods; k++) {
+        uint32_t f = st->methods[k];
+        uint32_t t = func_type(m, sb_frame_get(m, st->frames[f])->func, false);
+        if (!t || t == last || !sb_keyset_has(&x->types, &t, sizeof(t)))
             continue;
-        const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
-        uint32_t last = 0;
-        for (uint32_t k = 0; k < st->nmethods; k++) {
-            uint32_t f = st->methods[k];
-            uint32_t t = func_type(m, sb_frame_get(m, st->frames[f])->func, false);
-            if (!t || t == last || sb_intern_find(&types, &t, sizeof(t)) == UINT32_MAX)
-                continue;
-            sb_key key = sb_key_make(m->goroutines[i].dump, K_TYPE_ANY, t, 0);
-            sb_idx_add(&x->typed, &key, sizeof(key), i, f);
-            last = t;
-        }
+        sb_key key = sb_key_make(m->goroutines[i].dump, K_TYPE_ANY, t, 0);
+        sb_idx_add(&x->typed, &key, sizeof(key), i, f);
+        last = t;
     }
-    sb_intern_free(&types);
-    sb_arena_free(&arena);
 }
 
 /* The receiver type of a method that created goroutines, when some
@@ -348,40 +351,35 @@ static uint32_t creator_type(const sb_model *m, uint32_t func)
     return id == UINT32_MAX ? 0 : id;
 }
 
-/* The creator keys and closure bases the waiters ask about: their site
- * function and type, their id, their site and test functions. */
-static void wanted_family(sb_waitctx *x, sb_intern *keys)
+static void keyset_put(sb_keyset *s, sb_key k)
 {
-    const sb_model *m = x->b->m;
-    for (uint32_t i = 0; i < m->ngoroutines; i++) {
-        if (!is_waiter(x->b, i))
-            continue;
-        const sb_goroutine *g = &m->goroutines[i];
-        const sb_stack_class *sc = &x->b->c->stacks[g->stack];
-        if (sc->site_frame != SB_NONE) {
-            sb_key k = sb_key_make(g->dump, K_CREATOR, sb_gb_func(x->b, i, sc->site_frame), 0);
-            sb_intern_put(keys, &k, sizeof(k));
-        }
-        if (sc->site_type) {
-            sb_key k = sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0);
-            sb_intern_put(keys, &k, sizeof(k));
-        }
-        if (g->id) {
-            sb_key k = sb_key_make(g->dump, K_PARENT, g->id, 0);
-            sb_intern_put(keys, &k, sizeof(k));
-        }
-        uint32_t fr[2] = {sc->site_frame, sc->test_frame};
-        for (int k = 0; k < 2; k++)
-            if (fr[k] != SB_NONE) {
-                uint32_t f = sb_gb_func(x->b, i, fr[k]);
-                sb_intern_put(&x->funcs, &f, sizeof(f));
-            }
-    }
+    sb_keyset_put(s, &k, sizeof(k));
 }
 
-static void add_if_wanted(sb_index *idx, const sb_intern *keys, sb_key k, uint32_t g)
+/* Waiter i's questions about its family that its stack decides (asked
+ * once per stack and dump): goroutines created by its site function or a
+ * method of its site's type, closures of its site and test functions. */
+static void ask_family(sb_waitctx *x, uint32_t i)
 {
-    if (sb_intern_find(keys, &k, sizeof(k)) != UINT32_MAX)
+    const sb_model *m = x->b->m;
+    const sb_goroutine *g = &m->goroutines[i];
+    const sb_stack_class *sc = &x->b->c->stacks[g->stack];
+    sb_keyset *keys = &x->family;
+    if (sc->site_frame != SB_NONE)
+        keyset_put(keys, sb_key_make(g->dump, K_CREATOR, sb_gb_func(x->b, i, sc->site_frame), 0));
+    if (sc->site_type)
+        keyset_put(keys, sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0));
+    uint32_t fr[2] = {sc->site_frame, sc->test_frame};
+    for (int k = 0; k < 2; k++)
+        if (fr[k] != SB_NONE) {
+            uint32_t f = sb_gb_func(x->b, i, fr[k]);
+            sb_keyset_put(&x->funcs, &f, sizeof(f));
+        }
+}
+
+static void add_if_wanted(sb_index *idx, const sb_keyset *keys, sb_key k, uint32_t g)
+{
+    if (sb_keyset_has(keys, &k, sizeof(k)))
         sb_idx_add(idx, &k, sizeof(k), g, 0);
 }
 
@@ -393,23 +391,42 @@ typedef struct sb_spots {
     size_t n, cap, cap2;
 } sb_spots;
 
+/* The function frame_id is a closure of, when a waiter waits in that
+ * function, else 0. */
+static uint32_t closure_of_waited(const sb_waitctx *x, uint32_t frame_id)
+{
+    const sb_model *m = x->b->m;
+    size_t n;
+    const char *name = sb_str(m, sb_frame_get(m, frame_id)->func, &n);
+    size_t bl = closure_base(name, n);
+    uint32_t base = bl ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
+    if (base == UINT32_MAX || !sb_keyset_has(&x->funcs, &base, sizeof(base)))
+        return 0;
+    return base;
+}
+
 static void closure_spots(sb_waitctx *x, sb_spots *sp)
 {
     const sb_model *m = x->b->m;
     size_t nstacks = sb_intern_count(&m->stacks);
     memset(sp, 0, sizeof(*sp));
     sp->at = sb_xcalloc(nstacks + 1, sizeof(uint32_t));
-    for (uint32_t s = 0; s < nstacks; s++) {
+    /* Per frame id first (stacks share most frames, and most dumps have
+     * no such closure at all): the waited function it is a closure of. */
+    size_t nframes = sb_intern_count(&m->frames);
+    uint32_t *base_of = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
+    bool any = false;
+    for (uint32_t f = 1; f < nframes && sb_keyset_count(&x->funcs) > 1; f++) {
+        base_of[f] = closure_of_waited(x, f);
+        any = any || base_of[f];
+    }
+    for (uint32_t s = 0; s < nstacks && any; s++) {
         sp->at[s] = (uint32_t)sp->n;
         const sb_stack *st = sb_stack_get(m, s);
         uint32_t last = 0;
-        for (uint32_t f = 0; f < st->nframes && sb_intern_count(&x->funcs) > 1; f++) {
-            size_t n;
-            const char *name = sb_str(m, sb_frame_get(m, st->frames[f])->func, &n);
-            size_t bl = closure_base(name, n);
-            uint32_t base = bl ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
-            if (base == UINT32_MAX || base == last ||
-                sb_intern_find(&x->funcs, &base, sizeof(base)) == UINT32_MAX)
+        for (uint32_t f = 0; f < st->nframes; f++) {
+            uint32_t base = st->frames[f] < nframes ? base_of[st->frames[f]] : 0;
+            if (!base || base == last)
                 continue;
             sp->frame = sb_grow(sp->frame, &sp->cap, sp->n, sizeof(uint32_t));
             sp->base = sb_grow(sp->base, &sp->cap2, sp->n, sizeof(uint32_t));
@@ -419,48 +436,77 @@ static void closure_spots(sb_waitctx *x, sb_spots *sp)
         }
     }
     sp->at[nstacks] = (uint32_t)sp->n;
+    free(base_of);
 }
 
-/* Index, among the goroutines, those the waiters ask about: by creator
- * (function, the type of a creating method), by parent id, and running a
- * closure of a waiter's function. */
-static void index_family(sb_waitctx *x)
+/* Goroutine i as an answer to the family questions: by its creator
+ * (function, the type of a creating method), its parent id, the closures
+ * of a waiter's function its stack runs (sp). */
+static void add_family(sb_waitctx *x, const sb_spots *sp, uint32_t i)
 {
     const sb_model *m = x->b->m;
-    sb_arena arena;
-    sb_arena_init(&arena);
-    sb_intern keys;
-    sb_intern_init(&keys, &arena);
-    wanted_family(x, &keys);
+    const sb_goroutine *g = &m->goroutines[i];
+    if (g->created_by != SB_NONE) {
+        uint32_t func = sb_frame_get(m, g->created_by)->func;
+        if (g->created_by != x->prev_creator) { /* runs of one creator are common */
+            x->prev_type = creator_type(m, func);
+            x->prev_creator = g->created_by;
+        }
+        add_if_wanted(&x->creators, &x->family, sb_key_make(g->dump, K_CREATOR, func, 0), i);
+        if (x->prev_type)
+            add_if_wanted(&x->creators, &x->family,
+                          sb_key_make(g->dump, K_CREATOR_TYPE, x->prev_type, 0), i);
+    }
+    if (g->parent)
+        add_if_wanted(&x->creators, &x->family, sb_key_make(g->dump, K_PARENT, g->parent, 0), i);
+    for (uint32_t k = sp->n ? sp->at[g->stack] : 0, end = sp->n ? sp->at[g->stack + 1] : 0; k < end;
+         k++) {
+        sb_key key = sb_key_make(g->dump, K_CLOSURE_OF, sp->base[k], 0);
+        sb_idx_add(&x->closures, &key, sizeof(key), i, sp->frame[k]);
+    }
+}
+
+/* The indexes the rules read, in two scans: the waiters' questions first,
+ * so that only what they ask is indexed, then every goroutine once for
+ * the answers. One pass each: the goroutines outgrow the caches, and a
+ * pass per index cost more than the indexing. */
+static void index_answers(sb_waitctx *x)
+{
+    const sb_model *m = x->b->m;
+    /* per stack: 1 + the dump it was last asked for (goroutines come in
+     * dump order), 0 never */
+    size_t nstacks = sb_intern_count(&m->stacks);
+    uint32_t *asked = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint32_t));
+    for (size_t w = 0; w < x->nwaiters; w++) {
+        uint32_t i = x->waiters[w];
+        const sb_goroutine *g = &m->goroutines[i];
+        if (asked[g->stack] != g->dump + 1) {
+            asked[g->stack] = g->dump + 1;
+            ask_family(x, i);
+            ask_type(x, i);
+        }
+        if (g->id && m->dumps[g->dump].parents) /* its children by id */
+            keyset_put(&x->family, sb_key_make(g->dump, K_PARENT, g->id, 0));
+        ask_words(x, i);
+    }
+    free(asked);
     sb_spots sp;
     closure_spots(x, &sp);
-    uint32_t prev_creator = SB_NONE, type = 0;
-    for (uint32_t i = 0; i < m->ngoroutines && sb_intern_count(&keys) > 1; i++) {
-        const sb_goroutine *g = &m->goroutines[i];
+    bool family = sb_keyset_count(&x->family) > 1 || sp.n;
+    bool words = sb_keyset_count(&x->wanted) > 1, typed = sb_keyset_count(&x->types) > 1;
+    for (uint32_t i = 0; i < m->ngoroutines && (family || words || typed); i++) {
         if (sb_gb_excluded(x->b, i))
             continue;
-        if (g->created_by != SB_NONE) {
-            uint32_t func = sb_frame_get(m, g->created_by)->func;
-            if (g->created_by != prev_creator) { /* runs of one creator are common */
-                type = creator_type(m, func);
-                prev_creator = g->created_by;
-            }
-            add_if_wanted(&x->creators, &keys, sb_key_make(g->dump, K_CREATOR, func, 0), i);
-            if (type)
-                add_if_wanted(&x->creators, &keys, sb_key_make(g->dump, K_CREATOR_TYPE, type, 0), i);
-        }
-        if (g->parent)
-            add_if_wanted(&x->creators, &keys, sb_key_make(g->dump, K_PARENT, g->parent, 0), i);
-        for (uint32_t k = sp.at[g->stack]; k < sp.at[g->stack + 1]; k++) {
-            sb_key key = sb_key_make(g->dump, K_CLOSURE_OF, sp.base[k], 0);
-            sb_idx_add(&x->closures, &key, sizeof(key), i, sp.frame[k]);
-        }
+        if (family)
+            add_family(x, &sp, i);
+        if (words)
+            add_words(x, i);
+        if (typed)
+            add_typed(x, i);
     }
     free(sp.at);
     free(sp.frame);
     free(sp.base);
-    sb_intern_free(&keys);
-    sb_arena_free(&arena);
 }
 
 /* The edge, unless rule supervisor says it is the normal shape of a
@@ -477,9 +523,8 @@ static void link(sb_waitctx *x, uint32_t gi, uint32_t holder, int tier, enum sb_
                 b->c->dumps[g->dump].context;
     bool stopping = rule == SB_RULE_STOP_WORKER || rule == SB_RULE_STOP_WORKER_TYPE;
     bool supervisor =
-        rule != SB_RULE_TEST_RUN &&
-        (tier == 0 ||
-         (b->c->g[gi].kind == SB_WAIT_SELECT && rule != SB_RULE_SHARED_OBJECT && !stopping));
+        rule != SB_RULE_TEST_RUN && (tier == 0 || (b->c->g[gi].kind == SB_WAIT_SELECT &&
+                                                   rule != SB_RULE_SHARED_OBJECT && !stopping));
     if (supervisor && !real)
         return;
     if (supervisor && tier == 0)
@@ -581,8 +626,8 @@ static bool rule_stop_worker(sb_waitctx *x, uint32_t gi)
     if (by_type && !type)
         return false;
     const sb_index *idx = by_type ? &x->typed : &x->words;
-    sb_key k = by_type ? sb_key_make(g->dump, K_TYPE_ANY, type, 0)
-                       : sb_key_make(g->dump, K_WORD, recv, 0);
+    sb_key k =
+        by_type ? sb_key_make(g->dump, K_TYPE_ANY, type, 0) : sb_key_make(g->dump, K_WORD, recv, 0);
     uint32_t best = SB_NONE, best_frame = 0;
     int best_tier = 0;
     uint32_t seen = 0;
@@ -656,12 +701,12 @@ static bool rule_children(sb_waitctx *x, uint32_t gi)
     const sb_goroutine *g = &b->m->goroutines[gi];
     const sb_stack_class *sc = &b->c->stacks[g->stack];
     int tier = 0;
-    uint32_t best = g->id ? best_child(x, gi, sb_key_make(g->dump, K_PARENT, g->id, 0), &tier)
-                          : SB_NONE;
+    uint32_t best =
+        g->id ? best_child(x, gi, sb_key_make(g->dump, K_PARENT, g->id, 0), &tier) : SB_NONE;
     bool by_parent = best != SB_NONE;
     if (best == SB_NONE && sc->site_frame != SB_NONE)
-        best = best_child(x, gi, sb_key_make(g->dump, K_CREATOR, sb_gb_func(b, gi, sc->site_frame), 0),
-                          &tier);
+        best = best_child(
+            x, gi, sb_key_make(g->dump, K_CREATOR, sb_gb_func(b, gi, sc->site_frame), 0), &tier);
     if (best == SB_NONE)
         return false;
     sb_say v = sb_say_none();
@@ -684,7 +729,8 @@ static bool rule_children_by_type(sb_waitctx *x, uint32_t gi)
     if (!sc->site_type)
         return false;
     int tier = 0;
-    uint32_t best = best_child(x, gi, sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0), &tier);
+    uint32_t best =
+        best_child(x, gi, sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0), &tier);
     if (best == SB_NONE)
         return false;
     const sb_goroutine *c = &b->m->goroutines[best];
@@ -753,7 +799,8 @@ static bool rule_channel_slot(sb_waitctx *x, uint32_t gi)
     for (uint32_t e = sb_idx_first(&x->words, &k, sizeof(k));
          e != SB_NONE && ++seen <= 4 * MAX_CARRIERS; e = x->words.e[e].next) {
         uint32_t c = x->words.e[e].g, f = x->words.e[e].frame;
-        const sb_frame *cf = sb_frame_get(b->m, sb_stack_get(b->m, b->m->goroutines[c].stack)->frames[f]);
+        const sb_frame *cf =
+            sb_frame_get(b->m, sb_stack_get(b->m, b->m->goroutines[c].stack)->frames[f]);
         if (c == gi || cf->func != wf->func || cf->line <= wf->line || receiver(b, c, f) != recv)
             continue;
         pick(b, c, &best, &best_tier);
@@ -782,7 +829,7 @@ static bool may_act(const sb_gb *b, uint32_t c)
  * may share an address, and each looking at all the others would cost the
  * square of their number). */
 typedef struct sb_carriers {
-    uint32_t best;  /* the most stuck carrier that may end the wait, SB_NONE */
+    uint32_t best; /* the most stuck carrier that may end the wait, SB_NONE */
     int best_tier;
     uint32_t count; /* such carriers; MAX_SHARERS + 1 stands for more */
     bool any;       /* a live carrier that waits another way: a counterpart */
@@ -802,7 +849,7 @@ static const sb_carriers *carriers(sb_waitctx *x, uint32_t gi, uint64_t word)
     memset(&ck, 0, sizeof(ck));
     ck.word = word;
     ck.dump = g->dump;
-    ck.func = x->site_func[g->stack];
+    ck.func = site_func(x, g->stack);
     ck.kind = b->c->g[gi].kind;
     size_t before = sb_intern_count(&x->carrier_keys);
     uint32_t id = sb_intern_put(&x->carrier_keys, &ck, sizeof(ck)) - 1;
@@ -856,7 +903,8 @@ static bool rule_shared_object(sb_waitctx *x, uint32_t gi)
      * the waiting frames' arguments. */
     for (int k = -1; k < nf && found == SB_NONE; k++) {
         uint64_t words[16];
-        size_t nw = k < 0 ? (size_t)object_words(b, gi, words) : frame_words(b, gi, fr[k], words, 16);
+        size_t nw =
+            k < 0 ? (size_t)object_words(b, gi, words) : frame_words(b, gi, fr[k], words, 16);
         /* The first address that one other blocked goroutine alone
          * carries decides. */
         for (size_t i = 0; i < nw && found == SB_NONE; i++) {
@@ -972,9 +1020,10 @@ static void check_alone(sb_waitctx *x, uint32_t gi)
     for (int k = 0; k < n; k++)
         if (carriers(x, gi, obj[k])->any)
             return;
-    if (n == 0)
-        return;
-    add_alone(x->b->g, gi, obj[0]);
+    const sb_dclass *dc = &b->c->dumps[g->dump];
+    if (n == 0 && !(dc->whole && dc->live <= g->count))
+        return; /* nothing printed names its object, and others live that may */
+    add_alone(x->b->g, gi, n ? obj[0] : 0);
 }
 
 void sb_graph_waits(sb_gb *b)
@@ -988,20 +1037,22 @@ void sb_graph_waits(sb_gb *b)
     sb_idx_init(&x.typed);
     sb_arena_init(&x.arena);
     size_t nstacks = sb_intern_count(&b->m->stacks);
-    x.site_func = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint32_t));
-    for (uint32_t k = 0; k < nstacks; k++) {
-        uint32_t f = b->c->stacks[k].site_frame;
-        const sb_stack *st = sb_stack_get(b->m, k);
-        x.site_func[k] = f < st->nframes ? sb_frame_get(b->m, st->frames[f])->func : 0;
-    }
-    sb_intern_init(&x.wanted, &x.arena);
-    sb_intern_init(&x.funcs, &x.arena);
+    x.site_func = sb_xmalloc((nstacks ? nstacks : 1) * sizeof(uint32_t));
+    memset(x.site_func, 0xff, (nstacks ? nstacks : 1) * sizeof(uint32_t));
+    x.waiters = sb_xmalloc((b->m->ngoroutines ? b->m->ngoroutines : 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < b->m->ngoroutines; i++)
+        if (is_waiter(b, i))
+            x.waiters[x.nwaiters++] = i;
+    sb_keyset_init(&x.wanted);
+    sb_keyset_init(&x.funcs);
     sb_intern_init(&x.carrier_keys, &x.arena);
-    index_family(&x);
-    index_words(&x);
-    index_typed(&x);
-    for (uint32_t i = 0; i < b->m->ngoroutines; i++) {
-        if (!is_waiter(b, i))
+    sb_keyset_init(&x.types);
+    sb_keyset_init(&x.family);
+    x.prev_creator = SB_NONE;
+    index_answers(&x);
+    for (size_t w = 0; w < x.nwaiters; w++) {
+        uint32_t i = x.waiters[w];
+        if (!is_waiter(b, i)) /* as before any rule ran: the rules only add edges */
             continue;
         if (!rule_test_run(&x, i) && !rule_stop_worker(&x, i) && !rule_children(&x, i) &&
             !rule_channel_slot(&x, i) && !rule_closure_child(&x, i) &&
@@ -1012,11 +1063,14 @@ void sb_graph_waits(sb_gb *b)
     sb_idx_free(&x.creators);
     sb_idx_free(&x.closures);
     free(x.site_func);
+    free(x.waiters);
     sb_idx_free(&x.words);
     sb_idx_free(&x.typed);
-    sb_intern_free(&x.wanted);
-    sb_intern_free(&x.funcs);
+    sb_keyset_free(&x.wanted);
+    sb_keyset_free(&x.funcs);
     sb_intern_free(&x.carrier_keys);
+    sb_keyset_free(&x.types);
+    sb_keyset_free(&x.family);
     free(x.carriers);
     sb_arena_free(&x.arena);
 }

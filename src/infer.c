@@ -96,7 +96,8 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "An RPC call with no handler in the input: the chain goes on in a process not "
          "dumped."},
     [SB_RULE_EXEC_CHILD_DUMP] =
-        {"exec-child", EDGE, MEDIUM, "process {proc} runs a {what} too: its dump continues the chain",
+        {"exec-child", EDGE, MEDIUM,
+         "process {proc} runs a {what} too: its dump continues the chain",
          "An exec wait is linked to the dump of another process that carries the same name as "
          "the exec frames (a CNI plugin is exec'd and runs the plugin skeleton)."},
     [SB_RULE_EXEC_ONLY_PROCESS] =
@@ -114,7 +115,8 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
 
     /* --- goroutines waiting for goroutines -------------------------- */
     [SB_RULE_TEST_RUN] =
-        {"test-run", EDGE, HIGH, "testing.(*T).Run waits for the test it started: {holder} runs {func}",
+        {"test-run", EDGE, HIGH,
+         "testing.(*T).Run waits for the test it started: {holder} runs {func}",
          "testing.(*T).Run (and the runner of the first tests) waits for the goroutine running "
          "the test: by parent id where printed, else by the test's name."},
     [SB_RULE_STOP_WORKER] =
@@ -148,7 +150,7 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
     [SB_RULE_SHARED_OBJECT] =
         {"shared-object", EDGE, MEDIUM,
          "{holder} carries {addr} too, the object this goroutine waits on or an argument of the "
-         "frame it waits in ({n} other goroutine{s} do)",
+         "frame it waits in (carried by {n} other goroutine{s})",
          "A channel or WaitGroup wait is linked to another blocked goroutine whose printed "
          "arguments carry the waited object or an address of the waiting frame's arguments (the "
          "object both work on), when at most three do and none waits the same way."},
@@ -173,7 +175,7 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "reachable can unblock it."},
     [SB_RULE_LEAK_REPORTED] =
         {"leak-reported", STUCK, MEDIUM,
-         "a leak checker (goleak) reported it still alive after its test ended",
+         "a leak checker reported it still alive after its test ended",
          "A goroutine a leak checker listed (goleak's \"Leaked goroutine\" or \"Goroutine N in "
          "state S, with F on top of the stack\"); low when it is idle in a loop of its own."},
     [SB_RULE_NIL_CHANNEL] =
@@ -188,8 +190,11 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "it waits on {what} that it holds itself: {func} on the same receiver {addr} is lower "
          "in its own stack",
          "A goroutine waits on a lock that it already holds: a lock-taking frame on the same "
-         "receiver lower in its own stack (Lock twice, RLock re-entered while a writer queues, "
-         "Lock while holding RLock). Also reported as a cycle of one."},
+         "receiver lower in its own stack (Lock twice; RLock under its own Lock; Lock while "
+         "holding "
+         "RLock, where another waiter shows that frame takes the lock), or a frame that takes the "
+         "lock. Also reported as a cycle of one. RLock re-entered while a writer queues is a cycle "
+         "of two with the writer."},
     [SB_RULE_LEAKED_LOCK] =
         {"leaked-lock", STUCK, MEDIUM,
          "nobody holds it: no live goroutine is inside a function that takes {what}; a Lock "
@@ -208,7 +213,7 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "A channel send or receive, select, Cond.Wait or WaitGroup.Wait, outside a loop, where "
          "no other live goroutine works on the same object (address where printed, else the "
          "waiting method's receiver or arguments). Low for a receive or select (a sender may "
-         "come later) unless the dump says its waits are for good, and without a wait time."},
+         "come later) unless the dump says its waits are for good; low too without a wait time."},
     [SB_RULE_STUCK_HANDLER] =
         {"stuck-handler", STUCK, MEDIUM,
          "a request handler ({what}) has waited {min} min on a {text}: its client waits as long",
@@ -225,14 +230,15 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "A stack whose blocked goroutines grew from each snapshot of a process to the next "
          "(by at least 10 in all)."},
     [SB_RULE_STALL] =
-        {"stall", STUCK, MEDIUM, "in {what} for {min} min while {n} goroutine{s} wait on it",
+        {"stall", STUCK, MEDIUM, "in {what} for {min} min with {n} goroutine{s} waiting on it",
          "The root of a chain stuck in a system call, cgo call, child process or network or file "
          "read: the stall everything waits for; low when it printed no wait time."},
     [SB_RULE_STALL_ALONE] =
         {"stall-alone", STUCK, MEDIUM,
          "the {text} goroutine sits in {what} and nothing else of the program is alive",
          "The main or test goroutine blocked in a system call, cgo call or network read while no "
-         "other goroutine of the program is alive; low when it printed no wait time."},
+         "other goroutine of the program is alive (not when the program writes the dump itself, "
+         "through pprof or runtime.Stack: then it runs); low when it printed no wait time."},
 
     /* --- what the dump says ----------------------------------------- */
     [SB_RULE_TEST_TIMEOUT] =
@@ -250,12 +256,10 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "its edge rises one level."},
 
     /* --- healthy shapes --------------------------------------------- */
-    [SB_RULE_QUIET_RUNTIME] =
-        {"runtime-helper", QUIET, SB_CONF_NONE, "a goroutine of the runtime",
-         "GC workers, finalizers, timers, the signal loop: never blamed."},
-    [SB_RULE_QUIET_DUMPER] =
-        {"dump-writer", QUIET, SB_CONF_NONE, "the goroutine writing the dump",
-         "runtime/pprof, runtime.Stack: never blamed."},
+    [SB_RULE_QUIET_RUNTIME] = {"runtime-helper", QUIET, SB_CONF_NONE, "a goroutine of the runtime",
+                               "GC workers, finalizers, timers, the signal loop: never blamed."},
+    [SB_RULE_QUIET_DUMPER] = {"dump-writer", QUIET, SB_CONF_NONE, "the goroutine writing the dump",
+                              "runtime/pprof, runtime.Stack: never blamed."},
     [SB_RULE_QUIET_SLEEP] =
         {"sleeping", QUIET, SB_CONF_NONE, "sleeping: a timer or a polling loop",
          "A goroutine in time.Sleep is never stuck (it may still hold a lock)."},
@@ -269,7 +273,7 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
          "goroutine alone, or a root others wait on, is a stall."},
     [SB_RULE_QUIET_SUPERVISOR] =
         {"supervisor", QUIET, LOW,
-         "{holder} is a child idle in its own loop: a parent waiting for live children is the "
+         "{holder} is a child that is only idle: a parent waiting for live children is the "
          "normal shape of a service",
          "A parent waiting in select for its children, or for children that are only idle: no "
          "edge; in a test, or a dump whose waits are for good, the edge stays at low."},
@@ -279,7 +283,8 @@ static const sb_rule_info sb_rules_table[SB_RULE_NRULES] = {
     [SB_RULE_QUIET_MAIN_PARK] =
         {"main-park", QUIET, SB_CONF_NONE, "main parks itself while other goroutines work",
          "The main goroutine in select {}, or in a receive in main.main itself (waiting for a "
-         "signal): the idiom of a server."},
+         "signal), while other goroutines of the program are alive: the idiom of a server. "
+         "Alone, it waits for good."},
     [SB_RULE_QUIET_PROGRESSING] =
         {"progressing", QUIET, LOW, "the root is {what}: the wait may be over in a moment",
          "A chain whose root is running or runnable is a momentary wait: at most low."},
@@ -306,8 +311,8 @@ void sb_infer_list(FILE *out)
 {
     for (int id = 1; id < SB_RULE_NRULES; id++) {
         const sb_rule_info *r = &sb_rules_table[id];
-        fprintf(out, "%-7s %-24s %-6s %s\n", sb_rule_kind_name((enum sb_rule_kind)r->kind),
-                r->name, sb_conf_name((enum sb_conf)r->conf), r->doc);
+        fprintf(out, "%-7s %-24s %-6s %s\n", sb_rule_kind_name((enum sb_rule_kind)r->kind), r->name,
+                sb_conf_name((enum sb_conf)r->conf), r->doc);
     }
 }
 

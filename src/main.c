@@ -139,13 +139,12 @@ int main(int argc, char **argv)
                 setvbuf(out, obuf, _IOFBF, sizeof(obuf));
             sb_analysis an;
             sb_analyze(&m, rules, opt.from, &an);
-            sb_report r = {&m,         &an.groups, &opt,      &an.classes, &an.graph,
+            sb_report r = {&m,        &an.groups, &opt,      &an.classes, &an.graph,
                            &an.blame, &an.series, &an.stuck, false};
             r.color = opt.color == SB_COLOR_ALWAYS ||
                       (opt.color == SB_COLOR_AUTO && !opt.output && isatty(1));
             sb_report_write(out, &r, opt.format);
-            status =
-                sb_analysis_findings(&an, opt.fail_deadlock, opt.fail_blocked, opt.fail_stuck);
+            status = sb_analysis_findings(&an, opt.fail_deadlock, opt.fail_blocked, opt.fail_stuck);
             sb_analysis_free(&an);
             if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
                 fprintf(stderr, "stackblame: %s: write error: %s\n",

@@ -1102,6 +1102,8 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t, uint32_t known)
         p->c.created.file = p->c.created.line = 0;
         p->c.created.args = 0;
         p->c.g.parent = t->u.created.parent;
+        if (t->u.created.parent && cur_dump(p))
+            cur_dump(p)->parents = true;
         p->c.want_created_file = true;
         p->c.want_file = false;
         return;
@@ -1224,6 +1226,8 @@ static bool leak_report(sb_span s)
     static const char top[] = " on top of the stack:";
     size_t i = 0;
     while (i < s.n && (s.p[i] == ' ' || s.p[i] == '\t'))
+        i++;
+    if (i < s.n && s.p[i] == '[') /* goleak prints a Go slice: "[Goroutine 8 in ..." first */
         i++;
     return s.n - i > 10 + sizeof(top) - 1 && memcmp(s.p + i, "Goroutine ", 10) == 0 &&
            memcmp(s.p + s.n - (sizeof(top) - 1), top, sizeof(top) - 1) == 0;

@@ -331,8 +331,8 @@ static void put_record(jout *out, const sb_model *m, uint32_t gi)
 {
     const sb_goroutine *g = &m->goroutines[gi];
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        sb_out_printf(&out->b, ",\"record\":%u,\"line\":%" PRIu64,
-                      gi - m->dumps[g->dump].first + 1, g->line_no);
+        sb_out_printf(&out->b, ",\"record\":%u,\"line\":%" PRIu64, gi - m->dumps[g->dump].first + 1,
+                      g->line_no);
 }
 
 static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
@@ -368,8 +368,8 @@ static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
         else
             sb_out_str(&out->b, "null");
         sb_out_printf(&out->b, ",\"confidence\":\"%s\",\"rule\":\"%s\",\"waiters\":%" PRIu64,
-                      sb_conf_name((enum sb_conf)t->conf),
-                      sb_infer((enum sb_rule_id)t->rule)->name, t->waiters);
+                      sb_conf_name((enum sb_conf)t->conf), sb_infer((enum sb_rule_id)t->rule)->name,
+                      t->waiters);
     }
     sb_out_str(&out->b, ",\"evidence\":[");
     for (uint32_t k = 0; t && k < t->nev; k++) {
@@ -395,10 +395,13 @@ static void put_one_stuck(jout *out, const sb_report *r, const sb_stuck *s)
         uint32_t gi = s->members[k];
         if (d1)
             sb_out_printf(&out->b, "%s{\"record\":%u,\"line\":%" PRIu64 ",\"count\":%u}",
-                          k ? "," : "", gi - m->dumps[s->dump].first + 1,
-                          m->goroutines[gi].line_no, m->goroutines[gi].count);
-        else
-            sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", m->goroutines[gi].id);
+                          k ? "," : "", gi - m->dumps[s->dump].first + 1, m->goroutines[gi].line_no,
+                          m->goroutines[gi].count);
+        else { /* thousands of leaked goroutines: no printf for each */
+            if (k)
+                sb_out_putc(&out->b, ',');
+            sb_out_u64(&out->b, m->goroutines[gi].id);
+        }
     }
     sb_out_putc(&out->b, ']');
     put_state(out, m, first);
@@ -460,7 +463,8 @@ static void put_chains(jout *out, const sb_report *r)
     sb_out_str(&out->b, "],\"cycles\":[");
     for (size_t i = 0; b && i < b->ncycles; i++) {
         const sb_cycle *cy = &b->cycles[i];
-        sb_out_printf(&out->b, "%s{\"dump\":%u,\"confidence\":\"%s\",\"rule\":\"%s\",\"goroutines\":[",
+        sb_out_printf(&out->b,
+                      "%s{\"dump\":%u,\"confidence\":\"%s\",\"rule\":\"%s\",\"goroutines\":[",
                       i ? "," : "", cy->dump, sb_conf_name((enum sb_conf)cy->conf),
                       sb_infer((enum sb_rule_id)cy->rule)->name);
         for (uint32_t k = 0; k < cy->n; k++) {
@@ -495,10 +499,10 @@ static void put_chains(jout *out, const sb_report *r)
     for (size_t i = 0; r->series && i < r->series->nleaks; i++) {
         const sb_leak *l = &r->series->leaks[i];
         uint32_t ns = r->series->nsnapshots[l->series];
-        sb_out_printf(&out->b,
-                      "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"confidence\":\"%s\",\"counts\":[",
-                      i ? "," : "", l->series, l->last_dump, l->stack,
-                      l->counts[ns - 1] >= l->counts[0] + SB_GROWTH_MIN ? "medium" : "low");
+        sb_out_printf(
+            &out->b, "%s{\"series\":%u,\"dump\":%u,\"stack\":%u,\"confidence\":\"%s\",\"counts\":[",
+            i ? "," : "", l->series, l->last_dump, l->stack,
+            l->counts[ns - 1] >= l->counts[0] + SB_GROWTH_MIN ? "medium" : "low");
         for (uint32_t k = 0; k < r->series->nsnapshots[l->series]; k++)
             sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", l->counts[k]);
         sb_out_str(&out->b, "]}");

@@ -126,6 +126,17 @@ static void md_stuck(FILE *out, const sb_report *r)
     }
 }
 
+/* The headline when a stuck finding is what the report leads with. */
+static void md_stuck_headline(FILE *out, const sb_report *r, const sb_stuck *top)
+{
+    fputs("stuck: ", out);
+    sb_put_count(out, top->count);
+    fputs(" x ", out);
+    md_goroutine(out, r, top->members[0]);
+    fprintf(out, " (%s, confidence %s)\n\n", sb_infer((enum sb_rule_id)top->rule)->name,
+            sb_conf_name((enum sb_conf)top->conf));
+}
+
 void sb_report_markdown(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
@@ -133,12 +144,7 @@ void sb_report_markdown(FILE *out, const sb_report *r)
     const sb_stuck *top = r->stuck && r->stuck->n ? &r->stuck->v[0] : NULL;
     fputs("## stackblame: ", out);
     if (b->nchains && b->chains[0].conf < SB_CONF_MEDIUM && top && top->conf >= SB_CONF_MEDIUM) {
-        fputs("stuck: ", out);
-        sb_put_count(out, top->count);
-        fputs(" x ", out);
-        md_goroutine(out, r, top->members[0]);
-        fprintf(out, " (%s, confidence %s)\n\n", sb_infer((enum sb_rule_id)top->rule)->name,
-                sb_conf_name((enum sb_conf)top->conf));
+        md_stuck_headline(out, r, top);
     } else if (b->nchains && b->chains[0].conf < SB_CONF_MEDIUM) {
         fprintf(out, "nothing surely stuck (the largest chain is of low confidence: %s)\n\n",
                 sb_infer((enum sb_rule_id)b->chains[0].rule)->name);
@@ -153,12 +159,7 @@ void sb_report_markdown(FILE *out, const sb_report *r)
     } else if (b->ncycles) {
         fprintf(out, "%zu deadlock%s\n\n", b->ncycles, b->ncycles == 1 ? "" : "s");
     } else if (top && top->conf >= SB_CONF_MEDIUM) {
-        fputs("stuck: ", out);
-        sb_put_count(out, top->count);
-        fputs(" x ", out);
-        md_goroutine(out, r, top->members[0]);
-        fprintf(out, " (%s, confidence %s)\n\n", sb_infer((enum sb_rule_id)top->rule)->name,
-                sb_conf_name((enum sb_conf)top->conf));
+        md_stuck_headline(out, r, top);
     } else {
         fputs("no blocking chain found\n\n", out);
     }

@@ -157,8 +157,8 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
         fprintf(out, ": %s the record at line %llu (%s, %s)\n", who,
                 (unsigned long long)m->goroutines[t->holder].line_no, conf, rule);
     else if (t->holder != SB_NONE)
-        fprintf(out, ": %s g %llu (%s, %s)\n", who,
-                (unsigned long long)m->goroutines[t->holder].id, conf, rule);
+        fprintf(out, ": %s g %llu (%s, %s)\n", who, (unsigned long long)m->goroutines[t->holder].id,
+                conf, rule);
     else if (sb_wait_is_lock((enum sb_wait_kind)t->kind))
         fprintf(out, ": holder not found; the waiters queue behind the oldest one (%s)\n", rule);
     else

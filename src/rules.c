@@ -91,7 +91,8 @@ static const char sb_builtin_rules[] =
     "launch - ^testing\\.tRunner$\n"
     "launch - (?:^|/)errgroup\\.\\(\\*Group\\)\\.(?:Try)?Go\\.func\\d+$\n"
     "launch - ^k8s\\.io/apimachinery/pkg/util/wait\\.\n"
-    "launch - ^net/http\\.(?:\\(\\*conn\\)\\.serve|serverHandler\\.ServeHTTP|HandlerFunc\\.ServeHTTP"
+    "launch - "
+    "^net/http\\.(?:\\(\\*conn\\)\\.serve|serverHandler\\.ServeHTTP|HandlerFunc\\.ServeHTTP"
     "|\\(\\*ServeMux\\)\\.ServeHTTP)$\n"
     "\n"
     "# Names that say a function is its goroutine's own loop (matched against the\n"
@@ -111,7 +112,8 @@ static const char sb_builtin_rules[] =
     "(?:R?Lock|R?lock|LockFunc|RLockFunc|Acquire|acquire)$\n"
     "\n"
     "# The testing runner waiting for a test, and a test waiting for its turn.\n"
-    "testrun - ^testing\\.(?:\\(\\*T\\)\\.Run|runTests|RunTests|\\(\\*M\\)\\.Run|tRunner\\.func1)$\n"
+    "testrun - "
+    "^testing\\.(?:\\(\\*T\\)\\.Run|runTests|RunTests|\\(\\*M\\)\\.Run|tRunner\\.func1)$\n"
     "parallel - ^testing\\.\\(\\*T\\)\\.Parallel$\n";
 
 const char *sb_rules_builtin(void)
@@ -123,10 +125,10 @@ static const struct {
     const char *name;
     enum sb_rule_role role;
 } sb_roles[] = {
-    {"wait", SB_ROLE_WAIT},     {"skip", SB_ROLE_SKIP},       {"server", SB_ROLE_SERVER},
-    {"method", SB_ROLE_METHOD}, {"syscall", SB_ROLE_SYSCALL}, {"runtime", SB_ROLE_RUNTIME},
-    {"dumper", SB_ROLE_DUMPER}, {"name", SB_ROLE_NAME},         {"launch", SB_ROLE_LAUNCH},
-    {"loop", SB_ROLE_LOOP},     {"stop", SB_ROLE_STOP},           {"locker", SB_ROLE_LOCKER},
+    {"wait", SB_ROLE_WAIT},       {"skip", SB_ROLE_SKIP},         {"server", SB_ROLE_SERVER},
+    {"method", SB_ROLE_METHOD},   {"syscall", SB_ROLE_SYSCALL},   {"runtime", SB_ROLE_RUNTIME},
+    {"dumper", SB_ROLE_DUMPER},   {"name", SB_ROLE_NAME},         {"launch", SB_ROLE_LAUNCH},
+    {"loop", SB_ROLE_LOOP},       {"stop", SB_ROLE_STOP},         {"locker", SB_ROLE_LOCKER},
     {"testrun", SB_ROLE_TESTRUN}, {"parallel", SB_ROLE_PARALLEL}, {"critical", SB_ROLE_CRITICAL},
 };
 

@@ -4,6 +4,7 @@
  * one pass to name, one to group. */
 #include "stackblame/stuck.h"
 
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -12,7 +13,6 @@
  * the signature of a goroutine started per call and never ended. */
 #define MASS_LEAK_MIN 1000
 
-
 typedef struct sb_stuckctx {
     sb_model *m;
     const sb_classes *c;
@@ -20,6 +20,8 @@ typedef struct sb_stuckctx {
     const sb_blame *b;
     const sb_series *s;
     uint8_t *named; /* per goroutine: the stuck rule that names it, 0 */
+    bool *may;      /* per goroutine: may_be_stuck */
+    uint8_t *alone; /* per goroutine: the graph found it alone (sb_graph_alone) */
     char buf[512];
 } sb_stuckctx;
 
@@ -86,7 +88,7 @@ static uint8_t rule_lock_findings(const sb_stuckctx *x, uint32_t i)
 /* Rule no-counterpart, from the waiters the graph found alone. */
 static uint8_t rule_no_counterpart(const sb_stuckctx *x, uint32_t i)
 {
-    return sb_graph_alone(x->g, i) ? SB_RULE_NO_COUNTERPART : 0;
+    return x->alone[i] ? SB_RULE_NO_COUNTERPART : 0;
 }
 
 /* The object goroutine i waits on, as its rule names it: the lock, the
@@ -124,15 +126,19 @@ static uint8_t rule_stall(const sb_stuckctx *x, uint32_t i)
         return 0;
     if (x->b->blocked[i] > 0 && x->b->next[i] == SB_NONE)
         return SB_RULE_STALL;
-    if ((sc->roles & (SB_SR_MAIN | SB_SR_TEST)) && x->c->dumps[g->dump].live <= g->count)
+    const sb_dclass *dc = &x->c->dumps[g->dump];
+    if ((sc->roles & (SB_SR_MAIN | SB_SR_TEST)) && dc->live <= g->count && !dc->self_dumped)
         return SB_RULE_STALL_ALONE;
     return 0;
 }
 
 static void name_goroutines(sb_stuckctx *x)
 {
+    for (size_t k = 0; k < x->g->nalone; k++)
+        x->alone[x->g->alone[k].g] = 1;
     for (uint32_t i = 0; i < x->m->ngoroutines; i++) {
-        if (!may_be_stuck(x, i))
+        x->may[i] = may_be_stuck(x, i);
+        if (!x->may[i])
             continue;
         uint8_t r = rule_reported(x, i);
         if (!r)
@@ -162,7 +168,7 @@ static void rule_mass_leak(sb_stuckctx *x)
         size_t nstacks = sb_intern_count(&m->stacks);
         uint64_t *count = NULL;
         for (uint32_t i = dp->first; i < dp->first + dp->ngoroutines; i++) {
-            if (x->named[i] || !may_be_stuck(x, i))
+            if (x->named[i] || !x->may[i])
                 continue;
             if (!count)
                 count = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint64_t));
@@ -170,8 +176,7 @@ static void rule_mass_leak(sb_stuckctx *x)
         }
         for (uint32_t i = dp->first; count && i < dp->first + dp->ngoroutines; i++) {
             uint64_t n = count[m->goroutines[i].stack];
-            if (!x->named[i] && may_be_stuck(x, i) && n >= MASS_LEAK_MIN &&
-                2 * n > x->c->dumps[d].live)
+            if (!x->named[i] && x->may[i] && n >= MASS_LEAK_MIN && 2 * n > x->c->dumps[d].live)
                 x->named[i] = SB_RULE_MASS_LEAK;
         }
         free(count);
@@ -189,7 +194,7 @@ static void rule_growing(sb_stuckctx *x)
             continue;
         const sb_dump *d = &x->m->dumps[l->last_dump];
         for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++)
-            if (x->m->goroutines[i].stack == l->stack && may_be_stuck(x, i) &&
+            if (x->m->goroutines[i].stack == l->stack && x->may[i] &&
                 (!x->named[i] || x->named[i] == SB_RULE_MASS_LEAK))
                 x->named[i] = SB_RULE_GROWING;
     }
@@ -237,15 +242,23 @@ static uint32_t what_words(sb_stuckctx *x, const sb_stuck *s, uint64_t object)
 static void counterpart_words(sb_stuckctx *x, const sb_stuck *s, uint64_t object, sb_say *v)
 {
     const sb_gclass *gc = &x->c->g[s->members[0]];
-    const char *obj = gc->obj_kind == SB_OBJ_CHAN && gc->obj == object ? "the channel"
-                      : gc->has_addr && gc->addr == object   ? (s->kind == SB_WAIT_COND ? "the Cond" : "the WaitGroup")
-                                                             : "the receiver";
-    snprintf(x->buf, sizeof(x->buf), "%s 0x%llx", obj, (unsigned long long)object);
+    const char *thing = s->kind == SB_WAIT_COND        ? "the Cond"
+                        : s->kind == SB_WAIT_WAITGROUP ? "the WaitGroup"
+                                                       : "the channel";
+    if (!object) /* nothing printed names it, and nothing else of the program lives */
+        snprintf(x->buf, sizeof(x->buf), "%s it waits on", thing);
+    else if ((gc->obj_kind == SB_OBJ_CHAN && gc->obj == object) ||
+             (gc->has_addr && gc->addr == object))
+        snprintf(x->buf, sizeof(x->buf), "%s 0x%llx", thing, (unsigned long long)object);
+    else
+        snprintf(x->buf, sizeof(x->buf), "the %s 0x%llx",
+                 gc->has_recv && gc->recv == object ? "receiver" : "argument",
+                 (unsigned long long)object);
     v->what = str_id(x->m, x->buf);
     v->text = s->kind == SB_WAIT_COND        ? "signal"
               : s->kind == SB_WAIT_WAITGROUP ? "call Done on"
-              : gc->send                      ? "receive from"
-                                              : "send on or close";
+              : gc->send                     ? "receive from"
+                                             : "send on or close";
 }
 
 /* The sentence in x->buf (n bytes), interned, with what the dump says of
@@ -256,12 +269,14 @@ static uint32_t with_context(sb_stuckctx *x, uint32_t dump, size_t n)
     if (ctx && n + 4 < sizeof(x->buf)) {
         sb_say v = sb_say_none();
         size_t hl = 0;
-        const char *h = x->m->dumps[dump].headline ? sb_str(x->m, x->m->dumps[dump].headline, &hl) : "";
+        const char *h =
+            x->m->dumps[dump].headline ? sb_str(x->m, x->m->dumps[dump].headline, &hl) : "";
         char head[128];
         snprintf(head, sizeof(head), "%.*s", (int)(hl < sizeof(head) ? hl : sizeof(head) - 1), h);
         v.text = head;
         memcpy(x->buf + n, "; ", 2);
-        n += 2 + sb_say_rule(x->m, (enum sb_rule_id)ctx, &v, x->buf + n + 2, sizeof(x->buf) - n - 2);
+        n +=
+            2 + sb_say_rule(x->m, (enum sb_rule_id)ctx, &v, x->buf + n + 2, sizeof(x->buf) - n - 2);
     }
     return sb_intern_put(&x->m->strings, x->buf, n);
 }
@@ -293,9 +308,10 @@ static uint32_t evidence(sb_stuckctx *x, const sb_stuck *s, uint64_t object)
         break;
     case SB_RULE_STUCK_HANDLER:
         v.what = x->c->stacks[g->stack].serves;
-        v.text = x->c->g[gi].kind == SB_WAIT_CHAN ? (x->c->g[gi].send ? "channel send" : "channel receive")
+        v.text = x->c->g[gi].kind == SB_WAIT_CHAN
+                     ? (x->c->g[gi].send ? "channel send" : "channel receive")
                  : x->c->g[gi].kind == SB_WAIT_COND ? "Cond"
-                                                   : "WaitGroup";
+                                                    : "WaitGroup";
         break;
     case SB_RULE_STALL:
         v.n = x->b->blocked[gi];
@@ -353,12 +369,32 @@ static uint8_t confidence(const sb_stuckctx *x, const sb_stuck *s)
     }
 }
 
-static bool waits_longer(const sb_model *m, uint32_t a, uint32_t b)
+static int cmp_u64(const void *pa, const void *pb)
 {
-    const sb_goroutine *x = &m->goroutines[a], *y = &m->goroutines[b];
-    if (x->wait_minutes != y->wait_minutes)
-        return x->wait_minutes > y->wait_minutes;
-    return a < b;
+    uint64_t a = *(const uint64_t *)pa, b = *(const uint64_t *)pb;
+    return a < b ? -1 : a > b;
+}
+
+/* A finding's members, the longest waiting first, then in dump order:
+ * sorted by a key of both (thousands of leaked goroutines may wait
+ * for different times). */
+static void sort_members(const sb_model *m, sb_stuck *s)
+{
+    uint32_t k0 = 0;
+    while (k0 < s->nmembers &&
+           m->goroutines[s->members[k0]].wait_minutes == m->goroutines[s->members[0]].wait_minutes)
+        k0++;
+    if (k0 == s->nmembers)
+        return; /* one wait for all (often none printed): dump order stands */
+    uint64_t *key = sb_xmalloc((s->nmembers ? s->nmembers : 1) * sizeof(uint64_t));
+    for (uint32_t k = 0; k < s->nmembers; k++) {
+        int32_t w = m->goroutines[s->members[k]].wait_minutes; /* -1 none */
+        key[k] = (uint64_t)(uint32_t)(INT32_MAX - w) << 32 | s->members[k];
+    }
+    qsort(key, s->nmembers, sizeof(*key), cmp_u64);
+    for (uint32_t k = 0; k < s->nmembers; k++)
+        s->members[k] = (uint32_t)key[k];
+    free(key);
 }
 
 static int cmp_stuck(const void *pa, const void *pb)
@@ -423,15 +459,11 @@ static void group_findings(sb_stuckctx *x, sb_stucks *out)
         if (gid[i] == SB_NONE)
             continue;
         sb_stuck *s = &out->v[gid[i]];
-        uint32_t at = s->nmembers++;
-        while (at > 0 && waits_longer(m, i, s->members[at - 1])) {
-            s->members[at] = s->members[at - 1];
-            at--;
-        }
-        s->members[at] = i;
+        s->members[s->nmembers++] = i;
     }
     for (size_t k = 0; k < out->n; k++) {
         sb_stuck *s = &out->v[k];
+        sort_members(m, s);
         s->what = what_words(x, s, objects[k]);
         s->evidence = evidence(x, s, objects[k]);
         s->conf = confidence(x, s);
@@ -448,13 +480,18 @@ void sb_stuck_find(sb_model *m, const sb_classes *c, const sb_graph *g, const sb
                    const sb_series *s, sb_stucks *out)
 {
     memset(out, 0, sizeof(*out));
-    sb_stuckctx x = {m, c, g, b, s, NULL, {0}};
-    x.named = sb_xcalloc(m->ngoroutines ? m->ngoroutines : 1, sizeof(*x.named));
+    sb_stuckctx x = {m, c, g, b, s, NULL, NULL, NULL, {0}};
+    size_t n = m->ngoroutines ? m->ngoroutines : 1;
+    x.named = sb_xcalloc(n, sizeof(*x.named));
+    x.may = sb_xcalloc(n, sizeof(*x.may));
+    x.alone = sb_xcalloc(n, sizeof(*x.alone));
     name_goroutines(&x);
     rule_mass_leak(&x);
     rule_growing(&x);
     group_findings(&x, out);
     free(x.named);
+    free(x.may);
+    free(x.alone);
 }
 
 void sb_stucks_free(sb_stucks *s)

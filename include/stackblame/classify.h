@@ -32,19 +32,21 @@ enum sb_wait_kind {
 
 /* What a stack says of the goroutines that have it (sb_stack_class.roles). */
 enum sb_stack_role {
-    SB_SR_TEST = 1u << 0,     /* runs a test: testing.tRunner calls its function */
-    SB_SR_TESTRUN = 1u << 1,  /* the testing runner waiting for a test (T.Run, runTests) */
-    SB_SR_PARALLEL = 1u << 2, /* a test parked in t.Parallel, waiting for its turn */
-    SB_SR_MAIN = 1u << 3,     /* the program's main goroutine (main.main) */
-    SB_SR_LOOP = 1u << 4,     /* waits in a loop: a for-range, or a name that says so */
-    SB_SR_RECV2 = 1u << 5,    /* receives in a for-range or `v, ok :=` (runtime.chanrecv2) */
-    SB_SR_DRAIN = 1u << 6,    /* RWMutex.Lock waiting for readers to drain */
-    SB_SR_CGO = 1u << 7,      /* inside a cgo call */
-    SB_SR_STOP = 1u << 8,     /* waits inside a Stop/Close-like method (rules: stop) */
-    SB_SR_PANIC = 1u << 10,   /* is panicking: it will signal nothing any more */
-    SB_SR_TOP = 1u << 11,     /* waits in its own function, nothing else on its stack */
+    SB_SR_TEST = 1u << 0,      /* runs a test: testing.tRunner calls its function */
+    SB_SR_TESTRUN = 1u << 1,   /* the testing runner waiting for a test (T.Run, runTests) */
+    SB_SR_PARALLEL = 1u << 2,  /* a test parked in t.Parallel, waiting for its turn */
+    SB_SR_MAIN = 1u << 3,      /* the program's main goroutine (main.main) */
+    SB_SR_LOOP = 1u << 4,      /* waits in a loop: a for-range, or a name that says so */
+    SB_SR_RECV2 = 1u << 5,     /* receives in a for-range or `v, ok :=` (runtime.chanrecv2) */
+    SB_SR_DRAIN = 1u << 6,     /* RWMutex.Lock waiting for readers to drain */
+    SB_SR_CGO = 1u << 7,       /* inside a cgo call */
+    SB_SR_STOP = 1u << 8,      /* waits inside a Stop/Close-like method (rules: stop) */
+    SB_SR_WRAPPER = 1u << 9,   /* its lock is taken through a project's own lock type */
+    SB_SR_PANIC = 1u << 10,    /* is panicking: it will signal nothing any more */
+    SB_SR_TOP = 1u << 11,      /* waits in its own function, nothing else on its stack */
     SB_SR_CRITICAL = 1u << 12, /* its name is a loop the service's health rests on */
-    SB_SR_WRAPPER = 1u << 9,  /* its lock is taken through a project's own lock type */
+    SB_SR_SEND = 1u << 13,     /* sends on a channel (runtime.chansend): a profile prints no
+                                * "chan send" state */
 };
 
 /* Per stack: what every goroutine with this stack waits on. */
@@ -77,24 +79,25 @@ enum sb_obj_kind { SB_OBJ_NONE, SB_OBJ_CHAN, SB_OBJ_INNER };
 
 /* Per goroutine: what its arguments add. */
 typedef struct sb_gclass {
-    uint8_t kind;     /* enum sb_wait_kind, after the header state is weighed */
-    uint8_t quiet;    /* enum sb_rule_id of the healthy shape it shows, 0 = none */
-    uint8_t forever;  /* enum sb_rule_id: blocked forever by construction, 0 = no */
-    bool send : 1;    /* a channel send (the header says "chan send") */
+    uint8_t kind;    /* enum sb_wait_kind, after the header state is weighed */
+    uint8_t quiet;   /* enum sb_rule_id of the healthy shape it shows, 0 = none */
+    uint8_t forever; /* enum sb_rule_id: blocked forever by construction, 0 = no */
+    bool send : 1;   /* a channel send (the header says "chan send", or its frames) */
     bool has_addr : 1, has_recv : 1;
     uint8_t obj_kind : 2; /* enum sb_obj_kind */
-    uint64_t addr;    /* lock / WaitGroup / Cond address when printed without `?` */
-    uint64_t recv;    /* the owner's receiver (owner_frame) when printed without `?` */
-    uint64_t obj;     /* the channel when a runtime frame prints it, else the receiver of
-                       * a library method it waits inside (a reader's) */
+    uint64_t addr;        /* lock / WaitGroup / Cond address when printed without `?` */
+    uint64_t recv;        /* the owner's receiver (owner_frame) when printed without `?` */
+    uint64_t obj;         /* the channel when a runtime frame prints it, else the receiver of
+                           * a library method it waits inside (a reader's) */
 } sb_gclass;
 
 /* Per dump: what the dump itself says. */
 typedef struct sb_dclass {
-    uint8_t context; /* enum sb_rule_id: test-timeout, all-asleep, or 0 */
-    bool whole;      /* a whole dump (a header, goroutine 1 or a profile), not an excerpt */
-    bool test;       /* a test binary's: a goroutine runs a test */
-    uint32_t live;   /* goroutines of the program's own: not runtime, not the dump writer */
+    uint8_t context;  /* enum sb_rule_id: test-timeout, all-asleep, or 0 */
+    bool whole;       /* a whole dump (a header, goroutine 1 or a profile), not an excerpt */
+    bool test;        /* a test binary's: a goroutine runs a test */
+    uint32_t live;    /* goroutines of the program's own: not runtime, not the dump writer */
+    bool self_dumped; /* the program writes the dump itself (pprof, runtime.Stack): it runs */
 } sb_dclass;
 
 typedef struct sb_rules sb_rules;
@@ -109,8 +112,8 @@ const char *sb_rules_builtin(void);
 typedef struct sb_classes {
     sb_stack_class *stacks; /* indexed by stack id */
     size_t nstacks;
-    sb_gclass *g;       /* indexed like model.goroutines */
-    sb_dclass *dumps;   /* indexed like model.dumps */
+    sb_gclass *g;     /* indexed like model.goroutines */
+    sb_dclass *dumps; /* indexed like model.dumps */
     struct {
         uint32_t off, len; /* the receiver type within the function name, len 0 = none */
     } * frame_type;        /* per frame id */
@@ -144,8 +147,22 @@ bool sb_func_is_closure(const char *func, size_t n);
 size_t sb_closure_parent_len(const char *func, size_t n);
 /* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
 const char *sb_func_short(const char *func, size_t n, size_t *short_len);
+/* sb_arg_word of a ref that is no number: its text's first word. */
+bool sb_arg_word_text(const sb_model *m, uint32_t a, uint64_t *value);
 /* The first argument of argument ref a (model.h) as a number, as
- * sb_args_first_word reads its text: a receiver, a lock's address. */
-bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value);
+ * sb_args_first_word reads its text: a receiver, a lock's address.
+ * Inline for numbers: the graph reads one for every method frame. */
+static inline bool sb_arg_word(const sb_model *m, uint32_t a, uint64_t *value)
+{
+    if (!(a & SB_ARG_NUM))
+        return sb_arg_word_text(m, a, value);
+    if ((a & ~SB_ARG_NUM) >= m->nargnums)
+        return false;
+    uint64_t packed = m->argnums[a & ~SB_ARG_NUM];
+    if (packed & 1)
+        return false; /* uncertain, as sb_args_first_word reads "0x..?" */
+    *value = packed >> 1;
+    return true;
+}
 
 #endif

@@ -24,15 +24,15 @@ enum sb_dump_origin {
 };
 
 enum sb_goroutine_flags {
-    SB_G_LOCKED = 1u << 0,       /* locked to thread */
-    SB_G_SCAN = 1u << 1,         /* (scan) */
-    SB_G_TRUNCATED = 1u << 2,    /* the input ended or broke off inside it */
-    SB_G_ELIDED = 1u << 3,       /* frames elided by the runtime */
-    SB_G_OTHER_THREAD = 1u << 4, /* running on other thread; stack unavailable */
-    SB_G_LEAKED = 1u << 5,       /* (leaked), Go 1.26 */
-    SB_G_ANCESTORS = 1u << 6,    /* has [originating from goroutine N] sections */
-    SB_G_ID_OVERFLOW = 1u << 7,  /* id did not fit 64 bits */
-    SB_G_FRAMES_CUT = 1u << 8,   /* stackblame's own frame limit cut the stack */
+    SB_G_LOCKED = 1u << 0,        /* locked to thread */
+    SB_G_SCAN = 1u << 1,          /* (scan) */
+    SB_G_TRUNCATED = 1u << 2,     /* the input ended or broke off inside it */
+    SB_G_ELIDED = 1u << 3,        /* frames elided by the runtime */
+    SB_G_OTHER_THREAD = 1u << 4,  /* running on other thread; stack unavailable */
+    SB_G_LEAKED = 1u << 5,        /* (leaked), Go 1.26 */
+    SB_G_ANCESTORS = 1u << 6,     /* has [originating from goroutine N] sections */
+    SB_G_ID_OVERFLOW = 1u << 7,   /* id did not fit 64 bits */
+    SB_G_FRAMES_CUT = 1u << 8,    /* stackblame's own frame limit cut the stack */
     SB_G_LEAK_REPORTED = 1u << 9, /* a leak checker (goleak) reported it alive after its test */
 };
 
@@ -55,8 +55,8 @@ typedef struct sb_stack {
                               * operations, sb_func_keeps_arg), ascending: the only
                               * frames whose first argument a goroutine keeps */
     uint32_t nmethods;
-    uint32_t rep_g;          /* index of that first goroutine in model.goroutines: its
-                              * rep_args are its own */
+    uint32_t rep_g; /* index of that first goroutine in model.goroutines: its
+                     * rep_args are its own */
 } sb_stack;
 
 /* An argument ref: a string id, or with SB_ARG_NUM set, the index of a
@@ -101,6 +101,7 @@ typedef struct sb_dump {
     uint32_t series;             /* series index (snapshots of one process), SB_NONE when alone */
     uint32_t snapshot;           /* position in its series, 0 first */
     bool superseded;             /* a later snapshot of the same process exists: not analysed */
+    bool parents;                /* some goroutine names its parent ("in goroutine N") */
 } sb_dump;
 
 typedef struct sb_stats {
