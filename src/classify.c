@@ -161,8 +161,7 @@ size_t sb_closure_parent_len(const char *func, size_t n)
     return digits || closure_part(func + i, n - i) ? i - 1 : 0;
 }
 
-/* The length of a closure's base function: "pkg.F.func1.2" -> "pkg.F". */
-static size_t closure_base_len(const char *func, size_t n)
+size_t sb_closure_base_len(const char *func, size_t n)
 {
     for (size_t i = n; i > 5; i--)
         if (func[i - 1] == '.' && i + 4 <= n && memcmp(func + i, "func", 4) == 0)
@@ -490,15 +489,20 @@ static bool is_runtime_func(const sb_model *m, uint32_t frame_id)
     return fl > 8 && memcmp(fn, "runtime.", 8) == 0;
 }
 
-/* The package of a function name: all before the first '.' after the
- * last '/'. */
+size_t sb_func_package_len(const char *func, size_t n)
+{
+    size_t sl;
+    const char *s = sb_func_short(func, n, &sl);
+    const char *dot = memchr(s, '.', sl);
+    return dot ? (size_t)(dot - func) : n;
+}
+
+/* The package of frame frame_id's function. */
 static sb_span func_package(const sb_model *m, uint32_t frame_id)
 {
-    size_t n, sl;
+    size_t n;
     const char *fn = sb_str(m, sb_frame_get(m, frame_id)->func, &n);
-    const char *s = sb_func_short(fn, n, &sl);
-    const char *dot = memchr(s, '.', sl);
-    return sb_span_make(fn, dot ? (size_t)(dot - fn) : n);
+    return sb_span_make(fn, sb_func_package_len(fn, n));
 }
 
 /* A project's own lock type: the run of library frames that waits on a
@@ -578,7 +582,7 @@ static void site(sb_ctx *c, const sb_stack *st, uint32_t end, sb_stack_class *sc
     size_t fl;
     const char *fn = sb_str(c->m, sb_frame_get(c->m, st->frames[f])->func, &fl);
     if (sb_func_is_closure(fn, fl)) {
-        size_t bl = closure_base_len(fn, fl);
+        size_t bl = sb_closure_base_len(fn, fl);
         size_t ol;
         const char *out = f + 1 < st->nframes
                               ? sb_str(c->m, sb_frame_get(c->m, st->frames[f + 1])->func, &ol)

@@ -1,5 +1,7 @@
 /* graph.c: builds the waits-for graph; see graph.h. The rule families run
- * in turn, each linear in goroutines plus frames: locks -> suspected
+ * in turn, each linear in goroutines plus frames (an index entry list
+ * shared by thousands of waiters is walked only so far: MAX_INSIDE,
+ * MAX_CHILDREN, MAX_CARRIERS): locks -> suspected
  * holders (graph_lock.c), RPC clients -> handlers and exec waits -> child
  * processes (graph_call.c), goroutines waiting for other goroutines
  * (graph_wait.c); then holders that did not move across snapshots are

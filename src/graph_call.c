@@ -125,17 +125,21 @@ static bool *exec_parents(const sb_gb *b, uint32_t d)
     const sb_model *m = b->m;
     bool *parent = sb_xcalloc(m->ndumps ? m->ndumps : 1, sizeof(bool));
     const sb_dump *dp = &m->dumps[d];
-    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+    sb_keyset names; /* the names d's goroutines carry */
+    sb_keyset_init(&names);
+    for (uint32_t j = dp->first; j < dp->first + dp->ngoroutines; j++) {
+        uint32_t name = b->c->stacks[m->goroutines[j].stack].name;
+        if (name)
+            sb_keyset_put(&names, &name, sizeof(name));
+    }
+    for (uint32_t i = 0; i < m->ngoroutines && sb_keyset_count(&names) > 1; i++) {
         uint32_t pd = m->goroutines[i].dump;
         if (pd == d || parent[pd] || b->c->g[i].kind != SB_WAIT_EXEC)
             continue;
         uint32_t name = b->c->stacks[m->goroutines[i].stack].detail;
-        for (uint32_t j = dp->first; name && j < dp->first + dp->ngoroutines; j++)
-            if (b->c->stacks[m->goroutines[j].stack].name == name) {
-                parent[pd] = true;
-                break;
-            }
+        parent[pd] = name && sb_keyset_has(&names, &name, sizeof(name));
     }
+    sb_keyset_free(&names);
     return parent;
 }
 

@@ -12,6 +12,14 @@
 #include "graph_int.h"
 
 #define TOP_K 64 /* per dump, the longest waiters kept for the rule of thumb */
+/* Entries of one index key weighed for one lock, at most: thousands of
+ * locks of one type or site must not each walk all the goroutines inside
+ * it (the same receiver, looked at first, is a short list). */
+#define MAX_INSIDE 256
+/* Locks with one waiter and no holder that waited equally long, at most,
+ * among which rule lock-order-inversion looks for a pair: more is a pile
+ * of stuck waiters, not two goroutines crossing. */
+#define MAX_INVERSION_GROUP 8
 
 /* What is known of one lock: its waiters, and the holder found. */
 typedef struct sb_lock {
@@ -24,7 +32,7 @@ typedef struct sb_lock {
     uint64_t addr, recv;
     uint32_t best; /* the oldest waiter */
     uint32_t nwaiters;
-    int32_t min_wait, max_wait;
+    int32_t max_wait;
     uint32_t holder;       /* found so far, SB_NONE */
     uint32_t sitefuncs[4]; /* the first functions it is taken in, for the evidence */
     uint32_t nsitefuncs;
@@ -110,7 +118,7 @@ static void group_waiters(sb_lockctx *x)
             l->family = closure_parent(m, site_func);
             if (l->family)
                 sb_intern_put(&x->families, &l->family, sizeof(uint32_t));
-            l->min_wait = l->max_wait = -1;
+            l->max_wait = -1;
             if (sc->site_type)
                 sb_intern_put(&x->types, &sc->site_type, sizeof(uint32_t));
         }
@@ -140,8 +148,6 @@ static void group_waiters(sb_lockctx *x)
         if (gc->kind == SB_WAIT_RWMUTEX_WRITE && (sc->roles & SB_SR_DRAIN))
             l->drain = true;
         l->nwaiters += g->count;
-        if (g->wait_minutes >= 0 && (l->min_wait < 0 || g->wait_minutes < l->min_wait))
-            l->min_wait = g->wait_minutes;
         if (g->wait_minutes > l->max_wait)
             l->max_wait = g->wait_minutes;
         if (sb_gb_ranks_above(m, i, 0, l->best, 0))
@@ -152,7 +158,8 @@ static void group_waiters(sb_lockctx *x)
 
 /* Step 2: index goroutines that are inside a method of a lock's type (by
  * receiver) or inside a lock site, past the Lock call (a waiter's own site
- * frame is not). What each distinct frame says is looked up once, and
+ * frame is not). What each distinct frame says is looked up once (of it,
+ * x->fid_closure stays for the ranking: a method above its closure), and
  * each stack's frames of interest once: most goroutines share a stack. */
 static void index_inside(sb_lockctx *x)
 {
@@ -169,10 +176,8 @@ static void index_inside(sb_lockctx *x)
         const char *fnn = sb_str(m, func, &fnl);
         x->fid_closure[fid] = sb_func_is_closure(fnn, fnl);
         if (c->frame_type[fid].len) { /* types are interned only for lock sites */
-            size_t fl;
-            const char *fn = sb_str(m, func, &fl);
             uint32_t t =
-                sb_intern_find(&m->strings, fn + c->frame_type[fid].off, c->frame_type[fid].len);
+                sb_intern_find(&m->strings, fnn + c->frame_type[fid].off, c->frame_type[fid].len);
             if (t != UINT32_MAX && t && sb_intern_find(&x->types, &t, sizeof(t)) != UINT32_MAX)
                 fid_type[fid] = t;
         }
@@ -319,9 +324,11 @@ static void waiters_evidence(sb_lockctx *x, uint32_t l)
 static void holder_evidence(sb_lockctx *x, uint32_t l, uint32_t ncand)
 {
     const sb_goroutine *h = &x->b->m->goroutines[x->locks[l].holder];
-    if (h->wait_minutes >= 0 && ncand)
-        sb_gb_ev(x->b, x->locks[l].target, "waiting %d min, the longest of %u candidate%s",
-                 h->wait_minutes, ncand, ncand == 1 ? "" : "s");
+    if (h->wait_minutes >= 0 && ncand == 1)
+        sb_gb_ev(x->b, x->locks[l].target, "waiting %d min, the only candidate", h->wait_minutes);
+    else if (h->wait_minutes >= 0 && ncand)
+        sb_gb_ev(x->b, x->locks[l].target, "waiting %d min, the longest of %u candidates",
+                 h->wait_minutes, ncand);
     if (h->flags & SB_G_LOCKED)
         sb_gb_ev(x->b, x->locks[l].target, "locked to thread");
 }
@@ -407,10 +414,13 @@ static bool rule_lock_inside(sb_lockctx *x, uint32_t l, sb_cand *self, bool sibl
         rules[nk] = SB_RULE_LOCK_SIBLING, tiers[nk++] = 1;
     }
     sb_cand best = {SB_NONE, 0, SB_RULE_NONE, 0};
-    uint32_t ncand = 0;
-    for (int k = 0; k < nk; k++) {
-        for (uint32_t e = sb_idx_first(&x->inside, &keys[k], sizeof(keys[k])); e != SB_NONE;
-             e = x->inside.e[e].next) {
+    uint32_t ncand = 0, last = SB_NONE;
+    /* A later key's tier is lower: once a candidate is found, none of a
+     * later key can rank above it. */
+    for (int k = 0; k < nk && (best.g == SB_NONE || best.tier < tiers[k] * 2 + 2); k++) {
+        uint32_t seen = 0;
+        for (uint32_t e = sb_idx_first(&x->inside, &keys[k], sizeof(keys[k]));
+             e != SB_NONE && seen++ < MAX_INSIDE; e = x->inside.e[e].next) {
             uint32_t cand = x->inside.e[e].g, f = x->inside.e[e].frame;
             uint32_t fid = sb_stack_get(m, m->goroutines[cand].stack)->frames[f];
             int tier = tiers[k] * 2 + !x->fid_closure[fid];
@@ -421,7 +431,8 @@ static bool rule_lock_inside(sb_lockctx *x, uint32_t l, sb_cand *self, bool sibl
             }
             if (L->drain ? !may_read_hold(x, cand, l) : waits_same_owner(x, cand, l))
                 continue;
-            ncand++;
+            ncand += cand != last; /* a goroutine's entries are together */
+            last = cand;
             if (sb_gb_ranks_above(m, cand, tier, best.g, best.tier))
                 best = (sb_cand){cand, f, rules[k], tier};
         }
@@ -475,71 +486,121 @@ static bool rule_self_deadlock(sb_lockctx *x, uint32_t l, const sb_cand *self)
     return true;
 }
 
-/* The package of a function: its name up to the first '.' after the
- * last '/'. */
-static size_t package_len(const sb_model *m, uint32_t func, const char **s)
+/* The package of a function (sb_func_package_len): its name's first
+ * *len bytes. */
+static const char *package_of(const sb_model *m, uint32_t func, size_t *len)
 {
-    size_t n, sl;
-    *s = sb_str(m, func, &n);
-    const char *sh = sb_func_short(*s, n, &sl);
-    const char *dot = memchr(sh, '.', sl);
-    return dot ? (size_t)(dot - *s) : n;
+    size_t n;
+    const char *s = sb_str(m, func, &n);
+    *len = sb_func_package_len(s, n);
+    return s;
 }
 
 /* Whether goroutine g runs code of the package of function func. */
 static bool in_package(const sb_gb *b, uint32_t g, uint32_t func)
 {
-    const char *p;
-    size_t pl = package_len(b->m, func, &p);
+    size_t pl, ql;
+    const char *p = package_of(b->m, func, &pl);
     const sb_stack *st = sb_stack_get(b->m, b->m->goroutines[g].stack);
     for (uint32_t f = 0; f < st->nframes; f++) {
-        const char *q;
-        size_t ql = package_len(b->m, sb_frame_get(b->m, st->frames[f])->func, &q);
+        const char *q = package_of(b->m, sb_frame_get(b->m, st->frames[f])->func, &ql);
         if (ql == pl && memcmp(p, q, pl) == 0)
             return true;
     }
     return false;
 }
 
+/* Whether lock c's only waiter may hold lock a: another goroutine than
+ * a's waiter, not waiting on a's owner, in code of the package of a's
+ * site. */
+static bool may_hold_for_inversion(const sb_lockctx *x, uint32_t a, uint32_t c)
+{
+    const sb_lock *A = &x->locks[a], *C = &x->locks[c];
+    return C->best != A->best && !waits_same_owner(x, C->best, a) &&
+           in_package(x->b, C->best, A->site_func);
+}
+
+/* A lock rule lock-order-inversion looks at: nobody inside it, one
+ * waiter, waited (or the dump says every wait is for good). */
+static bool inversion_candidate(const sb_lockctx *x, const sb_lock *L)
+{
+    return L->holder == SB_NONE && L->nwaiters == 1 && L->site_func &&
+           (L->max_wait >= 1 || x->b->c->dumps[L->dump].context);
+}
+
+/* Candidate locks by (dump, wait), for rule lock-order-inversion. */
+typedef struct sb_group_entry {
+    uint64_t key;
+    uint32_t lock;
+} sb_group_entry;
+
+static int cmp_group(const void *pa, const void *pb)
+{
+    const sb_group_entry *a = pa, *b = pb;
+    if (a->key != b->key)
+        return a->key < b->key ? -1 : 1;
+    return a->lock < b->lock ? -1 : a->lock > b->lock;
+}
+
+/* The only lock of group g[0..n) whose waiter may hold lock a, SB_NONE. */
+static uint32_t only_partner(const sb_lockctx *x, const sb_group_entry *g, size_t n, uint32_t a)
+{
+    uint32_t match = SB_NONE;
+    for (size_t k = 0; k < n; k++) {
+        if (g[k].lock == a || !may_hold_for_inversion(x, a, g[k].lock))
+            continue;
+        if (match != SB_NONE)
+            return SB_NONE;
+        match = g[k].lock;
+    }
+    return match;
+}
+
+/* Links lock a to the waiter of lock b and b to a's, as rule
+ * lock-order-inversion found them. */
+static void link_inversion(sb_lockctx *x, uint32_t a, uint32_t b)
+{
+    const sb_model *m = x->b->m;
+    uint32_t pair[2][2] = {{a, b}, {b, a}};
+    for (int k = 0; k < 2; k++) {
+        sb_lock *P = &x->locks[pair[k][0]], *Q = &x->locks[pair[k][1]];
+        P->holder = Q->best;
+        sb_say v = sb_say_none();
+        v.holder = Q->best;
+        sb_gb_link(x->b, P->target, Q->best, SB_RULE_LOCK_INVERSION, &v);
+        waiters_evidence(x, pair[k][0]);
+        if (m->goroutines[Q->best].wait_minutes >= 0)
+            sb_gb_ev(x->b, P->target, "both have waited %d min",
+                     m->goroutines[Q->best].wait_minutes);
+    }
+}
+
 /* Rule lock-order-inversion: two locks of a dump that nobody is inside
  * of, each with one waiter, both waiting as long, in code of one
- * package: each waiter holds what the other wants (AB-BA). */
+ * package, each the other's only partner: each waiter holds what the
+ * other wants (AB-BA). Grouped by (dump, wait) first, so that the pairs
+ * weighed are few. */
 static void rule_lock_inversion(sb_lockctx *x)
 {
-    sb_model *m = x->b->m;
-    for (uint32_t a = 0; a < x->nlocks; a++) {
-        sb_lock *A = &x->locks[a];
-        /* Each has waited (or the runtime says every wait is for good). */
-        if (A->holder != SB_NONE || A->nwaiters != 1 || !A->site_func ||
-            (A->max_wait < 1 && !x->b->c->dumps[A->dump].context))
+    sb_group_entry *g = sb_xmalloc((x->nlocks ? x->nlocks : 1) * sizeof(*g));
+    size_t n = 0;
+    for (uint32_t l = 0; l < x->nlocks; l++)
+        if (inversion_candidate(x, &x->locks[l]))
+            g[n++] = (sb_group_entry){
+                (uint64_t)x->locks[l].dump << 32 | (uint32_t)(x->locks[l].max_wait + 1), l};
+    qsort(g, n, sizeof(*g), cmp_group);
+    for (size_t at = 0, end; at < n; at = end) {
+        for (end = at + 1; end < n && g[end].key == g[at].key; end++)
+            ;
+        if (end - at < 2 || end - at > MAX_INVERSION_GROUP)
             continue;
-        uint32_t match = SB_NONE, nmatch = 0;
-        for (uint32_t c = 0; c < x->nlocks; c++) {
-            const sb_lock *C = &x->locks[c];
-            if (c == a || C->dump != A->dump || C->holder != SB_NONE || C->nwaiters != 1 ||
-                C->best == A->best || C->max_wait != A->max_wait ||
-                waits_same_owner(x, C->best, a) || !in_package(x->b, C->best, A->site_func))
-                continue;
-            match = c;
-            nmatch++;
+        for (size_t k = at; k < end; k++) {
+            uint32_t a = g[k].lock, b = only_partner(x, g + at, end - at, a);
+            if (b != SB_NONE && a < b && only_partner(x, g + at, end - at, b) == a)
+                link_inversion(x, a, b);
         }
-        if (nmatch != 1)
-            continue;
-        sb_lock *B = &x->locks[match];
-        uint32_t pair[2][2] = {{a, match}, {match, a}};
-        for (int k = 0; k < 2; k++) {
-            sb_lock *P = &x->locks[pair[k][0]], *Q = &x->locks[pair[k][1]];
-            P->holder = Q->best;
-            sb_say v = sb_say_none();
-            v.holder = Q->best;
-            sb_gb_link(x->b, P->target, Q->best, SB_RULE_LOCK_INVERSION, &v);
-            waiters_evidence(x, pair[k][0]);
-            if (m->goroutines[Q->best].wait_minutes >= 0)
-                sb_gb_ev(x->b, P->target, "both have waited %d min",
-                         m->goroutines[Q->best].wait_minutes);
-        }
-        (void)B;
     }
+    free(g);
 }
 
 /* Whether goroutine g waits on a lock whose holder is a waiter of lock l

@@ -19,6 +19,10 @@
  * counterpart among them, and thousands of fellow waiters on one object
  * must not make each waiter's look linear in their number. */
 #define MAX_CARRIERS 64
+/* Children (or closures) of one creator weighed for one waiter, at most,
+ * the latest in the dump first: thousands of waiters in one function must not each walk
+ * all the goroutines it started. */
+#define MAX_CHILDREN 256
 
 typedef struct sb_waitctx {
     sb_gb *b;
@@ -32,6 +36,11 @@ typedef struct sb_waitctx {
                               * looked up yet (the waiters' stacks are few) */
     uint32_t *waiters;       /* the goroutines is_waiter names before any rule runs */
     size_t nwaiters;
+    uint32_t *syscalls; /* goroutines in a system call (index_syscalls), NULL not yet */
+    size_t nsyscalls;
+    sb_index tests;      /* live tests by parent id and by parent test (index_tests) */
+    uint32_t *top_tests; /* per dump, the two first-ranked live tests without a parent id */
+    bool tests_built;
     sb_intern carrier_keys; /* (address, how one waits) -> carriers[id - 1] */
     struct sb_carriers *carriers;
     size_t carriers_cap;
@@ -281,19 +290,6 @@ static void add_words(sb_waitctx *x, uint32_t i)
     }
 }
 
-/* The part of a closure's name before ".funcN": "pkg.F.func1.2" -> "pkg.F". */
-static size_t closure_base(const char *s, size_t n)
-{
-    size_t end = n;
-    for (size_t i = n; i > 5; i--) {
-        if (s[i - 1] == '.' && i + 4 <= n && memcmp(s + i, "func", 4) == 0) {
-            end = i - 1;
-            break;
-        }
-    }
-    return end < n ? end : 0;
-}
-
 /* The interned receiver type of function func ("pkg.(*T)"), 0 when it is
  * no method; put adds it, else it is only looked up. */
 static uint32_t func_type(sb_model *m, uint32_t func, bool put)
@@ -341,14 +337,11 @@ static void add_typed(sb_waitctx *x, uint32_t i)
 
 /* The receiver type of a method that created goroutines, when some
  * waiter's site has that type (classify interned those): "pkg.(*T)". */
-static uint32_t creator_type(const sb_model *m, uint32_t func)
+static uint32_t creator_type(sb_model *m, uint32_t func)
 {
-    size_t n, tl;
+    size_t n;
     const char *s = sb_str(m, func, &n);
-    if (sb_func_is_closure(s, n) || !sb_func_type(s, n, &tl))
-        return 0;
-    uint32_t id = sb_intern_find(&m->strings, s, tl);
-    return id == UINT32_MAX ? 0 : id;
+    return sb_func_is_closure(s, n) ? 0 : func_type(m, func, false);
 }
 
 static void keyset_put(sb_keyset *s, sb_key k)
@@ -398,8 +391,8 @@ static uint32_t closure_of_waited(const sb_waitctx *x, uint32_t frame_id)
     const sb_model *m = x->b->m;
     size_t n;
     const char *name = sb_str(m, sb_frame_get(m, frame_id)->func, &n);
-    size_t bl = closure_base(name, n);
-    uint32_t base = bl ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
+    size_t bl = sb_closure_base_len(name, n);
+    uint32_t base = bl < n ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
     if (base == UINT32_MAX || !sb_keyset_has(&x->funcs, &base, sizeof(base)))
         return 0;
     return base;
@@ -449,7 +442,7 @@ static void add_family(sb_waitctx *x, const sb_spots *sp, uint32_t i)
     if (g->created_by != SB_NONE) {
         uint32_t func = sb_frame_get(m, g->created_by)->func;
         if (g->created_by != x->prev_creator) { /* runs of one creator are common */
-            x->prev_type = creator_type(m, func);
+            x->prev_type = creator_type(x->b->m, func);
             x->prev_creator = g->created_by;
         }
         add_if_wanted(&x->creators, &x->family, sb_key_make(g->dump, K_CREATOR, func, 0), i);
@@ -533,47 +526,107 @@ static void link(sb_waitctx *x, uint32_t gi, uint32_t holder, int tier, enum sb_
     sb_gb_edge(x->b, gi, holder, rule, v, what);
 }
 
-/* Whether test goroutine t runs the test that waiter w waits for: a
- * subtest of w's test (a closure of its function), or, for the runner of
- * the first tests (no test of its own), a test that is no subtest. */
-static bool runs_awaited_test(const sb_gb *b, uint32_t w, uint32_t t)
+/* The string id of the function whose subtest goroutine t runs: its test
+ * function's closure parent ("pkg.TestX" for "pkg.TestX.func1"), 0 for a
+ * top-level test, UINT32_MAX when that name is nowhere else. */
+static uint32_t test_parent_name(const sb_gb *b, uint32_t t)
 {
     const sb_model *m = b->m;
-    const sb_stack_class *wc = &b->c->stacks[m->goroutines[w].stack];
     const sb_stack_class *tc = &b->c->stacks[m->goroutines[t].stack];
     size_t n;
     const char *name = sb_str(m, sb_gb_func(b, t, tc->test_frame), &n);
     size_t pl = sb_closure_parent_len(name, n);
-    if (wc->test_frame == SB_NONE)
-        return pl == 0;
-    size_t wn;
-    const char *wname = sb_str(m, sb_gb_func(b, w, wc->test_frame), &wn);
-    return pl == wn && memcmp(name, wname, wn) == 0;
+    return pl ? sb_intern_find(&m->strings, name, pl) : 0;
+}
+
+/* The goroutines running a test, not parked in t.Parallel (the candidates
+ * of rule test-run): by (dump, parent id) and by (dump, the test they are
+ * a subtest of), and per dump the two first-ranked without a parent id.
+ * Built at the rule's first use. */
+static void index_tests(sb_waitctx *x)
+{
+    const sb_gb *b = x->b;
+    const sb_model *m = b->m;
+    sb_idx_init(&x->tests);
+    x->top_tests = sb_xmalloc(2 * (m->ndumps ? m->ndumps : 1) * sizeof(uint32_t));
+    int *tiers = sb_xcalloc(2 * (m->ndumps ? m->ndumps : 1), sizeof(int));
+    for (size_t k = 0; k < 2 * m->ndumps; k++)
+        x->top_tests[k] = SB_NONE;
+    for (uint32_t i = 0; i < m->ngoroutines; i++) {
+        const sb_goroutine *t = &m->goroutines[i];
+        uint32_t roles = b->c->stacks[t->stack].roles;
+        if (!(roles & SB_SR_TEST) || (roles & SB_SR_PARALLEL) || sb_gb_excluded(b, i))
+            continue;
+        if (t->parent) {
+            sb_key k = sb_key_make(t->dump, K_PARENT, t->parent, 0);
+            sb_idx_add(&x->tests, &k, sizeof(k), i, 0);
+        }
+        uint32_t name = test_parent_name(b, i);
+        if (name != UINT32_MAX) {
+            sb_key k = sb_key_make(t->dump, K_CLOSURE_OF, name, 0);
+            sb_idx_add(&x->tests, &k, sizeof(k), i, 0);
+        }
+        if (t->parent)
+            continue;
+        uint32_t *top = &x->top_tests[2 * t->dump];
+        int tier = cand_tier(b, i), *tt = &tiers[2 * t->dump];
+        if (sb_gb_ranks_above(m, i, tier, top[0], tt[0])) {
+            top[1] = top[0], tt[1] = tt[0];
+            top[0] = i, tt[0] = tier;
+        } else if (sb_gb_ranks_above(m, i, tier, top[1], tt[1])) {
+            top[1] = i, tt[1] = tier;
+        }
+    }
+    free(tiers);
+    x->tests_built = true;
+}
+
+/* Weighs the tests under index key k for runner gi, each ranked three
+ * tiers up: its own (by parent id) or its subtests (by name). */
+static void pick_tests(sb_waitctx *x, uint32_t gi, sb_key k, uint32_t *best, int *best_tier)
+{
+    const sb_model *m = x->b->m;
+    uint64_t id = m->goroutines[gi].id;
+    uint32_t seen = 0;
+    for (uint32_t e = sb_idx_first(&x->tests, &k, sizeof(k)); e != SB_NONE && seen++ < MAX_CHILDREN;
+         e = x->tests.e[e].next) {
+        uint32_t i = x->tests.e[e].g;
+        uint64_t parent = m->goroutines[i].parent;
+        if (i == gi || (parent && id && parent != id))
+            continue;
+        int tier = cand_tier(x->b, i) + 3;
+        if (sb_gb_ranks_above(m, i, tier, *best, *best_tier)) {
+            *best = i;
+            *best_tier = tier;
+        }
+    }
 }
 
 /* Rule test-run: the testing runner (T.Run, runTests) waits for the test
  * goroutine it started: by parent id, else the live test that is its
- * subtest (or a first test, for the runner itself), not parked in
- * t.Parallel. */
+ * subtest (or a first test, for the runner itself), else the first-ranked
+ * live test of its dump, not parked in t.Parallel. */
 static bool rule_test_run(sb_waitctx *x, uint32_t gi)
 {
     const sb_model *m = x->b->m;
     const sb_goroutine *g = &m->goroutines[gi];
-    if (!(x->b->c->stacks[g->stack].roles & SB_SR_TESTRUN))
+    const sb_stack_class *wc = &x->b->c->stacks[g->stack];
+    if (!(wc->roles & SB_SR_TESTRUN))
         return false;
+    if (!x->tests_built)
+        index_tests(x);
     uint32_t best = SB_NONE;
     int best_tier = 0;
-    const sb_dump *d = &m->dumps[g->dump];
-    for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++) {
-        const sb_goroutine *t = &m->goroutines[i];
-        const sb_stack_class *tc = &x->b->c->stacks[t->stack];
-        if (i == gi || !(tc->roles & SB_SR_TEST) || (tc->roles & SB_SR_PARALLEL) ||
-            sb_gb_excluded(x->b, i) || (t->parent && g->id && t->parent != g->id))
-            continue;
-        int tier = cand_tier(x->b, i) + 3 * (t->parent || runs_awaited_test(x->b, gi, i));
-        if (sb_gb_ranks_above(m, i, tier, best, best_tier)) {
+    if (g->id)
+        pick_tests(x, gi, sb_key_make(g->dump, K_PARENT, g->id, 0), &best, &best_tier);
+    uint32_t name = wc->test_frame == SB_NONE ? 0 : sb_gb_func(x->b, gi, wc->test_frame);
+    pick_tests(x, gi, sb_key_make(g->dump, K_CLOSURE_OF, name, 0), &best, &best_tier);
+    for (int k = 0; k < 2; k++) {
+        uint32_t i = x->top_tests[2 * g->dump + k];
+        if (i != SB_NONE && i != gi &&
+            sb_gb_ranks_above(m, i, cand_tier(x->b, i), best, best_tier)) {
             best = i;
-            best_tier = tier;
+            best_tier = cand_tier(x->b, i);
         }
     }
     if (best == SB_NONE)
@@ -679,10 +732,10 @@ static bool other_object(const sb_gb *b, uint32_t gi, uint32_t c)
 static uint32_t best_child(sb_waitctx *x, uint32_t gi, sb_key k, int *tier)
 {
     const sb_gb *b = x->b;
-    uint32_t best = SB_NONE;
+    uint32_t best = SB_NONE, seen = 0;
     *tier = 0;
-    for (uint32_t e = sb_idx_first(&x->creators, &k, sizeof(k)); e != SB_NONE;
-         e = x->creators.e[e].next) {
+    for (uint32_t e = sb_idx_first(&x->creators, &k, sizeof(k));
+         e != SB_NONE && seen++ < MAX_CHILDREN; e = x->creators.e[e].next) {
         uint32_t c = x->creators.e[e].g;
         if (c == gi || co_waiter(x, gi, c) || other_object(b, gi, c) ||
             (k.tag != K_PARENT && b->m->goroutines[c].parent))
@@ -754,10 +807,10 @@ static bool rule_closure_child(sb_waitctx *x, uint32_t gi)
             continue;
         uint32_t func = sb_gb_func(b, gi, fr[k]);
         sb_key key = sb_key_make(g->dump, K_CLOSURE_OF, func, 0);
-        uint32_t best = SB_NONE, best_frame = 0;
+        uint32_t best = SB_NONE, best_frame = 0, seen = 0;
         int best_tier = 0;
-        for (uint32_t e = sb_idx_first(&x->closures, &key, sizeof(key)); e != SB_NONE;
-             e = x->closures.e[e].next) {
+        for (uint32_t e = sb_idx_first(&x->closures, &key, sizeof(key));
+             e != SB_NONE && seen++ < MAX_CHILDREN; e = x->closures.e[e].next) {
             uint32_t c = x->closures.e[e].g;
             if (c == gi || other_object(b, gi, c))
                 continue;
@@ -927,34 +980,60 @@ static bool rule_shared_object(sb_waitctx *x, uint32_t gi)
     return true;
 }
 
-/* The goroutine that created gi: by the parent id Go 1.21+ prints, else
- * the one inside gi's creator on the receiver gi's own method frames
- * have (a method that started a goroutine on its object). */
-static uint32_t parent_of(const sb_gb *b, uint32_t gi)
+/* The goroutines in a system call, in goroutine order: the parents rule
+ * send-to-parent looks for (built at its first use; they are few). */
+static void index_syscalls(sb_waitctx *x)
+{
+    const sb_gb *b = x->b;
+    x->syscalls = sb_xmalloc((b->m->ngoroutines ? b->m->ngoroutines : 1) * sizeof(uint32_t));
+    for (uint32_t i = 0; i < b->m->ngoroutines; i++)
+        if (b->c->g[i].kind == SB_WAIT_SYSCALL && !sb_gb_excluded(b, i))
+            x->syscalls[x->nsyscalls++] = i;
+}
+
+/* Whether goroutine i is inside its method frame calling creator on
+ * receiver recv. */
+static bool inside_creator(const sb_gb *b, uint32_t i, uint32_t creator, uint64_t recv)
 {
     const sb_model *m = b->m;
-    const sb_goroutine *g = &m->goroutines[gi];
-    const sb_dump *d = &m->dumps[g->dump];
-    if (g->parent) {
-        for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++)
-            if (m->goroutines[i].id == g->parent)
-                return i;
-        return SB_NONE;
+    const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
+    for (uint32_t k = 0; k < st->nmethods; k++) {
+        uint32_t f = st->methods[k];
+        if (sb_frame_get(m, st->frames[f])->func == creator && receiver(b, i, f) == recv)
+            return true;
     }
+    return false;
+}
+
+/* The goroutine in a system call that created gi: by the parent id Go
+ * 1.21+ prints, else the one inside gi's creator on the receiver gi's own
+ * method frames have (a method that started a goroutine on its object). */
+static uint32_t parent_in_syscall(sb_waitctx *x, uint32_t gi)
+{
+    const sb_gb *b = x->b;
+    const sb_model *m = b->m;
+    const sb_goroutine *g = &m->goroutines[gi];
     const sb_stack_class *sc = &b->c->stacks[g->stack];
-    if (g->created_by == SB_NONE || sc->owner_frame == SB_NONE)
-        return SB_NONE;
-    uint64_t recv = receiver(b, gi, sc->owner_frame);
-    uint32_t creator = sb_frame_get(m, g->created_by)->func, found = SB_NONE;
-    for (uint32_t i = d->first; recv >= MIN_ADDRESS && i < d->first + d->ngoroutines; i++) {
-        const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
-        for (uint32_t k = 0; i != gi && k < st->nmethods; k++) {
-            uint32_t f = st->methods[k];
-            if (sb_frame_get(m, st->frames[f])->func == creator && receiver(b, i, f) == recv) {
-                if (found != SB_NONE)
-                    return SB_NONE; /* two: cannot tell */
-                found = i;
-            }
+    uint64_t recv = 0;
+    uint32_t creator = 0, found = SB_NONE;
+    if (!g->parent) {
+        if (g->created_by == SB_NONE || sc->owner_frame == SB_NONE)
+            return SB_NONE;
+        recv = receiver(b, gi, sc->owner_frame);
+        creator = sb_frame_get(m, g->created_by)->func;
+        if (recv < MIN_ADDRESS)
+            return SB_NONE;
+    }
+    if (!x->syscalls)
+        index_syscalls(x);
+    for (size_t k = 0; k < x->nsyscalls; k++) {
+        uint32_t i = x->syscalls[k];
+        if (m->goroutines[i].dump != g->dump || i == gi)
+            continue;
+        if (g->parent ? m->goroutines[i].id == g->parent : inside_creator(b, i, creator, recv)) {
+            if (found != SB_NONE)
+                return SB_NONE; /* two: cannot tell */
+            found = i;
         }
     }
     return found;
@@ -968,8 +1047,8 @@ static bool rule_send_to_parent(sb_waitctx *x, uint32_t gi)
     const sb_gb *b = x->b;
     if (!b->c->g[gi].send)
         return false;
-    uint32_t p = parent_of(b, gi);
-    if (p == SB_NONE || sb_gb_excluded(b, p) || b->c->g[p].kind != SB_WAIT_SYSCALL)
+    uint32_t p = parent_in_syscall(x, gi);
+    if (p == SB_NONE)
         return false;
     const sb_stack_class *pc = &b->c->stacks[b->m->goroutines[p].stack];
     sb_say v = sb_say_none();
@@ -1064,6 +1143,10 @@ void sb_graph_waits(sb_gb *b)
     sb_idx_free(&x.closures);
     free(x.site_func);
     free(x.waiters);
+    free(x.syscalls);
+    if (x.tests_built)
+        sb_idx_free(&x.tests);
+    free(x.top_tests);
     sb_idx_free(&x.words);
     sb_idx_free(&x.typed);
     sb_keyset_free(&x.wanted);

@@ -42,6 +42,29 @@ void sb_put_count(FILE *out, uint64_t n)
     }
 }
 
+enum sb_lead sb_report_lead(const sb_report *r)
+{
+    const sb_blame *b = r->blame;
+    uint8_t chain = b->nchains ? b->chains[0].conf : SB_CONF_NONE;
+    uint8_t cycle = SB_CONF_NONE, stuck = SB_CONF_NONE;
+    for (size_t i = 0; i < b->ncycles; i++)
+        if (b->cycles[i].conf > cycle)
+            cycle = b->cycles[i].conf;
+    if (r->stuck && r->stuck->n)
+        stuck = r->stuck->v[0].conf;
+    if (chain >= SB_CONF_MEDIUM && chain > cycle && chain >= stuck)
+        return SB_LEAD_CHAIN;
+    if (cycle >= SB_CONF_MEDIUM && cycle >= stuck)
+        return SB_LEAD_CYCLE;
+    if (stuck >= SB_CONF_MEDIUM)
+        return SB_LEAD_STUCK;
+    if (b->nchains)
+        return SB_LEAD_LOW_CHAIN;
+    if (b->ncycles || (r->stuck && r->stuck->n))
+        return SB_LEAD_LOW_OTHER;
+    return SB_LEAD_NOTHING;
+}
+
 void sb_report_write(FILE *out, const sb_report *r, enum sb_format format)
 {
     switch (format) {

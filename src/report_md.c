@@ -143,12 +143,8 @@ void sb_report_markdown(FILE *out, const sb_report *r)
     const sb_blame *b = r->blame;
     const sb_stuck *top = r->stuck && r->stuck->n ? &r->stuck->v[0] : NULL;
     fputs("## stackblame: ", out);
-    if (b->nchains && b->chains[0].conf < SB_CONF_MEDIUM && top && top->conf >= SB_CONF_MEDIUM) {
-        md_stuck_headline(out, r, top);
-    } else if (b->nchains && b->chains[0].conf < SB_CONF_MEDIUM) {
-        fprintf(out, "nothing surely stuck (the largest chain is of low confidence: %s)\n\n",
-                sb_infer((enum sb_rule_id)b->chains[0].rule)->name);
-    } else if (b->nchains) {
+    switch (sb_report_lead(r)) {
+    case SB_LEAD_CHAIN: {
         const sb_chain *ch = &b->chains[0];
         fputs("suspected root ", out);
         md_goroutine(out, r, ch->links[ch->nlinks - 1]);
@@ -156,12 +152,24 @@ void sb_report_markdown(FILE *out, const sb_report *r)
         sb_put_count(out, ch->blocked);
         fprintf(out, " goroutine%s (confidence %s)\n\n", ch->blocked == 1 ? "" : "s",
                 sb_conf_name((enum sb_conf)ch->conf));
-    } else if (b->ncycles) {
+        break;
+    }
+    case SB_LEAD_CYCLE:
         fprintf(out, "%zu deadlock%s\n\n", b->ncycles, b->ncycles == 1 ? "" : "s");
-    } else if (top && top->conf >= SB_CONF_MEDIUM) {
+        break;
+    case SB_LEAD_STUCK:
         md_stuck_headline(out, r, top);
-    } else {
+        break;
+    case SB_LEAD_LOW_CHAIN:
+        fprintf(out, "nothing surely stuck (the largest chain is of low confidence: %s)\n\n",
+                sb_infer((enum sb_rule_id)b->chains[0].rule)->name);
+        break;
+    case SB_LEAD_LOW_OTHER:
+        fputs("nothing surely stuck (the findings below are of low confidence)\n\n", out);
+        break;
+    case SB_LEAD_NOTHING:
         fputs("no blocking chain found\n\n", out);
+        break;
     }
     fprintf(out, "%zu dump%s, ", m->ndumps, m->ndumps == 1 ? "" : "s");
     sb_put_count(out, m->stats.goroutines);

@@ -319,19 +319,15 @@ static void put_root(FILE *out, const sb_report *r, const sb_chain *ch)
 static void put_headline(FILE *out, const sb_report *r)
 {
     const sb_blame *b = r->blame;
-    uint8_t chain = b->nchains ? b->chains[0].conf : SB_CONF_NONE;
-    uint8_t cycle = SB_CONF_NONE, stuck = SB_CONF_NONE;
-    for (size_t i = 0; i < b->ncycles; i++)
-        if (b->cycles[i].conf > cycle)
-            cycle = b->cycles[i].conf;
-    if (r->stuck && r->stuck->n)
-        stuck = r->stuck->v[0].conf;
-    if (chain >= SB_CONF_MEDIUM && chain > cycle && chain >= stuck) {
+    switch (sb_report_lead(r)) {
+    case SB_LEAD_CHAIN:
         put_root(out, r, &b->chains[0]);
-    } else if (cycle >= SB_CONF_MEDIUM && cycle >= stuck) {
+        break;
+    case SB_LEAD_CYCLE:
         fprintf(out, "\nDeadlock: %zu cycle%s of goroutines waiting for each other, below.\n",
                 b->ncycles, b->ncycles == 1 ? "" : "s");
-    } else if (stuck >= SB_CONF_MEDIUM) {
+        break;
+    case SB_LEAD_STUCK: {
         const sb_stuck *s = &r->stuck->v[0];
         fputc('\n', out);
         color(out, r, C_BOLD);
@@ -346,15 +342,20 @@ static void put_headline(FILE *out, const sb_report *r)
                 sb_conf_name((enum sb_conf)s->conf));
         put_str(out, r->m, s->evidence);
         fputc('\n', out);
-    } else if (b->nchains) {
+        break;
+    }
+    case SB_LEAD_LOW_CHAIN:
         fputs("\nNothing is surely stuck: the largest chain below blocks ", out);
         sb_put_count(out, b->chains[0].blocked);
         fprintf(out, " at low confidence (%s).\n",
                 sb_infer((enum sb_rule_id)b->chains[0].rule)->name);
-    } else if (b->ncycles || (r->stuck && r->stuck->n)) {
+        break;
+    case SB_LEAD_LOW_OTHER:
         fputs("\nNothing is surely stuck: the findings below are of low confidence.\n", out);
-    } else {
+        break;
+    case SB_LEAD_NOTHING:
         fputs("\nNo goroutine blocks others, and none looks stuck.\n", out);
+        break;
     }
 }
 

@@ -1,7 +1,7 @@
 /* stuck.c: the stuck findings; see stuck.h. Each goroutine is given the
  * first stuck rule that names it (one function a rule), then goroutines
  * with the same dump, rule, place and object form one finding. Linear:
- * one pass to name, one to group. */
+ * one pass to name (mass-leak and growing: one more each), one to group. */
 #include "stackblame/stuck.h"
 
 #include <stdint.h>
@@ -19,9 +19,11 @@ typedef struct sb_stuckctx {
     const sb_graph *g;
     const sb_blame *b;
     const sb_series *s;
-    uint8_t *named; /* per goroutine: the stuck rule that names it, 0 */
-    bool *may;      /* per goroutine: may_be_stuck */
-    uint8_t *alone; /* per goroutine: the graph found it alone (sb_graph_alone) */
+    const sb_intern *growing; /* (dump, stack) of the leaks that grew, NULL none */
+    uint32_t *grown;          /* per id - 1 of growing: the leak's index */
+    uint8_t *named;           /* per goroutine: the stuck rule that names it, 0 */
+    bool *may;                /* per goroutine: may_be_stuck */
+    uint8_t *alone;           /* per goroutine: the graph found it alone (sb_graph_alone) */
     char buf[512];
 } sb_stuckctx;
 
@@ -156,46 +158,81 @@ static void name_goroutines(sb_stuckctx *x)
 }
 
 /* Rule mass-leak: one stack blocked in thousands of goroutines, more than
- * half of its dump's own. Goroutines no other rule names. */
+ * half of its dump's own. Goroutines no other rule names. One count per
+ * stack, cleared after each dump for the stacks it touched. */
 static void rule_mass_leak(sb_stuckctx *x)
 {
     const sb_model *m = x->m;
+    size_t nstacks = sb_intern_count(&m->stacks);
+    uint64_t *count = NULL;
     for (uint32_t d = 0; d < m->ndumps; d++) {
         const sb_dump *dp = &m->dumps[d];
         if (dp->superseded)
             continue;
-        /* Count per stack among the dump's goroutines: a stack table. */
-        size_t nstacks = sb_intern_count(&m->stacks);
-        uint64_t *count = NULL;
+        bool any = false;
         for (uint32_t i = dp->first; i < dp->first + dp->ngoroutines; i++) {
             if (x->named[i] || !x->may[i])
                 continue;
             if (!count)
                 count = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint64_t));
             count[m->goroutines[i].stack] += m->goroutines[i].count;
+            any = true;
         }
-        for (uint32_t i = dp->first; count && i < dp->first + dp->ngoroutines; i++) {
+        for (uint32_t i = dp->first; any && i < dp->first + dp->ngoroutines; i++) {
             uint64_t n = count[m->goroutines[i].stack];
             if (!x->named[i] && x->may[i] && n >= MASS_LEAK_MIN && 2 * n > x->c->dumps[d].live)
                 x->named[i] = SB_RULE_MASS_LEAK;
         }
-        free(count);
+        for (uint32_t i = dp->first; any && i < dp->first + dp->ngoroutines; i++)
+            count[m->goroutines[i].stack] = 0;
     }
+    free(count);
+}
+
+/* The series' leak of stack s in dump d (its last snapshot) that grew by
+ * SB_GROWTH_MIN at least, NULL none. */
+static const sb_leak *growth_of(const sb_stuckctx *x, uint32_t d, uint32_t s)
+{
+    uint32_t key[2] = {d, s};
+    uint32_t id = x->growing ? sb_intern_find(x->growing, key, sizeof(key)) : UINT32_MAX;
+    return id == UINT32_MAX ? NULL : &x->s->leaks[x->grown[id - 1]];
+}
+
+/* The leaks that grew, by (last dump, stack) in *growing, whose id - 1
+ * indexes x->grown, the leak's index. */
+static void index_growth(sb_stuckctx *x, sb_arena *arena, sb_intern *growing)
+{
+    size_t nleaks = x->s ? x->s->nleaks : 0;
+    if (!nleaks)
+        return;
+    sb_intern_init(growing, arena);
+    x->grown = sb_xmalloc(nleaks * sizeof(uint32_t));
+    for (size_t k = 0; k < nleaks; k++) {
+        const sb_leak *l = &x->s->leaks[k];
+        uint32_t n = x->s->nsnapshots[l->series];
+        uint32_t key[2] = {l->last_dump, l->stack};
+        if (l->counts[n - 1] < l->counts[0] + SB_GROWTH_MIN)
+            continue;
+        size_t before = sb_intern_count(growing);
+        uint32_t id = sb_intern_put(growing, key, sizeof(key));
+        if (sb_intern_count(growing) > before)
+            x->grown[id - 1] = (uint32_t)k;
+    }
+    x->growing = growing;
 }
 
 /* Rule growing: a stack whose count grew in every snapshot of a series,
  * by SB_GROWTH_MIN at least: its goroutines in the last snapshot. */
 static void rule_growing(sb_stuckctx *x)
 {
-    for (size_t k = 0; x->s && k < x->s->nleaks; k++) {
-        const sb_leak *l = &x->s->leaks[k];
-        uint32_t n = x->s->nsnapshots[l->series];
-        if (l->counts[n - 1] < l->counts[0] + SB_GROWTH_MIN)
+    const sb_model *m = x->m;
+    for (uint32_t d = 0; x->growing && d < m->ndumps; d++) {
+        const sb_dump *dp = &m->dumps[d];
+        if (dp->series == SB_NONE || dp->superseded)
             continue;
-        const sb_dump *d = &x->m->dumps[l->last_dump];
-        for (uint32_t i = d->first; i < d->first + d->ngoroutines; i++)
-            if (x->m->goroutines[i].stack == l->stack && x->may[i] &&
-                (!x->named[i] || x->named[i] == SB_RULE_MASS_LEAK))
+        for (uint32_t i = dp->first; i < dp->first + dp->ngoroutines; i++)
+            if (x->may[i] && (!x->named[i] || x->named[i] == SB_RULE_MASS_LEAK) &&
+                growth_of(x, d, m->goroutines[i].stack))
                 x->named[i] = SB_RULE_GROWING;
     }
 }
@@ -322,14 +359,10 @@ static uint32_t evidence(sb_stuckctx *x, const sb_stuck *s, uint64_t object)
     case SB_RULE_GROWING: {
         size_t w = 0;
         counts[0] = '\0';
-        for (size_t k = 0; x->s && k < x->s->nleaks; k++) {
-            const sb_leak *l = &x->s->leaks[k];
-            if (l->stack != g->stack || l->last_dump != g->dump)
-                continue;
-            for (uint32_t j = 0; j < x->s->nsnapshots[l->series] && w + 24 < sizeof(counts); j++)
-                w += (size_t)snprintf(counts + w, sizeof(counts) - w, "%s%llu", j ? " -> " : "",
-                                      (unsigned long long)l->counts[j]);
-        }
+        const sb_leak *l = growth_of(x, g->dump, g->stack);
+        for (uint32_t j = 0; l && j < x->s->nsnapshots[l->series] && w + 24 < sizeof(counts); j++)
+            w += (size_t)snprintf(counts + w, sizeof(counts) - w, "%s%llu", j ? " -> " : "",
+                                  (unsigned long long)l->counts[j]);
         v.text = counts;
         break;
     }
@@ -388,8 +421,8 @@ static void sort_members(const sb_model *m, sb_stuck *s)
         return; /* one wait for all (often none printed): dump order stands */
     uint64_t *key = sb_xmalloc((s->nmembers ? s->nmembers : 1) * sizeof(uint64_t));
     for (uint32_t k = 0; k < s->nmembers; k++) {
-        int32_t w = m->goroutines[s->members[k]].wait_minutes; /* -1 none */
-        key[k] = (uint64_t)(uint32_t)(INT32_MAX - w) << 32 | s->members[k];
+        int64_t w = m->goroutines[s->members[k]].wait_minutes; /* -1 none: last */
+        key[k] = (uint64_t)(INT32_MAX - w) << 32 | s->members[k];
     }
     qsort(key, s->nmembers, sizeof(*key), cmp_u64);
     for (uint32_t k = 0; k < s->nmembers; k++)
@@ -480,15 +513,23 @@ void sb_stuck_find(sb_model *m, const sb_classes *c, const sb_graph *g, const sb
                    const sb_series *s, sb_stucks *out)
 {
     memset(out, 0, sizeof(*out));
-    sb_stuckctx x = {m, c, g, b, s, NULL, NULL, NULL, {0}};
+    sb_stuckctx x = {m, c, g, b, s, NULL, NULL, NULL, NULL, NULL, {0}};
     size_t n = m->ngoroutines ? m->ngoroutines : 1;
     x.named = sb_xcalloc(n, sizeof(*x.named));
     x.may = sb_xcalloc(n, sizeof(*x.may));
     x.alone = sb_xcalloc(n, sizeof(*x.alone));
+    sb_arena arena;
+    sb_arena_init(&arena);
+    sb_intern growing;
+    index_growth(&x, &arena, &growing);
     name_goroutines(&x);
     rule_mass_leak(&x);
     rule_growing(&x);
     group_findings(&x, out);
+    if (x.growing)
+        sb_intern_free(&growing);
+    sb_arena_free(&arena);
+    free(x.grown);
     free(x.named);
     free(x.may);
     free(x.alone);

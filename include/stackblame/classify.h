@@ -145,6 +145,12 @@ bool sb_func_is_closure(const char *func, size_t n);
 /* The length of the function a closure is defined in: "pkg.F.func2" ->
  * "pkg.F", "pkg.F.func1.1" -> "pkg.F.func1"; 0 when func is no closure. */
 size_t sb_closure_parent_len(const char *func, size_t n);
+/* The length of a closure's base function: "pkg.F.func1.2" -> "pkg.F";
+ * n when func is no closure. */
+size_t sb_closure_base_len(const char *func, size_t n);
+/* The length of a function's package: all before the first '.' after
+ * the last '/' ("k8s.io/kubelet/pleg" of "k8s.io/kubelet/pleg.(*G).relist"). */
+size_t sb_func_package_len(const char *func, size_t n);
 /* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
 const char *sb_func_short(const char *func, size_t n, size_t *short_len);
 /* sb_arg_word of a ref that is no number: its text's first word. */

@@ -52,4 +52,18 @@ const char *sb_dump_origin_name(enum sb_dump_origin o);
 /* Writes n with thousands separators (1,021). */
 void sb_put_count(FILE *out, uint64_t n);
 
+/* What a report leads with, every format alike: the most certain of the
+ * first chain, the cycles and the first stuck finding at medium or
+ * more (a chain before a cycle before a finding when as sure), else
+ * what is there at low confidence. */
+enum sb_lead {
+    SB_LEAD_CHAIN,     /* chains[0] */
+    SB_LEAD_CYCLE,     /* the cycles */
+    SB_LEAD_STUCK,     /* stuck->v[0] */
+    SB_LEAD_LOW_CHAIN, /* nothing sure; chains[0] is the largest */
+    SB_LEAD_LOW_OTHER, /* nothing sure; low cycles or findings */
+    SB_LEAD_NOTHING,
+};
+enum sb_lead sb_report_lead(const sb_report *r);
+
 #endif
