@@ -999,7 +999,7 @@ void sb_classify(sb_model *m, sb_rules *rules, sb_classes *out)
     classify_dumps(m, out);
     out->nframes = nframes;
     out->frame_type = sb_xcalloc(nframes ? nframes : 1, sizeof(*out->frame_type));
-    out->frame_skip = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
+    out->frame_skip = sb_xcalloc(nframes ? nframes : 1, sizeof(*out->frame_skip));
     for (size_t f = 0; f < nframes; f++) {
         if (!c.fi[f].done)
             finfo(&c, (uint32_t)f);

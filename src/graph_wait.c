@@ -44,10 +44,12 @@ typedef struct sb_waitctx {
     sb_intern carrier_keys; /* (address, how one waits) -> carriers[id - 1] */
     struct sb_carriers *carriers;
     size_t carriers_cap;
-    sb_keyset funcs;  /* the functions the waiters wait in */
-    sb_index typed;   /* (dump, type of a Stop-like waiter) -> goroutines in its methods */
-    sb_keyset types;  /* the types of the Stop-like waiters */
-    sb_keyset family; /* creator and parent keys the waiters ask about */
+    sb_keyset funcs;   /* the functions the waiters wait in, of which some frame is a closure */
+    sb_keyset bases;   /* the functions some frame is a closure of */
+    uint32_t *base_of; /* per frame id: that function, 0 none (while indexing) */
+    sb_index typed;    /* (dump, type of a Stop-like waiter) -> goroutines in its methods */
+    sb_keyset types;   /* the types of the Stop-like waiters */
+    sb_keyset family;  /* creator and parent keys the waiters ask about */
     uint32_t prev_creator, prev_type; /* creator_type of the last created-by frame */
 } sb_waitctx;
 
@@ -358,15 +360,17 @@ static void ask_family(sb_waitctx *x, uint32_t i)
     const sb_goroutine *g = &m->goroutines[i];
     const sb_stack_class *sc = &x->b->c->stacks[g->stack];
     sb_keyset *keys = &x->family;
-    if (sc->site_frame != SB_NONE)
+    bool created = m->dumps[g->dump].created; /* else no goroutine names a creator */
+    if (created && sc->site_frame != SB_NONE)
         keyset_put(keys, sb_key_make(g->dump, K_CREATOR, sb_gb_func(x->b, i, sc->site_frame), 0));
-    if (sc->site_type)
+    if (created && sc->site_type)
         keyset_put(keys, sb_key_make(g->dump, K_CREATOR_TYPE, sc->site_type, 0));
     uint32_t fr[2] = {sc->site_frame, sc->test_frame};
     for (int k = 0; k < 2; k++)
         if (fr[k] != SB_NONE) {
             uint32_t f = sb_gb_func(x->b, i, fr[k]);
-            sb_keyset_put(&x->funcs, &f, sizeof(f));
+            if (sb_keyset_has(&x->bases, &f, sizeof(f))) /* some frame is a closure of it */
+                sb_keyset_put(&x->funcs, &f, sizeof(f));
         }
 }
 
@@ -384,42 +388,38 @@ typedef struct sb_spots {
     size_t n, cap, cap2;
 } sb_spots;
 
-/* The function frame_id is a closure of, when a waiter waits in that
- * function, else 0. */
-static uint32_t closure_of_waited(const sb_waitctx *x, uint32_t frame_id)
+/* Per frame id, the function its function is a closure of (string id),
+ * 0 none; those functions also in x->bases. */
+static void closure_bases(sb_waitctx *x)
 {
     const sb_model *m = x->b->m;
-    size_t n;
-    const char *name = sb_str(m, sb_frame_get(m, frame_id)->func, &n);
-    size_t bl = sb_closure_base_len(name, n);
-    uint32_t base = bl < n ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
-    if (base == UINT32_MAX || !sb_keyset_has(&x->funcs, &base, sizeof(base)))
-        return 0;
-    return base;
+    size_t nframes = sb_intern_count(&m->frames);
+    x->base_of = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
+    for (uint32_t f = 1; f < nframes; f++) {
+        size_t n;
+        const char *name = sb_str(m, sb_frame_get(m, f)->func, &n);
+        size_t bl = sb_closure_base_len(name, n);
+        uint32_t base = bl < n ? sb_intern_find(&m->strings, name, bl) : UINT32_MAX;
+        if (base != UINT32_MAX) {
+            x->base_of[f] = base;
+            sb_keyset_put(&x->bases, &base, sizeof(base));
+        }
+    }
 }
 
 static void closure_spots(sb_waitctx *x, sb_spots *sp)
 {
     const sb_model *m = x->b->m;
-    size_t nstacks = sb_intern_count(&m->stacks);
+    size_t nstacks = sb_intern_count(&m->stacks), nframes = sb_intern_count(&m->frames);
     memset(sp, 0, sizeof(*sp));
     sp->at = sb_xcalloc(nstacks + 1, sizeof(uint32_t));
-    /* Per frame id first (stacks share most frames, and most dumps have
-     * no such closure at all): the waited function it is a closure of. */
-    size_t nframes = sb_intern_count(&m->frames);
-    uint32_t *base_of = sb_xcalloc(nframes ? nframes : 1, sizeof(uint32_t));
-    bool any = false;
-    for (uint32_t f = 1; f < nframes && sb_keyset_count(&x->funcs) > 1; f++) {
-        base_of[f] = closure_of_waited(x, f);
-        any = any || base_of[f];
-    }
-    for (uint32_t s = 0; s < nstacks && any; s++) {
+    for (uint32_t s = 0; s < nstacks && sb_keyset_count(&x->funcs) > 1; s++) {
         sp->at[s] = (uint32_t)sp->n;
         const sb_stack *st = sb_stack_get(m, s);
         uint32_t last = 0;
         for (uint32_t f = 0; f < st->nframes; f++) {
-            uint32_t base = st->frames[f] < nframes ? base_of[st->frames[f]] : 0;
-            if (!base || base == last)
+            uint32_t base = st->frames[f] < nframes ? x->base_of[st->frames[f]] : 0;
+            if (!base || base == last || !sb_keyset_has(&x->funcs, &base, sizeof(base)))
                 continue;
             sp->frame = sb_grow(sp->frame, &sp->cap, sp->n, sizeof(uint32_t));
             sp->base = sb_grow(sp->base, &sp->cap2, sp->n, sizeof(uint32_t));
@@ -429,7 +429,6 @@ static void closure_spots(sb_waitctx *x, sb_spots *sp)
         }
     }
     sp->at[nstacks] = (uint32_t)sp->n;
-    free(base_of);
 }
 
 /* Goroutine i as an answer to the family questions: by its creator
@@ -468,6 +467,7 @@ static void index_answers(sb_waitctx *x)
     const sb_model *m = x->b->m;
     /* per stack: 1 + the dump it was last asked for (goroutines come in
      * dump order), 0 never */
+    closure_bases(x);
     size_t nstacks = sb_intern_count(&m->stacks);
     uint32_t *asked = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint32_t));
     for (size_t w = 0; w < x->nwaiters; w++) {
@@ -500,6 +500,8 @@ static void index_answers(sb_waitctx *x)
     free(sp.at);
     free(sp.frame);
     free(sp.base);
+    free(x->base_of);
+    x->base_of = NULL;
 }
 
 /* The edge, unless rule supervisor says it is the normal shape of a
@@ -1124,6 +1126,7 @@ void sb_graph_waits(sb_gb *b)
             x.waiters[x.nwaiters++] = i;
     sb_keyset_init(&x.wanted);
     sb_keyset_init(&x.funcs);
+    sb_keyset_init(&x.bases);
     sb_intern_init(&x.carrier_keys, &x.arena);
     sb_keyset_init(&x.types);
     sb_keyset_init(&x.family);
@@ -1151,6 +1154,7 @@ void sb_graph_waits(sb_gb *b)
     sb_idx_free(&x.typed);
     sb_keyset_free(&x.wanted);
     sb_keyset_free(&x.funcs);
+    sb_keyset_free(&x.bases);
     sb_intern_free(&x.carrier_keys);
     sb_keyset_free(&x.types);
     sb_keyset_free(&x.family);

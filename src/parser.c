@@ -1102,8 +1102,10 @@ static void on_goroutine_line(sb_parser *p, const sb_token *t, uint32_t known)
         p->c.created.file = p->c.created.line = 0;
         p->c.created.args = 0;
         p->c.g.parent = t->u.created.parent;
-        if (t->u.created.parent && cur_dump(p))
-            cur_dump(p)->parents = true;
+        if (cur_dump(p)) {
+            cur_dump(p)->created = true;
+            cur_dump(p)->parents = cur_dump(p)->parents || t->u.created.parent;
+        }
         p->c.want_created_file = true;
         p->c.want_file = false;
         return;

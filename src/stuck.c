@@ -484,9 +484,15 @@ static void group_findings(sb_stuckctx *x, sb_stucks *out)
             s->max_wait = m->goroutines[i].wait_minutes;
         gid[i] = id;
     }
-    for (size_t k = 0; k < out->n; k++) {
-        out->v[k].members = sb_xmalloc(out->v[k].nmembers * sizeof(uint32_t));
-        out->v[k].nmembers = 0;
+    /* one array for all members, each finding's a run of it */
+    size_t total = 0;
+    for (size_t k = 0; k < out->n; k++)
+        total += out->v[k].nmembers;
+    out->pool = sb_xmalloc((total ? total : 1) * sizeof(uint32_t));
+    for (size_t k = 0, at = 0; k < out->n; k++) {
+        out->v[k].members = out->pool + at;
+        at += out->v[k].nmembers;
+        out->v[k].nmembers = 0; /* counted again as they are placed */
     }
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         if (gid[i] == SB_NONE)
@@ -537,8 +543,7 @@ void sb_stuck_find(sb_model *m, const sb_classes *c, const sb_graph *g, const sb
 
 void sb_stucks_free(sb_stucks *s)
 {
-    for (size_t k = 0; k < s->n; k++)
-        free(s->v[k].members);
+    free(s->pool);
     free(s->v);
     memset(s, 0, sizeof(*s));
 }

@@ -117,7 +117,7 @@ typedef struct sb_classes {
     struct {
         uint32_t off, len; /* the receiver type within the function name, len 0 = none */
     } * frame_type;        /* per frame id */
-    uint32_t *frame_skip;  /* per frame id: 1 when a library frame (skip or wait rule) */
+    uint8_t *frame_skip;   /* per frame id: 1 when a library frame (skip or wait rule) */
     size_t nframes;
 } sb_classes;
 

@@ -102,6 +102,7 @@ typedef struct sb_dump {
     uint32_t snapshot;           /* position in its series, 0 first */
     bool superseded;             /* a later snapshot of the same process exists: not analysed */
     bool parents;                /* some goroutine names its parent ("in goroutine N") */
+    bool created;                /* some goroutine names its creator ("created by F") */
 } sb_dump;
 
 typedef struct sb_stats {

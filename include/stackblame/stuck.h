@@ -29,6 +29,7 @@ typedef struct sb_stuck {
 typedef struct sb_stucks {
     sb_stuck *v;
     size_t n;
+    uint32_t *pool; /* the members of all, each finding's members a run of it */
 } sb_stucks;
 
 void sb_stuck_find(sb_model *m, const sb_classes *c, const sb_graph *g, const sb_blame *b,
