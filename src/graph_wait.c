@@ -24,6 +24,14 @@
  * all the goroutines it started. */
 #define MAX_CHILDREN 256
 
+/* What the carriers of an address are to a waiter depend on: the
+ * address, and how the waiter waits (dump, site function, kind). */
+typedef struct sb_carrier_key {
+    uint64_t word;
+    uint32_t dump, func;
+    uint8_t kind, pad[7];
+} sb_carrier_key;
+
 typedef struct sb_waitctx {
     sb_gb *b;
     sb_index creators; /* (dump, created-by function) and (dump, parent id) -> goroutines */
@@ -41,7 +49,9 @@ typedef struct sb_waitctx {
     sb_index tests;      /* live tests by parent id and by parent test (index_tests) */
     uint32_t *top_tests; /* per dump, the two first-ranked live tests without a parent id */
     bool tests_built;
-    sb_intern carrier_keys; /* (address, how one waits) -> carriers[id - 1] */
+    sb_intern carrier_keys;  /* (address, how one waits) -> carriers[id - 1] */
+    sb_carrier_key last_key; /* the last looked up, at carriers[last_carrier] */
+    uint32_t last_carrier;   /* UINT32_MAX none yet */
     struct sb_carriers *carriers;
     size_t carriers_cap;
     sb_keyset funcs;   /* the functions the waiters wait in, of which some frame is a closure */
@@ -890,12 +900,6 @@ typedef struct sb_carriers {
     bool any;       /* a live carrier that waits another way: a counterpart */
 } sb_carriers;
 
-typedef struct sb_carrier_key {
-    uint64_t word;
-    uint32_t dump, func;
-    uint8_t kind, pad[7];
-} sb_carrier_key;
-
 static const sb_carriers *carriers(sb_waitctx *x, uint32_t gi, uint64_t word)
 {
     const sb_gb *b = x->b;
@@ -906,8 +910,14 @@ static const sb_carriers *carriers(sb_waitctx *x, uint32_t gi, uint64_t word)
     ck.dump = g->dump;
     ck.func = site_func(x, g->stack);
     ck.kind = b->c->g[gi].kind;
+    /* The last key first: a waiter asks twice (shared-object, then
+     * no-counterpart), and fellow waiters come one after another. */
+    if (x->last_carrier != UINT32_MAX && memcmp(&ck, &x->last_key, sizeof(ck)) == 0)
+        return &x->carriers[x->last_carrier];
     size_t before = sb_intern_count(&x->carrier_keys);
     uint32_t id = sb_intern_put(&x->carrier_keys, &ck, sizeof(ck)) - 1;
+    x->last_key = ck;
+    x->last_carrier = id;
     if (sb_intern_count(&x->carrier_keys) == before)
         return &x->carriers[id];
     x->carriers = sb_grow(x->carriers, &x->carriers_cap, id, sizeof(*x->carriers));
@@ -1131,6 +1141,7 @@ void sb_graph_waits(sb_gb *b)
     sb_keyset_init(&x.types);
     sb_keyset_init(&x.family);
     x.prev_creator = SB_NONE;
+    x.last_carrier = UINT32_MAX;
     index_answers(&x);
     for (size_t w = 0; w < x.nwaiters; w++) {
         uint32_t i = x.waiters[w];

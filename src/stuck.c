@@ -183,7 +183,10 @@ static void rule_mass_leak(sb_stuckctx *x)
             if (!x->named[i] && x->may[i] && n >= MASS_LEAK_MIN && 2 * n > x->c->dumps[d].live)
                 x->named[i] = SB_RULE_MASS_LEAK;
         }
-        for (uint32_t i = dp->first; any && i < dp->first + dp->ngoroutines; i++)
+        if (any && nstacks <= dp->ngoroutines) /* whichever is shorter */
+            memset(count, 0, nstacks * sizeof(*count));
+        for (uint32_t i = dp->first;
+             any && nstacks > dp->ngoroutines && i < dp->first + dp->ngoroutines; i++)
             count[m->goroutines[i].stack] = 0;
     }
     free(count);
