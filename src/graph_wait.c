@@ -59,6 +59,7 @@ typedef struct sb_waitctx {
     uint32_t *base_of; /* per frame id: that function, 0 none (while indexing) */
     sb_index typed;    /* (dump, type of a Stop-like waiter) -> goroutines in its methods */
     sb_keyset types;   /* the types of the Stop-like waiters */
+    uint32_t *type_of; /* per frame id, add_typed's memo: UINT32_MAX not yet */
     sb_keyset family;  /* creator and parent keys the waiters ask about */
     uint32_t prev_creator, prev_type; /* creator_type of the last created-by frame */
 } sb_waitctx;
@@ -138,31 +139,6 @@ static void each_word(const char *s, size_t n, void (*fn)(void *, uint64_t), voi
     }
 }
 
-/* The argument text of frame f of goroutine gi, when it is its own: the
- * whole list for its stack's first goroutine, the first argument of a
- * method or channel frame for the others. */
-static const char *frame_text(const sb_gb *b, uint32_t gi, uint32_t f, size_t *n,
-                              char buf[SB_ARG_TEXT_MAX])
-{
-    const sb_model *m = b->m;
-    const sb_goroutine *g = &m->goroutines[gi];
-    const sb_stack *st = sb_stack_get(m, g->stack);
-    *n = 0;
-    if (st->rep_g == gi) {
-        uint32_t a = sb_goroutine_arg(m, g, f);
-        return sb_arg_text(m, a, buf, n);
-    }
-    for (uint32_t k = 0; k < st->nmethods; k++)
-        if (st->methods[k] == f) {
-            /* Its own first argument only: a view would show the first
-             * goroutine's whole list where the first arguments agree. */
-            sb_arg_view v;
-            sb_arg_view_init(&v, m, g);
-            return k < v.nmine ? sb_arg_text(m, v.mine[k], buf, n) : "";
-        }
-    return "";
-}
-
 typedef struct {
     uint64_t *out;
     size_t n, max;
@@ -183,18 +159,21 @@ static size_t frame_words(const sb_gb *b, uint32_t gi, uint32_t f, uint64_t *out
     const sb_goroutine *g = &m->goroutines[gi];
     const sb_stack *st = sb_stack_get(m, g->stack);
     if (st->rep_g != gi) {
-        sb_arg_view v;
-        sb_arg_view_init(&v, m, g);
-        for (uint32_t k = 0; k < st->nmethods && k < v.nmine && max; k++) {
+        size_t nmine;
+        const uint32_t *mine = sb_own_refs(m, g->args, st->nmethods, &nmine);
+        for (uint32_t k = 0; k < nmine && max; k++) {
             uint64_t w;
             if (st->methods[k] == f)
-                return sb_arg_word(m, v.mine[k], &w) && w >= MIN_ADDRESS ? (out[0] = w, 1) : 0;
+                return sb_arg_word(m, mine[k], &w) && w >= MIN_ADDRESS ? (out[0] = w, 1) : 0;
         }
         return 0;
     }
+    /* the stack's whole texts are its first goroutine's own */
+    sb_arg_view v;
+    sb_arg_view_init(&v, m, g);
     char buf[SB_ARG_TEXT_MAX];
     size_t n;
-    const char *t = frame_text(b, gi, f, &n, buf);
+    const char *t = sb_arg_text(m, f < v.nwhole ? v.whole[f] : 0, buf, &n);
     sb_wordlist l = {out, 0, max};
     each_word(t, n, list_word, &l);
     return l.n;
@@ -337,9 +316,15 @@ static void add_typed(sb_waitctx *x, uint32_t i)
     const sb_stack *st = sb_stack_get(m, m->goroutines[i].stack);
     uint32_t last = 0;
     for (uint32_t k = 0; k < st->nmethods; k++) {
-        uint32_t f = st->methods[k];
-        uint32_t t = func_type(m, sb_frame_get(m, st->frames[f])->func, false);
-        if (!t || t == last || !sb_keyset_has(&x->types, &t, sizeof(t)))
+        uint32_t f = st->methods[k], fid = st->frames[f];
+        /* per frame id: its type when one asked about, else 0 (stacks
+         * share frames; most goroutines share a stack) */
+        if (x->type_of[fid] == UINT32_MAX) {
+            uint32_t t = func_type(m, sb_frame_get(m, fid)->func, false);
+            x->type_of[fid] = t && sb_keyset_has(&x->types, &t, sizeof(t)) ? t : 0;
+        }
+        uint32_t t = x->type_of[fid];
+        if (!t || t == last)
             continue;
         sb_key key = sb_key_make(m->goroutines[i].dump, K_TYPE_ANY, t, 0);
         sb_idx_add(&x->typed, &key, sizeof(key), i, f);
@@ -475,9 +460,9 @@ static void add_family(sb_waitctx *x, const sb_spots *sp, uint32_t i)
 static void index_answers(sb_waitctx *x)
 {
     const sb_model *m = x->b->m;
+    closure_bases(x);
     /* per stack: 1 + the dump it was last asked for (goroutines come in
      * dump order), 0 never */
-    closure_bases(x);
     size_t nstacks = sb_intern_count(&m->stacks);
     uint32_t *asked = sb_xcalloc(nstacks ? nstacks : 1, sizeof(uint32_t));
     for (size_t w = 0; w < x->nwaiters; w++) {
@@ -497,6 +482,11 @@ static void index_answers(sb_waitctx *x)
     closure_spots(x, &sp);
     bool family = sb_keyset_count(&x->family) > 1 || sp.n;
     bool words = sb_keyset_count(&x->wanted) > 1, typed = sb_keyset_count(&x->types) > 1;
+    if (typed) {
+        size_t nframes = sb_intern_count(&m->frames);
+        x->type_of = sb_xmalloc((nframes ? nframes : 1) * sizeof(uint32_t));
+        memset(x->type_of, 0xff, (nframes ? nframes : 1) * sizeof(uint32_t));
+    }
     for (uint32_t i = 0; i < m->ngoroutines && (family || words || typed); i++) {
         if (sb_gb_excluded(x->b, i))
             continue;
@@ -512,6 +502,8 @@ static void index_answers(sb_waitctx *x)
     free(sp.base);
     free(x->base_of);
     x->base_of = NULL;
+    free(x->type_of);
+    x->type_of = NULL;
 }
 
 /* The edge, unless rule supervisor says it is the normal shape of a
