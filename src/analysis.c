@@ -3,9 +3,10 @@
 
 #include <stdlib.h>
 
-void sb_analyze(sb_model *m, sb_rules *rules, const char *from, sb_analysis *a)
+void sb_analyze(sb_model *m, sb_rules *rules, const char *from, enum sb_series_mode series,
+                sb_analysis *a)
 {
-    sb_series_build(m, &a->series);
+    sb_series_build(m, series, &a->series);
     sb_classify(m, rules, &a->classes);
     sb_graph_build(m, &a->classes, &a->graph);
     char err[256];
@@ -14,10 +15,12 @@ void sb_analyze(sb_model *m, sb_rules *rules, const char *from, sb_analysis *a)
     free(start);
     sb_stuck_find(m, &a->classes, &a->graph, &a->blame, &a->series, &a->stuck);
     sb_groups_build(m, &a->groups);
+    sb_crashes_find(m, &a->crashes);
 }
 
 void sb_analysis_free(sb_analysis *a)
 {
+    sb_crashes_free(&a->crashes);
     sb_groups_free(&a->groups);
     sb_stucks_free(&a->stuck);
     sb_blame_free(&a->blame);

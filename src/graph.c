@@ -168,7 +168,7 @@ static uint8_t *excluded_goroutines(const sb_model *m, const sb_classes *c)
     for (size_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
         ex[i] = c->g[i].kind == SB_WAIT_RUNTIME || c->stacks[g->stack].dumper ||
-                m->dumps[g->dump].superseded;
+                sb_goroutine_set_aside(m, g);
     }
     return ex;
 }

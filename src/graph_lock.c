@@ -95,7 +95,7 @@ static void group_waiters(sb_lockctx *x)
         x->lock_of[i] = SB_NONE;
         const sb_gclass *gc = &c->g[i];
         const sb_goroutine *g = &m->goroutines[i];
-        if (!sb_wait_is_lock(gc->kind) || m->dumps[g->dump].superseded)
+        if (!sb_wait_is_lock(gc->kind) || sb_goroutine_set_aside(m, g))
             continue;
         const sb_stack_class *sc = &c->stacks[g->stack];
         uint32_t site_func = sc->site_frame != SB_NONE ? sb_gb_func(x->b, i, sc->site_frame) : 0;

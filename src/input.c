@@ -61,8 +61,10 @@ static void on_sigbus(int sig, siginfo_t *si, void *ctx)
 static bool map_file(sb_input *in)
 {
     struct stat st;
+    /* Stdin redirected from a file is mapped too, unless a reader before
+     * us has taken some of it (the offset is not 0). */
     if (fstat(in->fd, &st) != 0 || !S_ISREG(st.st_mode) || st.st_size < 2 ||
-        (uint64_t)st.st_size > SIZE_MAX)
+        (uint64_t)st.st_size > SIZE_MAX || lseek(in->fd, 0, SEEK_CUR) != 0)
         return false;
     size_t len = (size_t)st.st_size;
     char *m = mmap(NULL, len, PROT_READ, MAP_PRIVATE, in->fd, 0);
@@ -98,6 +100,8 @@ static bool open_input(sb_input *in, const char *path, bool map, char *err, size
     in->name = path;
     if (strcmp(path, "-") == 0) {
         in->fd = 0;
+        if (map && map_file(in))
+            return true;
     } else {
         in->fd = open(path, O_RDONLY);
         if (in->fd < 0) {

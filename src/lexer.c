@@ -471,6 +471,50 @@ static void lex_rest(sb_span s, bool indented, sb_token *t)
         t->kind = SB_TOK_REGISTER;
 }
 
+static bool digits_at(sb_span s, size_t at, size_t n)
+{
+    if (s.n < at + n)
+        return false;
+    for (size_t i = at; i < at + n; i++)
+        if (s.p[i] < '0' || s.p[i] > '9')
+            return false;
+    return true;
+}
+
+sb_span sb_lex_skip_colors(sb_span s)
+{
+    for (;;) {
+        size_t i = 0;
+        if (i < s.n && s.p[i] == '\033')
+            i++;
+        else if (s.n >= 2 && s.p[0] == '^' && s.p[1] == '[')
+            i += 2;
+        if (i >= s.n || s.p[i] != '[')
+            return s;
+        size_t j = i + 1;
+        while (j < s.n && ((s.p[j] >= '0' && s.p[j] <= '9') || s.p[j] == ';'))
+            j++;
+        if (j >= s.n || s.p[j] != 'm' || j == i + 1)
+            return s;
+        s = sb_span_make(s.p + j + 1, s.n - j - 1);
+    }
+}
+
+bool sb_lex_log_fatal(sb_span s)
+{
+    /* klog/glog: "Fmmdd hh:mm:ss.uuuuuu threadid file:line] msg" */
+    if (s.n > 9 && s.p[0] == 'F' && digits_at(s, 1, 4) && s.p[5] == ' ' && digits_at(s, 6, 2) &&
+        s.p[8] == ':' && memchr(s.p, ']', s.n))
+        return true;
+    if (s.n >= 5 && memcmp(s.p, "FATA[", 5) == 0)
+        return true;
+    static const char *const marks[] = {"level=fatal ", "\tFATAL\t", "\"level\":\"fatal\""};
+    for (size_t k = 0; k < sizeof(marks) / sizeof(marks[0]); k++)
+        if (memmem(s.p, s.n, marks[k], strlen(marks[k])))
+            return true;
+    return false;
+}
+
 void sb_lex(sb_span line, sb_token *t)
 {
     bool indented;

@@ -42,6 +42,115 @@ static void print_stats(const sb_model *m, double elapsed)
             elapsed, ru.ru_maxrss / 1024);
 }
 
+/* Says on stderr what of one input was not read as a goroutine: nothing
+ * is dropped silently. */
+static void warn_dropped(const char *shown, const sb_model *m, const sb_stats *before)
+{
+    unsigned long long n = m->stats.skipped_lines - before->skipped_lines;
+    if (n)
+        fprintf(stderr, "stackblame: %s: %llu line%s skipped (not part of a goroutine)\n", shown, n,
+                plural(n));
+    n = m->stats.frames_cut - before->frames_cut;
+    if (n)
+        fprintf(stderr,
+                "stackblame: %s: %llu frame%s past the limit of %u per goroutine cut "
+                "(counted, not kept)\n",
+                shown, n, plural(n), SB_MAX_FRAMES);
+    n = m->stats.truncated - before->truncated;
+    if (n)
+        fprintf(stderr, "stackblame: %s: %llu goroutine%s cut short (truncated input)\n", shown, n,
+                plural(n));
+}
+
+/* Records input `shown` in m.inputs with its error (NULL = none), and
+ * says the error on stderr: one bad input is a warning, the others are
+ * still read. */
+static void record_input(sb_model *m, const char *shown, const sb_stats *before,
+                         uint32_t first_dump, const char *error)
+{
+    m->inputs = sb_grow(m->inputs, &m->inputs_cap, m->ninputs, sizeof(*m->inputs));
+    sb_input_rec *rec = &m->inputs[m->ninputs++];
+    rec->path = sb_intern_put(&m->strings, shown, strlen(shown));
+    rec->error = error ? sb_intern_put(&m->strings, error, strlen(error)) : 0;
+    rec->first_dump = first_dump;
+    rec->ndumps = (uint32_t)m->ndumps - first_dump;
+    rec->goroutines = m->stats.goroutines - before->goroutines;
+    rec->races = m->stats.race_reports - before->race_reports;
+    if (error)
+        fprintf(stderr, "stackblame: %s: %s\n", shown, error);
+}
+
+/* Reads one input into the model. Returns whether it gave anything to
+ * analyse (goroutines or race reports). */
+static bool read_input(sb_parser *p, sb_model *m, const char *name, const char *label)
+{
+    const char *shown = strcmp(name, "-") == 0 ? "<stdin>" : name;
+    char err[512], msg[600];
+    sb_stats before = m->stats;
+    uint32_t first_dump = (uint32_t)m->ndumps;
+    sb_input in;
+    if (!sb_input_open(&in, name, err, sizeof(err))) {
+        snprintf(msg, sizeof(msg), "cannot open: %s", err);
+        record_input(m, shown, &before, first_dump, msg);
+        return false;
+    }
+    in.name = shown;
+    bool read = sb_parse_input(p, &in, label, err, sizeof(err));
+    bool found =
+        m->stats.goroutines > before.goroutines || m->stats.race_reports > before.race_reports;
+    if (found)
+        warn_dropped(shown, m, &before);
+    if (in.long_lines)
+        fprintf(stderr, "stackblame: %s: %llu line%s longer than %u bytes cut\n", shown,
+                (unsigned long long)in.long_lines, plural(in.long_lines), SB_INPUT_MAX_LINE);
+    sb_input_close(&in);
+    record_input(m, shown, &before, first_dump,
+                 !read    ? err
+                 : !found ? "no goroutine found (not a Go stack dump?)"
+                          : NULL);
+    return found;
+}
+
+/* Analyses the model and writes the report. Returns the exit status. */
+static int write_report(const sb_options *opt, sb_model *m, sb_rules *rules)
+{
+    FILE *out = stdout;
+    if (opt->output &&
+        !(out = fopen(opt->output, "w"))) { /* after the input: no half-written file */
+        fprintf(stderr, "stackblame: %s: cannot write: %s\n", opt->output, strerror(errno));
+        return 2;
+    }
+    static char obuf[1 << 16];
+    /* The JSON report buffers its own writes (outbuf.h): through a
+     * second buffer each byte would be copied twice. */
+    if (opt->format == SB_OUT_JSON)
+        setvbuf(out, NULL, _IONBF, 0);
+    else
+        setvbuf(out, obuf, _IOFBF, sizeof(obuf));
+    sb_analysis an;
+    sb_analyze(m, rules, opt->from, opt->series, &an);
+    sb_report r = {.m = m,
+                   .groups = &an.groups,
+                   .opt = opt,
+                   .classes = &an.classes,
+                   .graph = &an.graph,
+                   .blame = &an.blame,
+                   .series = &an.series,
+                   .stuck = &an.stuck,
+                   .crashes = &an.crashes};
+    r.color =
+        opt->color == SB_COLOR_ALWAYS || (opt->color == SB_COLOR_AUTO && !opt->output && isatty(1));
+    sb_report_write(out, &r, opt->format);
+    int status = sb_analysis_findings(&an, opt->fail_deadlock, opt->fail_blocked, opt->fail_stuck);
+    sb_analysis_free(&an);
+    if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
+        fprintf(stderr, "stackblame: %s: write error: %s\n", opt->output ? opt->output : "<stdout>",
+                strerror(errno));
+        status = 2;
+    }
+    return status;
+}
+
 int main(int argc, char **argv)
 {
     double t0 = now_seconds();
@@ -82,76 +191,19 @@ int main(int argc, char **argv)
     sb_model m;
     sb_model_init(&m);
     sb_parser *p = sb_parser_new(&m, px);
-    int status = 0;
-    for (int i = 0; i < opt.nfiles && status == 0; i++) {
-        const char *name = opt.files[i];
-        const char *shown = strcmp(name, "-") == 0 ? "<stdin>" : name;
-        sb_input in;
-        if (!sb_input_open(&in, name, err, sizeof(err))) {
-            fprintf(stderr, "stackblame: %s: cannot open: %s\n", shown, err);
-            status = 2;
-            break;
-        }
-        in.name = shown;
-        uint64_t before = m.stats.goroutines, skipped = m.stats.skipped_lines,
-                 truncated = m.stats.truncated, cut = m.stats.frames_cut;
-        if (!sb_parse_input(p, &in, opt.label, err, sizeof(err))) {
-            fprintf(stderr, "stackblame: %s: %s\n", shown, err);
-            status = 2;
-        } else if (m.stats.goroutines == before) {
-            fprintf(stderr, "stackblame: %s: no goroutine found (not a Go stack dump?)\n", shown);
-            status = 2;
-        } else {
-            /* Nothing is dropped silently: say what was not read as a goroutine. */
-            unsigned long long n = m.stats.skipped_lines - skipped;
-            if (n)
-                fprintf(stderr, "stackblame: %s: %llu line%s skipped (not part of a goroutine)\n",
-                        shown, n, plural(n));
-            n = m.stats.frames_cut - cut;
-            if (n)
-                fprintf(stderr,
-                        "stackblame: %s: %llu frame%s past the limit of %u per goroutine cut "
-                        "(counted, not kept)\n",
-                        shown, n, plural(n), SB_MAX_FRAMES);
-            n = m.stats.truncated - truncated;
-            if (n)
-                fprintf(stderr, "stackblame: %s: %llu goroutine%s cut short (truncated input)\n",
-                        shown, n, plural(n));
-        }
-        if (in.long_lines)
-            fprintf(stderr, "stackblame: %s: %llu line%s longer than %u bytes cut\n", shown,
-                    (unsigned long long)in.long_lines, plural(in.long_lines), SB_INPUT_MAX_LINE);
-        sb_input_close(&in);
-    }
-    if (status == 0) {
-        FILE *out = stdout;
-        if (opt.output &&
-            !(out = fopen(opt.output, "w"))) { /* after the input: no half-written file */
-            fprintf(stderr, "stackblame: %s: cannot write: %s\n", opt.output, strerror(errno));
-            status = 2;
-        } else {
-            static char obuf[1 << 16];
-            /* The JSON report buffers its own writes (outbuf.h): through a
-             * second buffer each byte would be copied twice. */
-            if (opt.format == SB_OUT_JSON)
-                setvbuf(out, NULL, _IONBF, 0);
-            else
-                setvbuf(out, obuf, _IOFBF, sizeof(obuf));
-            sb_analysis an;
-            sb_analyze(&m, rules, opt.from, &an);
-            sb_report r = {&m,        &an.groups, &opt,      &an.classes, &an.graph,
-                           &an.blame, &an.series, &an.stuck, false};
-            r.color = opt.color == SB_COLOR_ALWAYS ||
-                      (opt.color == SB_COLOR_AUTO && !opt.output && isatty(1));
-            sb_report_write(out, &r, opt.format);
-            status = sb_analysis_findings(&an, opt.fail_deadlock, opt.fail_blocked, opt.fail_stuck);
-            sb_analysis_free(&an);
-            if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
-                fprintf(stderr, "stackblame: %s: write error: %s\n",
-                        opt.output ? opt.output : "<stdout>", strerror(errno));
-                status = 2;
-            }
-        }
+    bool any = false;
+    for (int i = 0; i < opt.nfiles; i++)
+        any |= read_input(p, &m, opt.files[i], opt.label);
+    int status = 2;
+    if (!any && opt.nfiles > 1)
+        fprintf(stderr, "stackblame: none of the %d inputs could be analysed\n", opt.nfiles);
+    if (any)
+        status = write_report(&opt, &m, rules);
+    /* Races alone are reported, but there is no dump to diagnose: as for
+     * an input with no goroutine, the status says so. */
+    if (any && status != 2 && m.stats.goroutines == 0) {
+        fprintf(stderr, "stackblame: no goroutine found, only race reports: nothing to diagnose\n");
+        status = 2;
     }
     if (opt.stats)
         print_stats(&m, now_seconds() - t0);

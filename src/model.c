@@ -12,6 +12,7 @@ void sb_model_init(sb_model *m)
     sb_intern_init(&m->frames, &m->arena);
     sb_intern_init(&m->stacks, &m->arena);
     sb_intern_init(&m->argvecs, &m->arena);
+    sb_races_init(&m->races);
     /* Frame id 0 and stack id 0 are the empty blobs: keep their info valid. */
     m->stack_info = sb_grow(NULL, &m->stack_info_cap, 0, sizeof(*m->stack_info));
     memset(&m->stack_info[0], 0, sizeof(m->stack_info[0]));
@@ -28,6 +29,8 @@ void sb_model_free(sb_model *m)
     free(m->own);
     free(m->goroutines);
     free(m->dumps);
+    free(m->inputs);
+    sb_races_free(&m->races);
     sb_arena_free(&m->arena);
     memset(m, 0, sizeof(*m));
 }

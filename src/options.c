@@ -44,12 +44,17 @@ void sb_options_usage(FILE *out)
         "      --strip-prefix=RE   PCRE2 pattern stripped from the start of every line, instead\n"
         "                          of detecting journald/klog/CRI/timestamp/tag prefixes; a\n"
         "                          group named 'label' (or group 1) names the process\n"
+        "      --latest            of several snapshots of one process, analyse the last only\n"
+        "                          (default: every goroutine of every dump)\n"
+        "      --no-series         treat every dump on its own, never as snapshots of one\n"
+        "                          process\n"
         "\n"
         "  -h, --help              show this help\n"
         "  -V, --version           show the version\n"
         "\n"
         "Exit status: 0 analysed, no finding asked for by --fail-*; 1 such a finding;\n"
-        "2 usage error, unreadable input, or no goroutine found.\n"
+        "2 usage error, or no input could be analysed (a bad input among others is a\n"
+        "warning on stderr).\n"
         "See stackblame(1) for the JSON schema.\n",
         out);
 }
@@ -67,7 +72,9 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         OPT_FAIL_DEADLOCK,
         OPT_FAIL_BLOCKED,
         OPT_FAIL_STUCK,
-        OPT_LIST_RULES
+        OPT_LIST_RULES,
+        OPT_LATEST,
+        OPT_NO_SERIES
     };
     static const struct option longopts[] = {
         {"format", required_argument, NULL, 'f'},
@@ -84,6 +91,8 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         {"fail-blocked", required_argument, NULL, OPT_FAIL_BLOCKED},
         {"fail-stuck", no_argument, NULL, OPT_FAIL_STUCK},
         {"list-rules", no_argument, NULL, OPT_LIST_RULES},
+        {"latest", no_argument, NULL, OPT_LATEST},
+        {"no-series", no_argument, NULL, OPT_NO_SERIES},
         {"help", no_argument, NULL, 'h'},
         {"version", no_argument, NULL, 'V'},
         {NULL, 0, NULL, 0},
@@ -149,6 +158,12 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
             break;
         case OPT_LIST_RULES:
             o->list_rules = true;
+            break;
+        case OPT_LATEST:
+            o->series = SB_SERIES_LATEST;
+            break;
+        case OPT_NO_SERIES:
+            o->series = SB_SERIES_NONE;
             break;
         case OPT_FAIL_BLOCKED: {
             char *end;

@@ -482,6 +482,9 @@ static void announce_dump(sb_parser *p, enum sb_dump_origin origin, sb_span text
     sb_dump *d = cur_dump(p);
     if (d && d->ngoroutines > 0)
         close_dump(p);
+    /* "^\SIGQUIT: quit": the terminal's echo of Ctrl-\ is not the dump's. */
+    if (text.n > 2 && text.p[0] == '^' && text.p[1] == '\\')
+        text = sb_span_make(text.p + 2, text.n - 2);
     if (!p->c.pending_headline) {
         p->c.pending_origin = origin;
         p->c.pending_headline = intern_span(p, text);
@@ -1135,6 +1138,14 @@ static bool starts_dump(enum sb_tok k)
            k == SB_TOK_FATAL || k == SB_TOK_RACE_BEGIN;
 }
 
+/* The line a race-enabled program prints last: "Found 3 data race(s)". */
+static bool race_summary(sb_span s)
+{
+    static const char tail[] = " data race(s)";
+    size_t k = sizeof(tail) - 1;
+    return s.n > 6 + k && memcmp(s.p, "Found ", 6) == 0 && memcmp(s.p + s.n - k, tail, k) == 0;
+}
+
 /* Handles one token, whatever the state. */
 static void feed(sb_parser *p, const sb_token *t, uint32_t known, uint64_t line_no)
 {
@@ -1142,10 +1153,15 @@ static void feed(sb_parser *p, const sb_token *t, uint32_t known, uint64_t line_
     if (p->c.state == P_RACE) {
         if (!starts_dump(t->kind)) {
             m->stats.known_lines++;
-            if (t->kind == SB_TOK_RACE_RULE)
+            if (t->kind == SB_TOK_RACE_RULE) {
+                sb_races_end(&m->races);
                 p->c.state = P_OUTSIDE;
+            } else {
+                sb_races_line(&m->races, t->text);
+            }
             return;
         }
+        sb_races_cut(&m->races);
         p->c.state = P_OUTSIDE; /* a race report cut short: the next dump begins */
     }
     if (p->c.state == P_PROFILE) {
@@ -1157,6 +1173,17 @@ static void feed(sb_parser *p, const sb_token *t, uint32_t known, uint64_t line_
             return;
         }
         p->c.state = P_OUTSIDE;
+    }
+    if (t->kind == SB_TOK_OTHER && p->c.state != P_GOROUTINE && race_summary(t->text)) {
+        m->stats.known_lines++; /* "Found 3 data race(s)": the races are counted already */
+        return;
+    }
+    if (t->kind == SB_TOK_OTHER && sb_lex_log_fatal(t->text)) {
+        /* Kept as the next dump's reason: the line a process died with. */
+        finish_goroutine(p);
+        m->stats.known_lines++;
+        announce_dump(p, SB_ORIGIN_LOG_FATAL, t->text, line_no);
+        return;
     }
     switch (t->kind) {
     case SB_TOK_HEADER:
@@ -1214,6 +1241,7 @@ static void feed(sb_parser *p, const sb_token *t, uint32_t known, uint64_t line_
     case SB_TOK_RACE_BEGIN:
         p->c.state = P_RACE;
         m->stats.race_reports++;
+        sb_races_begin(&m->races, line_no, p->c.label ? p->c.label : p->default_label, p->source);
         break;
     default: /* registers, separators, exit status, PC=, [signal ...] */
         break;
@@ -1260,6 +1288,15 @@ static void feed_piece(sb_parser *p, sb_span piece, uint64_t line_no)
                 use_context(p, p->line_label);
             }
             sb_lex(sb_span_make(piece.p + at, piece.n - (size_t)at), &t);
+        } else {
+            /* A coloured logger leaves its codes in front: "\033[32m\033[0mfatal
+             * error: ...", or "^[[32m" where the escape was printed as text. */
+            sb_span rest = sb_lex_skip_colors(piece);
+            sb_token u;
+            if (rest.n < piece.n &&
+                (sb_lex(rest, &u),
+                 u.kind == SB_TOK_PANIC || u.kind == SB_TOK_FATAL || u.kind == SB_TOK_SIGNAL))
+                t = u;
         }
     }
     feed(p, &t, known, line_no);
@@ -1285,7 +1322,8 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
             sb_token t;
             if (sb_prefix_detect_preamble(p->px, &rest, &label)) {
                 sb_lex(rest, &t);
-                if (t.kind == SB_TOK_PANIC || t.kind == SB_TOK_SIGNAL || t.kind == SB_TOK_FATAL) {
+                if (t.kind == SB_TOK_PANIC || t.kind == SB_TOK_SIGNAL || t.kind == SB_TOK_FATAL ||
+                    (t.kind == SB_TOK_OTHER && sb_lex_log_fatal(rest))) {
                     line = rest;
                     stripped = true;
                 } else {
@@ -1294,6 +1332,9 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
             }
         }
     }
+    /* rsyslog writes a tab as "#011": the indent of every file line. */
+    while (stripped && line.n >= 4 && memcmp(line.p, "#011", 4) == 0)
+        line = sb_span_make(line.p + 4, line.n - 4);
     if (stripped) {
         p->line_label = label.n ? intern_span(p, label) : 0;
         if (p->line_label)
@@ -1347,6 +1388,8 @@ void sb_parser_end(sb_parser *p)
         }
         finish_goroutine(p); /* flags a goroutine cut short as truncated */
         close_dump(p);
+        if (p->c.state == P_RACE)
+            sb_races_cut(&p->m->races);
         p->c.state = P_OUTSIDE;
     }
     for (size_t i = 0; i < p->nsaved; i++)

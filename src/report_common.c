@@ -1,5 +1,6 @@
 /* report_common.c: what all reporters say the same way. */
 #include <stdio.h>
+#include <string.h>
 #include "stackblame/report.h"
 
 void sb_link_get(const sb_report *r, uint32_t gi, bool root, sb_link *out)
@@ -26,9 +27,33 @@ const char *sb_dump_origin_name(enum sb_dump_origin o)
     static const char *const names[] = {
         [SB_ORIGIN_PLAIN] = "goroutines", [SB_ORIGIN_SIGNAL] = "signal",
         [SB_ORIGIN_PANIC] = "panic",      [SB_ORIGIN_FATAL] = "fatal",
-        [SB_ORIGIN_PROFILE] = "profile",
+        [SB_ORIGIN_PROFILE] = "profile",  [SB_ORIGIN_LOG_FATAL] = "log-fatal",
     };
-    return (unsigned)o <= SB_ORIGIN_PROFILE ? names[o] : "?";
+    return (unsigned)o <= SB_ORIGIN_LOG_FATAL ? names[o] : "?";
+}
+
+size_t sb_dump_role(const sb_report *r, uint32_t di, char *buf, size_t n)
+{
+    const sb_dump *d = &r->m->dumps[di];
+    int w = 0;
+    if (d->fragment_of != SB_NONE)
+        w = snprintf(buf, n, "repeats goroutines of [%u]: a fragment, analysed beside it",
+                     d->fragment_of + 1);
+    else if (d->series != SB_NONE && r->series)
+        w = snprintf(buf, n, "snapshot %u of %u%s", d->snapshot + 1,
+                     r->series->nsnapshots[d->series],
+                     d->superseded ? ", set aside (--latest)" : "");
+    else if (n)
+        buf[0] = '\0';
+    return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
+}
+
+const sb_race_frame *sb_race_user_frame(const sb_race_frame *v, size_t n)
+{
+    for (size_t i = 0; i < n; i++)
+        if (strncmp(v[i].func, "runtime.", 8) != 0)
+            return &v[i];
+    return n ? &v[0] : NULL;
 }
 
 void sb_put_count(FILE *out, uint64_t n)

@@ -2,6 +2,7 @@
  * Identical stacks are written once in "stacks"; a goroutine points at its
  * stack and lists only the arguments that differ from the stack's own. */
 #include <inttypes.h>
+#include <string.h>
 #include <stdlib.h>
 #include "stackblame/escape.h"
 #include "stackblame/outbuf.h"
@@ -91,12 +92,45 @@ static void put_stats(jout *out, const sb_model *m)
                   s->truncated, s->lines, s->bytes, s->long_lines, s->frames_cut, s->race_reports);
 }
 
-static void put_dumps(jout *out, const sb_model *m)
+/* The crash a dump records, or null. */
+static void put_crash(jout *out, const sb_report *r, uint32_t di)
 {
+    const sb_model *m = r->m;
+    const sb_crash *c = NULL;
+    for (size_t k = 0; r->crashes && k < r->crashes->n && !c; k++)
+        if (r->crashes->v[k].dump == di)
+            c = &r->crashes->v[k];
+    if (!c) {
+        sb_out_str(&out->b, ",\"crash\":null");
+        return;
+    }
+    sb_out_str(&out->b, ",\"crash\":{\"reason\":");
+    jstr(out, m, c->reason);
+    if (c->goroutine != SB_NONE)
+        sb_out_printf(&out->b, ",\"goroutine\":%" PRIu64, m->goroutines[c->goroutine].id);
+    else
+        sb_out_str(&out->b, ",\"goroutine\":null");
+    const sb_frame *f = c->frame != SB_NONE ? sb_frame_get(m, c->frame) : NULL;
+    sb_out_str(&out->b, ",\"frame\":");
+    jstr_or_null(out, m, f ? f->func : 0);
+    sb_out_str(&out->b, ",\"file\":");
+    jstr_or_null(out, m, f ? f->file : 0);
+    if (f && f->file)
+        sb_out_printf(&out->b, ",\"line\":%u", f->line);
+    else
+        sb_out_str(&out->b, ",\"line\":null");
+    sb_out_str(&out->b, ",\"log_line\":");
+    jstr_or_null(out, m, c->log_line);
+    sb_out_putc(&out->b, '}');
+}
+
+static void put_dumps(jout *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
     sb_out_str(&out->b, "\"dumps\":[");
     for (size_t i = 0; i < m->ndumps; i++) {
         const sb_dump *d = &m->dumps[i];
-        sb_out_str(&out->b, i ? ",{\"label\":" : "{\"label\":");
+        sb_out_printf(&out->b, "%s{\"index\":%zu,\"label\":", i ? "," : "", i + 1);
         jstr(out, m, d->label);
         sb_out_str(&out->b, ",\"source\":");
         jstr(out, m, d->source);
@@ -111,9 +145,103 @@ static void put_dumps(jout *out, const sb_model *m)
                           d->snapshot, d->superseded ? "true" : "false");
         else
             sb_out_str(&out->b, ",\"series\":null,\"snapshot\":null");
+        if (d->fragment_of != SB_NONE)
+            sb_out_printf(&out->b, ",\"fragment_of\":%u", d->fragment_of + 1);
+        else
+            sb_out_str(&out->b, ",\"fragment_of\":null");
+        put_crash(out, r, (uint32_t)i);
         if (d->format == SB_FMT_DEBUG1)
             sb_out_printf(&out->b, ",\"declared_total\":%" PRIu64, d->declared_total);
         sb_out_putc(&out->b, '}');
+    }
+    sb_out_putc(&out->b, ']');
+}
+
+/* Every input named, the ones that gave nothing with their error. */
+static void put_inputs(jout *out, const sb_model *m)
+{
+    sb_out_str(&out->b, "\"inputs\":[");
+    for (size_t i = 0; i < m->ninputs; i++) {
+        const sb_input_rec *in = &m->inputs[i];
+        sb_out_str(&out->b, i ? ",{\"path\":" : "{\"path\":");
+        jstr(out, m, in->path);
+        sb_out_printf(&out->b,
+                      ",\"dumps\":%u,\"goroutines\":%" PRIu64 ",\"races\":%" PRIu64 ",\"error\":",
+                      in->ndumps, in->goroutines, in->races);
+        jstr_or_null(out, m, in->error);
+        sb_out_putc(&out->b, '}');
+    }
+    sb_out_putc(&out->b, ']');
+}
+
+/* A C string from a race report, escaped. */
+static void jraw(jout *out, const char *s)
+{
+    if (!s) {
+        sb_out_str(&out->b, "null");
+        return;
+    }
+    sb_out_putc(&out->b, '"');
+    sb_out_json(&out->b, s, strlen(s));
+    sb_out_putc(&out->b, '"');
+}
+
+static void put_race_frames(jout *out, const sb_race_frame *v, size_t n)
+{
+    sb_out_putc(&out->b, '[');
+    for (size_t i = 0; i < n; i++) {
+        sb_out_str(&out->b, i ? ",{\"func\":" : "{\"func\":");
+        jraw(out, v[i].func);
+        sb_out_str(&out->b, ",\"file\":");
+        jraw(out, v[i].file);
+        if (v[i].file)
+            sb_out_printf(&out->b, ",\"line\":%u}", v[i].line);
+        else
+            sb_out_str(&out->b, ",\"line\":null}");
+    }
+    sb_out_putc(&out->b, ']');
+}
+
+static void put_race_access(jout *out, const sb_race_access *a)
+{
+    sb_out_printf(&out->b,
+                  "{\"access\":\"%s\",\"previous\":%s,\"atomic\":%s,\"addr\":\"0x%" PRIx64
+                  "\",\"goroutine\":",
+                  a->write ? "write" : "read", a->previous ? "true" : "false",
+                  a->atomic ? "true" : "false", a->addr);
+    if (a->main)
+        sb_out_str(&out->b, "null,\"main\":true");
+    else
+        sb_out_printf(&out->b, "%" PRIu64 ",\"main\":false", a->goroutine);
+    sb_out_str(&out->b, ",\"goroutine_state\":");
+    jraw(out, a->gstate);
+    sb_out_str(&out->b, ",\"frames\":");
+    put_race_frames(out, a->frames, a->nframes);
+    sb_out_str(&out->b, ",\"created_at\":");
+    put_race_frames(out, a->created, a->ncreated);
+    sb_out_putc(&out->b, '}');
+}
+
+/* Race-detector reports: each with its two accesses. Their goroutine
+ * numbers are the race detector's, not a dump's ids. */
+static void put_races(jout *out, const sb_model *m)
+{
+    const sb_races *rs = &m->races;
+    sb_out_str(&out->b, ",\"races\":[");
+    for (size_t k = 0; k < rs->n; k++) {
+        const sb_race *race = &rs->v[k];
+        sb_out_str(&out->b, k ? ",{\"source\":" : "{\"source\":");
+        jstr(out, m, race->source);
+        sb_out_str(&out->b, ",\"label\":");
+        jstr(out, m, race->label);
+        sb_out_printf(&out->b, ",\"line\":%" PRIu64 ",\"truncated\":%s,\"accesses\":[",
+                      race->line_no, race->truncated ? "true" : "false");
+        for (uint32_t a = 0; a < race->naccess; a++) {
+            if (a)
+                sb_out_putc(&out->b, ',');
+            put_race_access(out, &race->access[a]);
+        }
+        sb_out_str(&out->b, "]}");
     }
     sb_out_putc(&out->b, ']');
 }
@@ -327,12 +455,33 @@ static void put_goroutine(jout *out, const sb_model *m, const sb_goroutine *g)
 
 /* A debug=1 record has no id: it is named by its number in the profile
  * (1-based, file order) and its header line. */
-static void put_record(jout *out, const sb_model *m, uint32_t gi)
+static void put_record_fields(jout *out, const sb_model *m, uint32_t gi)
 {
     const sb_goroutine *g = &m->goroutines[gi];
-    if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        sb_out_printf(&out->b, ",\"record\":%u,\"line\":%" PRIu64, gi - m->dumps[g->dump].first + 1,
-                      g->line_no);
+    sb_out_printf(&out->b, "\"record\":%u,\"line\":%" PRIu64 ",\"count\":%u",
+                  gi - m->dumps[g->dump].first + 1, g->line_no, g->count);
+}
+
+static void put_record(jout *out, const sb_model *m, uint32_t gi)
+{
+    if (m->dumps[m->goroutines[gi].dump].format != SB_FMT_DEBUG1)
+        return;
+    sb_out_putc(&out->b, ',');
+    put_record_fields(out, m, gi);
+}
+
+/* A goroutine named in a finding: its id, or for a debug=1 record the
+ * record's number, header line and count. */
+static void put_member(jout *out, const sb_model *m, uint32_t gi)
+{
+    const sb_goroutine *g = &m->goroutines[gi];
+    if (m->dumps[g->dump].format != SB_FMT_DEBUG1) {
+        sb_out_u64(&out->b, g->id);
+        return;
+    }
+    sb_out_putc(&out->b, '{');
+    put_record_fields(out, m, gi);
+    sb_out_putc(&out->b, '}');
 }
 
 static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
@@ -362,7 +511,12 @@ static void put_link_json(jout *out, const sb_report *r, uint32_t gi, bool root)
         jstr_or_null(out, m, l.detail);
     if (t) {
         sb_out_str(&out->b, ",\"holder\":");
-        if (t->holder != SB_NONE && !root)
+        if (t->holder != SB_NONE && !root &&
+            m->dumps[m->goroutines[t->holder].dump].format == SB_FMT_DEBUG1) {
+            sb_out_printf(&out->b, "{\"dump\":%u,", m->goroutines[t->holder].dump);
+            put_record_fields(out, m, t->holder);
+            sb_out_putc(&out->b, '}');
+        } else if (t->holder != SB_NONE && !root)
             sb_out_printf(&out->b, "{\"dump\":%u,\"goroutine\":%" PRIu64 "}",
                           m->goroutines[t->holder].dump, m->goroutines[t->holder].id);
         else
@@ -393,15 +547,9 @@ static void put_one_stuck(jout *out, const sb_report *r, const sb_stuck *s)
     sb_out_str(&out->b, d1 ? ",\"records\":[" : ",\"goroutines\":[");
     for (uint32_t k = 0; k < s->nmembers; k++) {
         uint32_t gi = s->members[k];
-        if (d1)
-            sb_out_printf(&out->b, "%s{\"record\":%u,\"line\":%" PRIu64 ",\"count\":%u}",
-                          k ? "," : "", gi - m->dumps[s->dump].first + 1, m->goroutines[gi].line_no,
-                          m->goroutines[gi].count);
-        else { /* thousands of leaked goroutines: no printf for each */
-            if (k)
-                sb_out_putc(&out->b, ',');
-            sb_out_u64(&out->b, m->goroutines[gi].id);
-        }
+        if (k)
+            sb_out_putc(&out->b, ',');
+        put_member(out, m, gi);
     }
     sb_out_putc(&out->b, ']');
     put_state(out, m, first);
@@ -468,11 +616,9 @@ static void put_chains(jout *out, const sb_report *r)
                       i ? "," : "", cy->dump, sb_conf_name((enum sb_conf)cy->conf),
                       sb_infer((enum sb_rule_id)cy->rule)->name);
         for (uint32_t k = 0; k < cy->n; k++) {
-            const sb_goroutine *g = &r->m->goroutines[cy->members[k]];
-            if (r->m->dumps[g->dump].format == SB_FMT_DEBUG1) /* records have no id */
-                sb_out_printf(&out->b, "%snull", k ? "," : "");
-            else
-                sb_out_printf(&out->b, "%s%" PRIu64, k ? "," : "", g->id);
+            if (k)
+                sb_out_putc(&out->b, ',');
+            put_member(out, r->m, cy->members[k]);
         }
         sb_out_str(&out->b, "],\"evidence\":[");
         bool first = true;
@@ -517,9 +663,12 @@ static void put_report(jout *out, const sb_report *r)
     sb_out_str(&out->b, "{\"schema\":\"stackblame/1\",");
     put_stats(out, m);
     sb_out_putc(&out->b, ',');
-    put_dumps(out, m);
+    put_inputs(out, m);
+    sb_out_putc(&out->b, ',');
+    put_dumps(out, r);
     sb_out_putc(&out->b, ',');
     put_stacks(out, m);
+    put_races(out, m);
     put_chains(out, r);
     sb_out_str(&out->b, ",\"goroutines\":[");
     for (size_t i = 0; i < m->ngoroutines; i++) {

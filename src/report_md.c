@@ -2,7 +2,9 @@
  * line, the chain as a list with its evidence, each stack of the chain in a
  * collapsed <details> block. Everything from the input is escaped so it
  * renders as text: no HTML, no links, no markup. */
+#define _GNU_SOURCE /* memrchr */
 #include <inttypes.h>
+#include <string.h>
 #include "stackblame/escape.h"
 #include "stackblame/report.h"
 
@@ -29,13 +31,10 @@ static void html_arg(FILE *out, const sb_model *m, uint32_t a)
     sb_put_html(out, s, n);
 }
 
-static void md_func(FILE *out, const sb_model *m, uint32_t func)
+/* In a code span only the backtick ends it; controls and bidi are
+ * escaped like everywhere else. */
+static void md_code(FILE *out, const char *s, size_t sl)
 {
-    size_t n, sl;
-    const char *full = sb_str(m, func, &n);
-    const char *s = sb_func_short(full, n, &sl);
-    /* In a code span only the backtick ends it; controls and bidi are
-     * escaped like everywhere else. */
     fputc('`', out);
     size_t start = 0;
     for (size_t i = 0; i <= sl; i++) {
@@ -47,6 +46,14 @@ static void md_func(FILE *out, const sb_model *m, uint32_t func)
         }
     }
     fputc('`', out);
+}
+
+static void md_func(FILE *out, const sb_model *m, uint32_t func)
+{
+    size_t n, sl;
+    const char *full = sb_str(m, func, &n);
+    const char *s = sb_func_short(full, n, &sl);
+    md_code(out, s, sl);
 }
 
 static void md_goroutine(FILE *out, const sb_report *r, uint32_t gi)
@@ -137,12 +144,100 @@ static void md_stuck_headline(FILE *out, const sb_report *r, const sb_stuck *top
             sb_conf_name((enum sb_conf)top->conf));
 }
 
+/* "read by goroutine 9 in `main.(*cache).lookup` at `main.go` line 44" */
+static void md_race_access(FILE *out, const sb_race_access *a)
+{
+    fprintf(out, "%s%s%s by ", a->previous ? "previous " : "", a->atomic ? "atomic " : "",
+            a->write ? "write" : "read");
+    if (a->main)
+        fputs("the main goroutine", out);
+    else
+        fprintf(out, "goroutine %" PRIu64, a->goroutine);
+    if (a->gstate) {
+        fputs(" (", out);
+        sb_put_markdown(out, a->gstate, strlen(a->gstate));
+        fputc(')', out);
+    }
+    const sb_race_frame *f = sb_race_user_frame(a->frames, a->nframes);
+    if (f) {
+        size_t sl;
+        const char *s = sb_func_short(f->func, strlen(f->func), &sl);
+        fputs(" in ", out);
+        md_code(out, s, sl);
+    }
+    if (f && f->file) {
+        const char *slash = strrchr(f->file, '/');
+        const char *base = slash ? slash + 1 : f->file;
+        fputs(" at ", out);
+        md_code(out, base, strlen(base));
+        fprintf(out, " line %u", f->line);
+    }
+}
+
+/* Race-detector reports: one list item a report, its accesses under it. */
+static void md_races(FILE *out, const sb_report *r)
+{
+    const sb_races *rs = &r->m->races;
+    if (!rs->n)
+        return;
+    fprintf(out, "\n### Data races: %zu\n\n", rs->n + rs->dropped);
+    for (size_t k = 0; k < rs->n; k++) {
+        const sb_race *race = &rs->v[k];
+        fprintf(out, "%zu. ", k + 1);
+        for (uint32_t a = 0; a < race->naccess; a++) {
+            if (a)
+                fputs("; ", out);
+            md_race_access(out, &race->access[a]);
+        }
+        fprintf(out, " (line %" PRIu64 "%s)\n", race->line_no,
+                race->truncated ? ", cut short" : "");
+    }
+}
+
+/* The crashes first: the heading names the first, a line each says who
+ * crashed and where. */
+static void md_crashes(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    fputs("## stackblame: crash: ", out);
+    md(out, m, r->crashes->v[0].reason);
+    fputs("\n\n", out);
+    for (size_t k = 0; k < r->crashes->n; k++) {
+        const sb_crash *c = &r->crashes->v[k];
+        fputs("- **Crash** in ", out);
+        md(out, m, m->dumps[c->dump].label);
+        fputs(": ", out);
+        md(out, m, c->reason);
+        if (c->goroutine != SB_NONE)
+            fprintf(out, ", goroutine %" PRIu64, m->goroutines[c->goroutine].id);
+        if (c->goroutine != SB_NONE && c->frame != SB_NONE) {
+            const sb_frame *f = sb_frame_get(m, c->frame);
+            fputs(" in ", out);
+            md_func(out, m, f->func);
+            if (f->file) {
+                size_t n;
+                const char *file = sb_str(m, f->file, &n);
+                const char *slash = n ? memrchr(file, '/', n) : NULL;
+                size_t at = slash ? (size_t)(slash - file) + 1 : 0;
+                fputs(" at ", out);
+                md_code(out, file + at, n - at);
+                fprintf(out, " line %u", f->line);
+            }
+        }
+        fputc('\n', out);
+    }
+    fputs("\n**Diagnosis:** ", out);
+}
+
 void sb_report_markdown(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
     const sb_blame *b = r->blame;
     const sb_stuck *top = r->stuck && r->stuck->n ? &r->stuck->v[0] : NULL;
-    fputs("## stackblame: ", out);
+    if (r->crashes && r->crashes->n)
+        md_crashes(out, r);
+    else
+        fputs("## stackblame: ", out);
     switch (sb_report_lead(r)) {
     case SB_LEAD_CHAIN: {
         const sb_chain *ch = &b->chains[0];
@@ -173,14 +268,18 @@ void sb_report_markdown(FILE *out, const sb_report *r)
     }
     fprintf(out, "%zu dump%s, ", m->ndumps, m->ndumps == 1 ? "" : "s");
     sb_put_count(out, m->stats.goroutines);
-    fputs(" goroutines", out);
+    fputs(m->stats.goroutines == 1 ? " goroutine" : " goroutines", out);
     for (size_t i = 0; i < m->ndumps; i++) {
         fputs(i ? "; " : " (", out);
         md(out, m, m->dumps[i].label);
         fputc(' ', out);
         sb_put_count(out, m->dumps[i].goroutines);
+        char role[96];
+        if (sb_dump_role(r, (uint32_t)i, role, sizeof(role)))
+            fprintf(out, ", %s", role);
     }
     fputs(m->ndumps ? ")\n" : "\n", out);
+    md_races(out, r);
     for (size_t c = 0; c < b->nchains && c < 3; c++) {
         const sb_chain *ch = &b->chains[c];
         fprintf(out, "\n### Chain %zu: blocks ", c + 1);

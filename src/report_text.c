@@ -23,10 +23,8 @@ static void color(FILE *out, const sb_report *r, const char *code)
 }
 
 /* The last two elements of a path: enough to find the file, short enough to read. */
-static void put_short_file(FILE *out, const sb_model *m, uint32_t id)
+static void put_short_path(FILE *out, const char *s, size_t n)
 {
-    size_t n;
-    const char *s = sb_str(m, id, &n);
     size_t i = n, slashes = 0;
     while (i > 0) {
         if (s[i - 1] == '/' || s[i - 1] == '\\') {
@@ -36,6 +34,13 @@ static void put_short_file(FILE *out, const sb_model *m, uint32_t id)
         i--;
     }
     sb_put_text(out, s + i, n - i);
+}
+
+static void put_short_file(FILE *out, const sb_model *m, uint32_t id)
+{
+    size_t n;
+    const char *s = sb_str(m, id, &n);
+    put_short_path(out, s, n);
 }
 
 static void put_dump_name(FILE *out, const sb_report *r, uint32_t di)
@@ -50,6 +55,7 @@ static void put_dump_name(FILE *out, const sb_report *r, uint32_t di)
 #define MAX_CHAINS_SHOWN 3
 #define MAX_WAYS_SHOWN   4
 #define MAX_STUCK_SHOWN  10
+#define MAX_RACES_SHOWN  10
 
 /* "[syscall, 1595 min, locked to thread]" */
 static void put_state(FILE *out, const sb_report *r, const sb_goroutine *g)
@@ -502,15 +508,144 @@ static void put_group(FILE *out, const sb_report *r, const sb_groups *gs, const 
     fputc('\n', out);
 }
 
+/* Inputs that gave nothing, so that a report read apart from stderr
+ * still says what it does not cover. */
+static void put_inputs_note(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    for (size_t i = 0; i < m->ninputs; i++)
+        if (m->inputs[i].error) {
+            fputs("  not analysed: ", out);
+            put_str(out, m, m->inputs[i].path);
+            fputs(": ", out);
+            put_str(out, m, m->inputs[i].error);
+            fputc('\n', out);
+        }
+}
+
+/* Which dumps were taken as snapshots of one process, and which repeat
+ * another's goroutines: said before any finding that comes from them. */
+static void put_series_note(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    for (uint32_t s = 0; r->series && s < r->series->nseries; s++) {
+        fputs("  snapshots of one process:", out);
+        uint32_t last = 0;
+        for (uint32_t d = 0; d < m->ndumps; d++)
+            if (m->dumps[d].series == s) {
+                fprintf(out, " [%u]", d + 1);
+                last = d;
+            }
+        fputc(' ', out);
+        put_str(out, m, m->dumps[last].label);
+        fputs(r->opt->series == SB_SERIES_LATEST ? " (the last one analysed: --latest)\n"
+                                                 : " (each analysed; --latest for the last only)\n",
+              out);
+    }
+    for (uint32_t d = 0; d < m->ndumps; d++)
+        if (m->dumps[d].fragment_of != SB_NONE) {
+            char role[96];
+            sb_dump_role(r, d, role, sizeof(role));
+            fprintf(out, "  [%u] %s\n", d + 1, role);
+        }
+}
+
+/* "read by goroutine 9 in main.(*cache).lookup at race/main.go:44" */
+static void put_race_access(FILE *out, const sb_race_access *a)
+{
+    fprintf(out, "%s%s%s by ", a->previous ? "previous " : "", a->atomic ? "atomic " : "",
+            a->write ? "write" : "read");
+    if (a->main)
+        fputs("the main goroutine", out);
+    else
+        fprintf(out, "goroutine %llu", (unsigned long long)a->goroutine);
+    if (a->gstate) {
+        fputs(" (", out);
+        sb_put_text(out, a->gstate, strlen(a->gstate));
+        fputc(')', out);
+    }
+    const sb_race_frame *f = sb_race_user_frame(a->frames, a->nframes);
+    if (f) {
+        fputs(" in ", out);
+        size_t sl;
+        const char *s = sb_func_short(f->func, strlen(f->func), &sl);
+        sb_put_text(out, s, sl);
+    }
+    if (f && f->file) {
+        fputs(" at ", out);
+        put_short_path(out, f->file, strlen(f->file));
+        fprintf(out, ":%u", f->line);
+    }
+    fputc('\n', out);
+}
+
+/* Race-detector reports: the two accesses of each, who and where. */
+static void put_races(FILE *out, const sb_report *r)
+{
+    const sb_races *rs = &r->m->races;
+    if (!rs->n)
+        return;
+    fprintf(out,
+            "\nData races: %zu report%s (two goroutines touched the same memory, one "
+            "writing)\n",
+            rs->n + rs->dropped, rs->n + rs->dropped == 1 ? "" : "s");
+    for (size_t k = 0; k < rs->n && k < MAX_RACES_SHOWN; k++) {
+        const sb_race *race = &rs->v[k];
+        fprintf(out, "  race %zu, ", k + 1);
+        put_str(out, r->m, race->source);
+        fprintf(out, " line %llu%s:\n", (unsigned long long)race->line_no,
+                race->truncated ? " (cut short)" : "");
+        for (uint32_t a = 0; a < race->naccess; a++) {
+            fputs("    ", out);
+            put_race_access(out, &race->access[a]);
+        }
+    }
+    if (rs->n > MAX_RACES_SHOWN)
+        fprintf(out, "  ... %zu more (--format json lists all)\n", rs->n - MAX_RACES_SHOWN);
+}
+
+/* Crashes first, one line each: why the process died, who and where. */
+static void put_crashes(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    for (size_t k = 0; r->crashes && k < r->crashes->n; k++) {
+        const sb_crash *c = &r->crashes->v[k];
+        color(out, r, C_RED);
+        fputs("Crash: ", out);
+        color(out, r, C_RESET);
+        if (m->ndumps > 1) {
+            put_dump_name(out, r, c->dump);
+            fputs(": ", out);
+        }
+        put_str(out, m, c->reason);
+        if (c->goroutine != SB_NONE)
+            fprintf(out, " (goroutine %llu", (unsigned long long)m->goroutines[c->goroutine].id);
+        if (c->goroutine != SB_NONE && c->frame != SB_NONE) {
+            const sb_frame *f = sb_frame_get(m, c->frame);
+            fputs(" in ", out);
+            put_func_short(out, m, f->func);
+            if (f->file) {
+                fputs(" at ", out);
+                put_short_file(out, m, f->file);
+                fprintf(out, ":%u", f->line);
+            }
+        }
+        if (c->goroutine != SB_NONE)
+            fputc(')', out);
+        fputc('\n', out);
+    }
+}
+
 void sb_report_text(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
     const sb_groups *gs = r->groups;
+    put_crashes(out, r);
     fputs("stackblame: ", out);
     sb_put_count(out, m->ndumps);
     fputs(m->ndumps == 1 ? " dump, " : " dumps, ", out);
     sb_put_count(out, m->stats.goroutines);
-    fputs(" goroutines", out);
+    fputs(m->stats.goroutines == 1 ? " goroutine" : " goroutines", out);
     if (m->ndumps > 1) {
         fputs(" (", out);
         for (size_t i = 0; i < m->ndumps; i++) {
@@ -523,19 +658,27 @@ void sb_report_text(FILE *out, const sb_report *r)
         fputc(')', out);
     }
     fputc('\n', out);
+    put_inputs_note(out, r);
+    put_series_note(out, r);
     if (m->stats.truncated) {
         fputs("  ", out);
         sb_put_count(out, m->stats.truncated);
-        fputs(" goroutines cut short (truncated input)\n", out);
+        fputs(m->stats.truncated == 1 ? " goroutine cut short (truncated input)\n"
+                                      : " goroutines cut short (truncated input)\n",
+              out);
     }
     if (m->stats.skipped_lines) {
         fputs("  ", out);
         sb_put_count(out, m->stats.skipped_lines);
-        fputs(" lines skipped: not part of a goroutine dump\n", out);
+        fputs(m->stats.skipped_lines == 1 ? " line skipped: not part of a goroutine dump\n"
+                                          : " lines skipped: not part of a goroutine dump\n",
+              out);
     }
+    put_races(out, r);
     put_summary(out, r);
     size_t gi = 0;
-    fputs("\nGroups (largest first)\n", out);
+    if (m->ndumps)
+        fputs("\nGroups (largest first)\n", out);
     for (uint32_t di = 0; di < m->ndumps; di++) {
         const sb_dump *d = &m->dumps[di];
         fputc('\n', out);
@@ -544,11 +687,15 @@ void sb_report_text(FILE *out, const sb_report *r)
         put_dump_name(out, r, di);
         fputs(": ", out);
         sb_put_count(out, d->goroutines);
-        fprintf(out, " goroutines, %s", d->format == SB_FMT_DEBUG1 ? "pprof debug=1" : "traceback");
+        fprintf(out, " goroutine%s, %s", d->goroutines == 1 ? "" : "s",
+                d->format == SB_FMT_DEBUG1 ? "pprof debug=1" : "traceback");
         if (d->headline) {
             fputs(", ", out);
             put_str(out, m, d->headline);
         }
+        char role[96];
+        if (sb_dump_role(r, di, role, sizeof(role)))
+            fprintf(out, " (%s)", role);
         color(out, r, C_RESET);
         fputs("\n\n", out);
         size_t start = gi;

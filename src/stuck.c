@@ -38,7 +38,7 @@ static bool may_be_stuck(const sb_stuckctx *x, uint32_t i)
 {
     const sb_gclass *gc = &x->c->g[i];
     const sb_goroutine *g = &x->m->goroutines[i];
-    if (x->m->dumps[g->dump].superseded || x->c->stacks[g->stack].dumper)
+    if (sb_goroutine_set_aside(x->m, g) || x->c->stacks[g->stack].dumper)
         return false;
     switch (gc->quiet) {
     case SB_RULE_QUIET_RUNTIME:

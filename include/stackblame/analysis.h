@@ -7,6 +7,7 @@
 #include <stdbool.h>
 #include "stackblame/blame.h"
 #include "stackblame/classify.h"
+#include "stackblame/crash.h"
 #include "stackblame/graph.h"
 #include "stackblame/group.h"
 #include "stackblame/model.h"
@@ -21,10 +22,12 @@ typedef struct sb_analysis {
     sb_blame blame;
     sb_stucks stuck;
     sb_groups groups;
+    sb_crashes crashes;
 } sb_analysis;
 
 /* from: --from REGEX or NULL; it must compile (see sb_blame_check_regex). */
-void sb_analyze(sb_model *m, sb_rules *rules, const char *from, sb_analysis *a);
+void sb_analyze(sb_model *m, sb_rules *rules, const char *from, enum sb_series_mode series,
+                sb_analysis *a);
 void sb_analysis_free(sb_analysis *a);
 /* 1 when a finding asked for is there, else 0. Only findings of medium or
  * high confidence count. */

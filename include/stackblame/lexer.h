@@ -77,6 +77,17 @@ typedef struct sb_token {
 
 void sb_lex(sb_span line, sb_token *tok);
 
+/* Whether a line the lexer does not know is a logger's fatal line, the
+ * last a process writes before its stacks: klog/glog "F1221 14:33:55.966391
+ * ...] msg", logrus "level=fatal" or "FATA[0000]", zap "\tFATAL\t" or
+ * "\"level\":\"fatal\"". Go's log.Fatal carries no mark and is not one. */
+bool sb_lex_log_fatal(sb_span line);
+
+/* The line after the terminal colour codes at its start ("\033[32m", or
+ * "^[[32m" where the escape was printed as text, or "[32m" where it was
+ * lost); the line itself when none. */
+sb_span sb_lex_skip_colors(sb_span line);
+
 /* sb_lex, trying guesses first. The parser knows what most lines will be
  * (the function or file it saw at the same spot before); checking a guess
  * against the line costs far less than lexing it from scratch. The guesses

@@ -9,6 +9,7 @@
 #include <stdint.h>
 #include "stackblame/arena.h"
 #include "stackblame/intern.h"
+#include "stackblame/race.h"
 
 #define SB_NONE UINT32_MAX
 
@@ -20,7 +21,8 @@ enum sb_dump_origin {
     SB_ORIGIN_SIGNAL, /* SIGQUIT: quit / SIGABRT: abort ... */
     SB_ORIGIN_PANIC,
     SB_ORIGIN_FATAL,
-    SB_ORIGIN_PROFILE /* goroutine profile: total N */
+    SB_ORIGIN_PROFILE,  /* goroutine profile: total N */
+    SB_ORIGIN_LOG_FATAL /* a logger's fatal line (klog F, logrus/zap fatal) */
 };
 
 enum sb_goroutine_flags {
@@ -34,6 +36,8 @@ enum sb_goroutine_flags {
     SB_G_ID_OVERFLOW = 1u << 7,   /* id did not fit 64 bits */
     SB_G_FRAMES_CUT = 1u << 8,    /* stackblame's own frame limit cut the stack */
     SB_G_LEAK_REPORTED = 1u << 9, /* a leak checker (goleak) reported it alive after its test */
+    SB_G_REPEAT = 1u << 10,       /* in a fragment: printed again with the same stack as in the
+                                   * dump it repeats, analysed there only (series.c) */
 };
 
 /* A frame, interned: same function, file and line = same frame id. */
@@ -100,7 +104,8 @@ typedef struct sb_dump {
     uint64_t line_no;            /* input line where the dump starts */
     uint32_t series;             /* series index (snapshots of one process), SB_NONE when alone */
     uint32_t snapshot;           /* position in its series, 0 first */
-    bool superseded;             /* a later snapshot of the same process exists: not analysed */
+    uint32_t fragment_of;        /* the dump whose goroutines it repeats (a fragment), SB_NONE */
+    bool superseded;             /* --latest: a later snapshot exists, so not analysed */
     bool parents;                /* some goroutine names its parent ("in goroutine N") */
     bool created;                /* some goroutine names its creator ("created by F") */
 } sb_dump;
@@ -118,6 +123,16 @@ typedef struct sb_stats {
     uint64_t race_reports;
 } sb_stats;
 
+/* One input as the user named it, and what came of it: every input is
+ * listed, the bad ones with their error. */
+typedef struct sb_input_rec {
+    uint32_t path;               /* string id: the name given, "<stdin>" for stdin */
+    uint32_t error;              /* string id of what went wrong, 0 = read fine */
+    uint32_t first_dump, ndumps; /* range of model.dumps it gave */
+    uint64_t goroutines;         /* goroutines counted in it */
+    uint64_t races;              /* race reports read in it */
+} sb_input_rec;
+
 typedef struct sb_model {
     sb_arena arena;
     sb_intern strings; /* function names, files, args, states, labels */
@@ -134,11 +149,21 @@ typedef struct sb_model {
     size_t ngoroutines, goroutines_cap;
     sb_dump *dumps;
     size_t ndumps, dumps_cap;
+    sb_input_rec *inputs;
+    size_t ninputs, inputs_cap;
+    sb_races races; /* race-detector reports, in input order */
     sb_stats stats;
 } sb_model;
 
 void sb_model_init(sb_model *m);
 void sb_model_free(sb_model *m);
+
+/* Whether the analysis leaves g out: its dump is an earlier snapshot set
+ * aside by --latest, or g repeats a goroutine analysed in another dump. */
+static inline bool sb_goroutine_set_aside(const sb_model *m, const sb_goroutine *g)
+{
+    return m->dumps[g->dump].superseded || (g->flags & SB_G_REPEAT);
+}
 
 /* Accessors that keep callers away from the interning details. */
 const char *sb_str(const sb_model *m, uint32_t id, size_t *len);

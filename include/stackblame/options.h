@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "stackblame/series.h"
 
 enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN, SB_OUT_DOT };
 enum sb_color { SB_COLOR_AUTO, SB_COLOR_ALWAYS, SB_COLOR_NEVER };
@@ -11,16 +12,17 @@ enum sb_color { SB_COLOR_AUTO, SB_COLOR_ALWAYS, SB_COLOR_NEVER };
 typedef struct sb_options {
     enum sb_format format;
     enum sb_color color;
-    const char *output;       /* -o FILE, NULL = stdout */
-    const char *label;        /* --label NAME */
-    const char *strip_prefix; /* --strip-prefix REGEX */
-    long max_groups;          /* --groups N, 0 = all */
-    const char *rules;        /* --rules FILE */
-    const char *from;         /* --from REGEX */
-    bool fail_deadlock;       /* --fail-deadlock: exit 1 on a cycle */
-    long fail_blocked;        /* --fail-blocked N: exit 1 on a chain blocking >= N; 0 = off */
-    bool fail_stuck;          /* --fail-stuck: exit 1 on a stuck finding */
-    bool stats;               /* --stats */
+    const char *output;         /* -o FILE, NULL = stdout */
+    const char *label;          /* --label NAME */
+    const char *strip_prefix;   /* --strip-prefix REGEX */
+    long max_groups;            /* --groups N, 0 = all */
+    const char *rules;          /* --rules FILE */
+    const char *from;           /* --from REGEX */
+    bool fail_deadlock;         /* --fail-deadlock: exit 1 on a cycle */
+    long fail_blocked;          /* --fail-blocked N: exit 1 on a chain blocking >= N; 0 = off */
+    bool fail_stuck;            /* --fail-stuck: exit 1 on a stuck finding */
+    bool stats;                 /* --stats */
+    enum sb_series_mode series; /* --latest, --no-series */
     bool help, version, list_rules;
     char **files; /* the inputs; "-" when none was named */
     int nfiles;

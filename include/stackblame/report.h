@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include "stackblame/blame.h"
 #include "stackblame/classify.h"
+#include "stackblame/crash.h"
 #include "stackblame/graph.h"
 #include "stackblame/group.h"
 #include "stackblame/series.h"
@@ -23,6 +24,7 @@ typedef struct sb_report {
     const sb_blame *blame;
     const sb_series *series;
     const sb_stucks *stuck;
+    const sb_crashes *crashes;
     bool color; /* resolved from --color, NO_COLOR and isatty */
 } sb_report;
 
@@ -49,6 +51,13 @@ void sb_report_write(FILE *out, const sb_report *r, enum sb_format format);
 /* Shared helpers for the reporters. */
 const char *sb_dump_format_name(enum sb_dump_format f);
 const char *sb_dump_origin_name(enum sb_dump_origin o);
+/* What a dump is to the others, for its title: "snapshot 2 of 3",
+ * "repeats goroutines of [1]: a fragment, analysed beside it", or "" when
+ * it stands alone. Returns the length written to buf. */
+size_t sb_dump_role(const sb_report *r, uint32_t di, char *buf, size_t n);
+/* Of a race report's stack, the first frame outside the runtime (the map
+ * or channel internals it raced in): where the program touched the memory. */
+const sb_race_frame *sb_race_user_frame(const sb_race_frame *v, size_t n);
 /* Writes n with thousands separators (1,021). */
 void sb_put_count(FILE *out, uint64_t n);
 

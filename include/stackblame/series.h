@@ -1,7 +1,10 @@
 /* series.h: dumps of the same process taken at different times. Dumps with
- * the same label form a series, ordered as they came in; only the last
- * snapshot is analysed, and each of its goroutines learns in how many
- * snapshots it sat with the same stack: what does not move is stuck. */
+ * the same label form a series, ordered as they came in, when each is a
+ * whole dump sharing goroutines (id and creation site) with the one before;
+ * a fragment (a few goroutines printed again, a partial second print) is
+ * analysed beside the dump it repeats and never sets it aside. Each
+ * goroutine of a series' last snapshot learns in how many snapshots it sat
+ * with the same stack: what does not move is stuck. */
 #ifndef STACKBLAME_SERIES_H
 #define STACKBLAME_SERIES_H
 
@@ -27,8 +30,14 @@ typedef struct sb_series {
     size_t nleaks;
 } sb_series;
 
-/* Sets dump.series/snapshot/superseded and goroutine.seen in m. */
-void sb_series_build(sb_model *m, sb_series *out);
+enum sb_series_mode {
+    SB_SERIES_ALL,    /* series found, every snapshot analysed */
+    SB_SERIES_LATEST, /* --latest: earlier snapshots set aside (dump.superseded) */
+    SB_SERIES_NONE    /* --no-series: every dump stands alone */
+};
+
+/* Sets dump.series/snapshot/superseded/fragment_of and goroutine.seen in m. */
+void sb_series_build(sb_model *m, enum sb_series_mode mode, sb_series *out);
 void sb_series_free(sb_series *s);
 
 #endif

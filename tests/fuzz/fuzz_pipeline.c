@@ -96,7 +96,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     opt.color = SB_COLOR_NEVER;
 
     sb_analysis an; /* the same stages, in the same order, as the CLI */
-    sb_analyze(&m, rules, (mode & 1) ? "main\\." : NULL, &an);
+    sb_analyze(&m, rules, (mode & 1) ? "main\\." : NULL, (enum sb_series_mode)((mode >> 3) % 3),
+               &an);
     sb_report r;
     memset(&r, 0, sizeof(r));
     r.m = &m;
@@ -107,6 +108,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     r.blame = &an.blame;
     r.series = &an.series;
     r.stuck = &an.stuck;
+    r.crashes = &an.crashes;
     r.color = (mode & 2) != 0;
 
     size_t n;

@@ -608,6 +608,82 @@ def case_interleaved(c):
         c.fail("(extra) %d goroutines carry frames of the other process" % mixed)
 
 
+def goroutine_blocks(data):
+    """A traceback's goroutines as blocks of bytes, each ending in a blank line."""
+    start = data.index(b"goroutine ")
+    blocks = [b + b"\n\n" for b in data[start:].split(b"\n\n") if b.strip()]
+    return data[:start], blocks
+
+
+def case_repeated_tail(c):
+    """fixtures/deadlock/deadlock.sigquit.txt followed by one, then two, of
+    its goroutines printed again: a fragment beside the dump, never a later
+    snapshot that sets the dump and its deadlock aside."""
+    data = fixture("fixtures/deadlock/deadlock.sigquit.txt")
+    alone = c.json_of(c.run(["-f", "json", write("alone.txt", data)], label="alone"))
+    if not alone:
+        return
+    _, blocks = goroutine_blocks(data)
+    for n in (1, 2):
+        tailed = data.rstrip(b"\n") + b"\n\n" + b"".join(blocks[len(blocks) // 2:][:n])
+        r = c.run(["-f", "json", write("tail%d.txt" % n, tailed)], label="%d repeated" % n)
+        j = c.json_of(r)
+        if not j:
+            continue
+        d = j["dumps"]
+        if len(d) != 2 or d[1].get("fragment_of") != 1 or d[0]["series"] is not None:
+            c.fail("%d repeated: dumps %s, want the tail as a fragment of dump 1" % (
+                n, [(x["goroutines"], x["series"], x.get("fragment_of")) for x in d]))
+        if j["stats"]["goroutines"] != count_headers(tailed):
+            c.fail("%d repeated: %d goroutines, want %d" % (
+                n, j["stats"]["goroutines"], count_headers(tailed)))
+        if len(j["cycles"]) < len(alone["cycles"]):
+            c.fail("%d repeated: %d cycles, %d without the tail" % (
+                n, len(j["cycles"]), len(alone["cycles"])))
+
+
+def case_interleaved_partial(c):
+    """Halves of two dumps of one process without prefixes, interleaved (A1
+    B1 A2 B2): ids repeat, so each half is a dump; every goroutine is
+    counted and analysed, none set aside."""
+    a = fixture("fixtures/blocking/blocking.sigquit.txt")
+    b = fixture("fixtures/blocking/blocking.debug2.txt")
+    _, ga = goroutine_blocks(a)
+    _, gb = goroutine_blocks(b)
+    ha, hb = len(ga) // 2, len(gb) // 2
+    mixed = b"".join(ga[:ha] + gb[:hb] + ga[ha:] + gb[hb:])
+    r = c.run(["-f", "json", write("halves.txt", mixed)])
+    j = c.json_of(r)
+    if not j:
+        return
+    if j["stats"]["goroutines"] != count_headers(mixed):
+        c.fail("%d goroutines, want %d" % (j["stats"]["goroutines"], count_headers(mixed)))
+    aside = [x["index"] for x in j["dumps"] if x.get("superseded")]
+    if aside:
+        c.fail("dumps set aside without --latest: %s" % aside)
+
+
+def case_race_in_traceback(c):
+    """A race report (fixtures/race/race-only.txt's first) between two
+    goroutines of a SIGQUIT dump: read as a race, and the dump around it
+    stays one dump with all its goroutines."""
+    data = fixture("fixtures/blocking/blocking.sigquit.txt")
+    race = fixture("fixtures/race/race-only.txt")
+    first = race[:race.index(b"==================\n", 20) + 19]
+    head, blocks = goroutine_blocks(data)
+    mid = len(blocks) // 2
+    mixed = head + b"".join(blocks[:mid]) + first + b"\n" + b"".join(blocks[mid:])
+    r = c.run(["-f", "json", write("race-inside.txt", mixed)])
+    j = c.json_of(r)
+    if not j:
+        return
+    if len(j.get("races", [])) != 1 or len(j["races"][0]["accesses"]) != 2:
+        c.fail("races: %s, want one with two accesses" % json.dumps(j.get("races"))[:200])
+    if len(j["dumps"]) != 1 or j["stats"]["goroutines"] != count_headers(data):
+        c.fail("%d dumps, %d goroutines; want 1 dump of %d" % (
+            len(j["dumps"]), j["stats"]["goroutines"], count_headers(data)))
+
+
 def summarize(got):
     return ", ".join("%r x%d" % (k, len(v)) for k, v in list(got.items())[:6])
 
@@ -704,6 +780,9 @@ CASES = [
     ("trunc-header", case_truncated_headers),
     ("trunc-all", case_truncated_all),
     ("interleaved", case_interleaved),
+    ("repeated-tail", case_repeated_tail),
+    ("interleaved-partial", case_interleaved_partial),
+    ("race-in-traceback", case_race_in_traceback),
     ("markup", case_markup),
     ("gzip", case_gzip),
 ]

@@ -27,6 +27,7 @@ typedef struct sb_fx {
     sb_rules *rules;
     sb_analysis a;
     bool analysed;
+    enum sb_series_mode series; /* SB_SERIES_ALL unless a test sets it */
 } sb_fx;
 
 static inline int setup_fx(void **state)
@@ -80,7 +81,7 @@ static inline void fx_add(sb_fx *fx, const char *name, const char *text)
 static inline void fx_analyze(sb_fx *fx)
 {
     assert_false(fx->analysed);
-    sb_analyze(&fx->m, fx->rules, NULL, &fx->a);
+    sb_analyze(&fx->m, fx->rules, NULL, fx->series, &fx->a);
     fx->analysed = true;
 }
 

@@ -798,7 +798,8 @@ static void test_unmoved(void **state)
     fx_add(fx, "app.2.txt", STORE_SNAPSHOT("6"));
     fx_analyze(fx);
     assert_int_equal(fx->m.ndumps, 2);
-    assert_true(fx->m.dumps[0].superseded);
+    assert_int_equal(fx->m.dumps[0].series, 0);
+    assert_int_equal(fx->m.dumps[1].snapshot, 1);
     uint32_t waiter = fx_g(fx, 1, 7);
     assert_edge(fx, waiter, SB_RULE_LOCK_TYPE, SB_CONF_HIGH, fx_g(fx, 1, 6));
     const sb_target *t = fx_edge(fx, waiter);

@@ -346,7 +346,8 @@ static void test_growing(void **state)
     free(first);
     free(second);
     fx_analyze(fx);
-    assert_true(fx->m.dumps[0].superseded);
+    assert_int_equal(fx->m.dumps[0].series, 0);
+    assert_int_equal(fx->m.dumps[1].snapshot, 1);
     uint32_t g101 = fx_g(fx, 1, 101);
     assert_stuck(fx, g101, SB_RULE_GROWING, SB_CONF_MEDIUM);
     const sb_stuck *s = fx_stuck_of(fx, g101);
