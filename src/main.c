@@ -131,7 +131,7 @@ static int write_report(const sb_options *opt, sb_model *m, sb_rules *rules)
     sb_analyze(m, rules, opt->from, opt->series, &an);
     sb_report r = {.m = m,
                    .groups = &an.groups,
-                   .opt = opt,
+                   .set = {.max_groups = opt->max_groups, .series = opt->series},
                    .classes = &an.classes,
                    .graph = &an.graph,
                    .blame = &an.blame,

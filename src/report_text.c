@@ -538,7 +538,7 @@ static void put_series_note(FILE *out, const sb_report *r)
             }
         fputc(' ', out);
         put_str(out, m, m->dumps[last].label);
-        fputs(r->opt->series == SB_SERIES_LATEST ? " (the last one analysed: --latest)\n"
+        fputs(r->set.series == SB_SERIES_LATEST ? " (the last one analysed: --latest)\n"
                                                  : " (each analysed; --latest for the last only)\n",
               out);
     }
@@ -702,8 +702,8 @@ void sb_report_text(FILE *out, const sb_report *r)
         while (gi < gs->n && gs->v[gi].dump == di)
             gi++;
         size_t n = gi - start, show = n;
-        if (r->opt->max_groups > 0 && (size_t)r->opt->max_groups < n)
-            show = (size_t)r->opt->max_groups;
+        if (r->set.max_groups > 0 && (size_t)r->set.max_groups < n)
+            show = (size_t)r->set.max_groups;
         for (size_t k = start; k < start + show; k++)
             put_group(out, r, gs, &gs->v[k]);
         if (show < n)

@@ -1,12 +1,13 @@
-/* options.h: the command line, parsed once into one struct. */
+/* options.h: the command line, parsed once into one struct. Part of the
+ * CLI (src/main.c), not of the core library. */
 #ifndef STACKBLAME_OPTIONS_H
 #define STACKBLAME_OPTIONS_H
 
 #include <stdbool.h>
 #include <stdio.h>
+#include "stackblame/report.h"
 #include "stackblame/series.h"
 
-enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN, SB_OUT_DOT };
 enum sb_color { SB_COLOR_AUTO, SB_COLOR_ALWAYS, SB_COLOR_NEVER };
 
 typedef struct sb_options {
@@ -23,6 +24,11 @@ typedef struct sb_options {
     bool fail_stuck;            /* --fail-stuck: exit 1 on a stuck finding */
     bool stats;                 /* --stats */
     enum sb_series_mode series; /* --latest, --no-series */
+    long width;                 /* --width N; 0 = the terminal's, or none when not one */
+    bool full;                  /* --full: groups with runtime frames and arguments */
+    bool summary;               /* --summary: the verdict only */
+    const char *match;          /* --match REGEX: groups with a function matching */
+    const char *exclude;        /* --exclude REGEX: groups without one */
     bool help, version, list_rules;
     char **files; /* the inputs; "-" when none was named */
     int nfiles;

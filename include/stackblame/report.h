@@ -13,12 +13,20 @@
 #include "stackblame/series.h"
 #include "stackblame/model.h"
 #include "stackblame/stuck.h"
-#include "stackblame/options.h"
+
+enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN, SB_OUT_DOT, SB_OUT_HTML, SB_OUT_JSONL };
+
+/* What the reader asked of the report (the CLI fills it from its options;
+ * a zeroed struct is the defaults). */
+typedef struct sb_report_settings {
+    long max_groups;              /* text: groups shown per dump, 0 = all */
+    enum sb_series_mode series;   /* how snapshots were taken (--latest ...) */
+} sb_report_settings;
 
 typedef struct sb_report {
     const sb_model *m;
     const sb_groups *groups;
-    const sb_options *opt;
+    sb_report_settings set;
     const sb_classes *classes;
     const sb_graph *graph;
     const sb_blame *blame;
@@ -45,6 +53,8 @@ void sb_report_text(FILE *out, const sb_report *r);
 void sb_report_json(FILE *out, const sb_report *r);
 void sb_report_markdown(FILE *out, const sb_report *r);
 void sb_report_dot(FILE *out, const sb_report *r);
+void sb_report_html(FILE *out, const sb_report *r);
+void sb_report_jsonl(FILE *out, const sb_report *r);
 /* The report in the given format. */
 void sb_report_write(FILE *out, const sb_report *r, enum sb_format format);
 

@@ -15,7 +15,6 @@
 #include "stackblame/classify.h"
 #include "stackblame/graph.h"
 #include "stackblame/group.h"
-#include "stackblame/options.h"
 #include "stackblame/report.h"
 #include "stackblame/rules.h"
 #include "stackblame/series.h"
@@ -90,19 +89,15 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         off = end + 2;
     }
 
-    sb_options opt;
-    memset(&opt, 0, sizeof(opt));
-    opt.max_groups = (mode & 4) ? 1 : 20;
-    opt.color = SB_COLOR_NEVER;
-
+    enum sb_series_mode series = (enum sb_series_mode)((mode >> 3) % 3);
     sb_analysis an; /* the same stages, in the same order, as the CLI */
-    sb_analyze(&m, rules, (mode & 1) ? "main\\." : NULL, (enum sb_series_mode)((mode >> 3) % 3),
-               &an);
+    sb_analyze(&m, rules, (mode & 1) ? "main\\." : NULL, series, &an);
     sb_report r;
     memset(&r, 0, sizeof(r));
     r.m = &m;
     r.groups = &an.groups;
-    r.opt = &opt;
+    r.set.max_groups = (mode & 4) ? 1 : 20;
+    r.set.series = series;
     r.classes = &an.classes;
     r.graph = &an.graph;
     r.blame = &an.blame;
