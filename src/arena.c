@@ -108,7 +108,8 @@ void *sb_arena_alloc(sb_arena *a, size_t n)
 void *sb_arena_memdup(sb_arena *a, const void *p, size_t n)
 {
     /* Blobs are read as bytes or as uint32 vectors: 4-byte alignment is
-     * enough; 16 wasted up to 15 bytes on each short name. */
+     * enough, and max_align_t's would waste up to 15 bytes on each short
+     * name. */
     void *q = arena_alloc(a, n + 1, sizeof(uint32_t));
     if (n)
         memcpy(q, p, n);

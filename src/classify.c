@@ -116,111 +116,6 @@ static int state_kind(const char *s, size_t n)
     return -1;
 }
 
-/* --- function names ---------------------------------------------------- */
-
-const char *sb_func_short(const char *func, size_t n, size_t *short_len)
-{
-    size_t i = n;
-    /* the last '/' outside brackets: generics may hold paths */
-    int depth = 0;
-    while (i > 0) {
-        char c = func[i - 1];
-        if (c == ']')
-            depth++;
-        else if (c == '[' && depth > 0)
-            depth--;
-        else if (c == '/' && depth == 0)
-            break;
-        i--;
-    }
-    *short_len = n - i;
-    return func + i;
-}
-
-static bool closure_part(const char *p, size_t n)
-{
-    static const char *const prefixes[] = {"func", "gowrap", "deferwrap", "dwrap"};
-    for (size_t k = 0; k < sizeof(prefixes) / sizeof(prefixes[0]); k++) {
-        size_t l = strlen(prefixes[k]);
-        if (n > l && memcmp(p, prefixes[k], l) == 0 && isdigit((unsigned char)p[l]))
-            return true;
-    }
-    return false;
-}
-
-size_t sb_closure_parent_len(const char *func, size_t n)
-{
-    size_t i = n;
-    while (i > 0 && func[i - 1] != '.' && func[i - 1] != '/')
-        i--;
-    if (i == 0 || func[i - 1] != '.')
-        return 0;
-    bool digits = i < n;
-    for (size_t k = i; k < n; k++)
-        digits = digits && isdigit((unsigned char)func[k]);
-    return digits || closure_part(func + i, n - i) ? i - 1 : 0;
-}
-
-size_t sb_closure_base_len(const char *func, size_t n)
-{
-    for (size_t i = n; i > 5; i--)
-        if (func[i - 1] == '.' && i + 4 <= n && memcmp(func + i, "func", 4) == 0)
-            return i - 1;
-    return n;
-}
-
-/* "pkg.F.func1", and a closure inside it, "pkg.F.func1.2". */
-bool sb_func_is_closure(const char *func, size_t n)
-{
-    for (;;) {
-        size_t i = n;
-        bool digits = n > 0;
-        while (i > 0 && func[i - 1] != '.' && func[i - 1] != '/') {
-            digits = digits && isdigit((unsigned char)func[i - 1]);
-            i--;
-        }
-        if (!digits || i == 0 || func[i - 1] != '.')
-            return closure_part(func + i, n - i);
-        n = i - 1; /* a nested closure's number: look at the part before */
-    }
-}
-
-bool sb_func_type(const char *func, size_t n, size_t *type_len)
-{
-    size_t sl;
-    const char *s = sb_func_short(func, n, &sl);
-    size_t base = (size_t)(s - func);
-    /* split the last path element at dots outside parentheses/brackets */
-    size_t dots[4];
-    size_t nd = 0;
-    int depth = 0;
-    for (size_t i = 0; i < sl && nd < 4; i++) {
-        char c = s[i];
-        if (c == '(' || c == '[')
-            depth++;
-        else if ((c == ')' || c == ']') && depth > 0)
-            depth--;
-        else if (c == '.' && depth == 0)
-            dots[nd++] = i;
-    }
-    if (nd < 2)
-        return false; /* pkg.Func */
-    const char *second = s + dots[0] + 1;
-    size_t second_len = dots[1] - dots[0] - 1;
-    if (second_len >= 2 && second[0] == '(' && second[1] == '*') {
-        *type_len = base + dots[1];
-        return true;
-    }
-    /* pkg.T.M (value receiver) vs pkg.F.func1 (closure) vs glob..func1 */
-    const char *third = s + dots[1] + 1;
-    size_t third_len = (nd > 2 ? dots[2] : sl) - dots[1] - 1;
-    if (second_len == 0 || closure_part(third, third_len) ||
-        (second_len == 4 && memcmp(second, "glob", 4) == 0))
-        return false;
-    *type_len = base + dots[1];
-    return true;
-}
-
 /* --- per-frame rule matches ------------------------------------------- */
 
 /* Runtime functions whose meaning the rules file does not carry: they are
@@ -232,16 +127,16 @@ enum {
     RT_SEMA = 1u << 3,     /* a sync semaphore acquire */
     RT_RWLOCK = 1u << 4,   /* RWMutex.Lock: with RT_SEMA just inside, readers drain */
     RT_PANIC = 1u << 5,    /* the goroutine is panicking */
-    RT_CHANKEPT = 1u << 6, /* its first argument is kept per goroutine (sb_func_keeps_arg) */
+    RT_CHANKEPT = 1u << 6, /* prints the channel as its first argument (sb_func_prints_chan) */
     RT_SEND = 1u << 7,     /* a channel send */
 };
 static const struct {
     const char *name;
     unsigned facts;
 } sb_runtime_funcs[] = {
-    {"runtime.chansend", RT_CHANOP | RT_CHANKEPT | RT_SEND},
+    {"runtime.chansend", RT_CHANOP | RT_SEND},
     {"runtime.chansend1", RT_CHANOP | RT_SEND},
-    {"runtime.chanrecv", RT_CHANOP | RT_CHANKEPT},
+    {"runtime.chanrecv", RT_CHANOP},
     {"runtime.chanrecv1", RT_CHANOP},
     {"runtime.chanrecv2", RT_CHANOP | RT_RECV2},
     {"runtime.cgocall", RT_CGO},
@@ -262,17 +157,11 @@ static unsigned runtime_facts(const char *name, size_t n)
     for (size_t i = 0; i < sizeof(sb_runtime_funcs) / sizeof(sb_runtime_funcs[0]); i++)
         if (strlen(sb_runtime_funcs[i].name) == n && memcmp(name, sb_runtime_funcs[i].name, n) == 0)
             facts |= sb_runtime_funcs[i].facts;
+    if (sb_func_prints_chan(name, n))
+        facts |= RT_CHANKEPT;
     if (memmem(name, n, "._Cfunc_", 8))
         facts |= RT_CGO;
     return facts;
-}
-
-bool sb_func_keeps_arg(const char *func, size_t n)
-{
-    size_t tl;
-    /* Of the channel operations, the inner ones: they print the channel
-     * exactly in every Go version, and one frame a goroutine is enough. */
-    return sb_func_type(func, n, &tl) || (runtime_facts(func, n) & RT_CHANKEPT);
 }
 
 typedef struct sb_finfo {
@@ -487,14 +376,6 @@ static bool is_runtime_func(const sb_model *m, uint32_t frame_id)
     size_t fl;
     const char *fn = sb_str(m, sb_frame_get(m, frame_id)->func, &fl);
     return fl > 8 && memcmp(fn, "runtime.", 8) == 0;
-}
-
-size_t sb_func_package_len(const char *func, size_t n)
-{
-    size_t sl;
-    const char *s = sb_func_short(func, n, &sl);
-    const char *dot = memchr(s, '.', sl);
-    return dot ? (size_t)(dot - func) : n;
 }
 
 /* The package of frame frame_id's function. */

@@ -117,8 +117,10 @@ bool sb_json_plain(const char *str, size_t n)
     const unsigned char *s = (const unsigned char *)str;
     size_t i = 0;
 #if SB_SCAN_SSE2
-    /* 16 at a time, the last 16 ending at n: every string of a stack's
-     * arguments is checked once, a million bytes at 100 MB. */
+    /* 16 at a time, the last 16 ending at n (they may overlap the block
+     * before: a byte tested twice is still plain): each distinct string a
+     * JSON report writes is checked here once, stacks' argument texts the
+     * longest. The byte loop below gives the same answer for any n. */
     if (n >= 16) {
         for (; i + 16 <= n; i += 16)
             if (!json_plain16(str + i))

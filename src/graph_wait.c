@@ -455,8 +455,9 @@ static void add_family(sb_waitctx *x, const sb_spots *sp, uint32_t i)
 
 /* The indexes the rules read, in two scans: the waiters' questions first,
  * so that only what they ask is indexed, then every goroutine once for
- * the answers. One pass each: the goroutines outgrow the caches, and a
- * pass per index cost more than the indexing. */
+ * the answers. One pass each, filling every index: the goroutines outgrow
+ * the caches, so a pass brings each of them in from memory, and a pass
+ * per index would do that once for every index. */
 static void index_answers(sb_waitctx *x)
 {
     const sb_model *m = x->b->m;

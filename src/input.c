@@ -56,8 +56,7 @@ static void on_sigbus(int sig, siginfo_t *si, void *ctx)
 }
 
 /* Maps the regular file in->fd, unless it is empty or gzip (read() then
- * inflates it). Mapping spares the copy read() makes of every byte, a
- * tenth of a whole run. */
+ * inflates it). Mapping spares the copy read() makes of every byte. */
 static bool map_file(sb_input *in)
 {
     struct stat st;
@@ -314,8 +313,10 @@ void sb_input_take(sb_input *in, size_t n, uint64_t nlines)
 /* A mapped file: hands back the pages before the line about to be read
  * (a span into them reads the file again, through a fault), every
  * SB_INPUT_CHUNK bytes, so that the file's pages in memory stay near one
- * chunk. The pages ahead come in by faults, 16 at a time (fault-around);
- * asking for them first (MADV_POPULATE_READ) was 9% slower in wall time. */
+ * chunk. The pages ahead come in by faults, 16 at a time (fault-around),
+ * as the reader reaches them; they are not asked for first
+ * (MADV_POPULATE_READ), which would make the reader wait for a whole
+ * chunk of them before it reads on. */
 static void map_window(sb_input *in)
 {
     if (in->start < in->window)

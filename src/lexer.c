@@ -433,8 +433,7 @@ static bool lex_first_byte(sb_span s, bool indented, sb_token *t)
 static bool begin_line(sb_span line, sb_span *s, bool *indented, sb_token *t)
 {
     /* Built in registers and stored once: reading *s back right after
-     * storing it stalled each line on store-to-load forwarding (5% of a
-     * run in perf). */
+     * storing it would stall every line on store-to-load forwarding. */
     bool ind = line.n && (line.p[0] == '\t' || line.p[0] == ' ');
     sb_span trimmed = sb_span_trim(line);
     *indented = ind;
@@ -660,9 +659,10 @@ inline size_t sb_lex_frame_plain_at(const char *p, const char *end, sb_span func
 }
 
 /* inline (an external definition all the same: lexer.h declares it
- * without) tells LTO to inline it, and sb_lex_file_tmpl_at, into the
- * parser's loop over buffered lines: left to its limits, GCC stopped doing
- * so after unrelated changes there (2% more instructions). */
+ * without) asks LTO to inline it, and sb_lex_file_tmpl_at, into the
+ * parser's loop over buffered lines (parser_fast.c), which calls them for
+ * nearly every line: left to its size limits alone, GCC may keep them out
+ * of line as that loop grows. */
 inline size_t sb_lex_frame_at(const char *p, const char *end, sb_span func, sb_token *t)
 {
     /* No blank in front; a line ending in ')' has none behind. */
@@ -839,8 +839,8 @@ long sb_lex_find_header(sb_span s)
     const size_t klen = sizeof(key) - 1;
     size_t i = 0;
     while (i + klen < s.n) {
-        /* memchr and a compare: memmem's set-up cost more than the search
-         * on every header line. */
+        /* memchr and a compare: on a line as short as a header, memmem's
+         * set-up costs more than the search. */
         const char *hit = memchr(s.p + i, 'g', s.n - i - klen);
         if (!hit)
             return -1;

@@ -80,9 +80,10 @@ uint32_t sb_goroutine_arg(const sb_model *m, const sb_goroutine *g, uint32_t i)
 
 static const char sb_hex_digits[] = "0123456789abcdef";
 
-/* 1 + each byte's value as a lowercase hex digit, 0 for the others: a
- * load per digit, where two range tests took branches that the digits of
- * random addresses mispredict. */
+/* 1 + each byte's value as a lowercase hex digit, 0 for the others: one
+ * load per digit, and no branch on which range it is in. Two range tests
+ * give the same numbers, with branches that the random digits of
+ * addresses mispredict. */
 static const uint8_t sb_hex_digit1[256] = {
     ['0'] = 1, ['1'] = 2,  ['2'] = 3,  ['3'] = 4,  ['4'] = 5,  ['5'] = 6,  ['6'] = 7,  ['7'] = 8,
     ['8'] = 9, ['9'] = 10, ['a'] = 11, ['b'] = 12, ['c'] = 13, ['d'] = 14, ['e'] = 15, ['f'] = 16,

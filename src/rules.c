@@ -147,8 +147,12 @@ static bool parse_rules(sb_rules *r, const char *text, const char *source, char 
             return false;
         }
         memcpy(line, p, len);
-        line[len] = '\0';
         p += len + (eol ? 1 : 0);
+        /* A CRLF file's \r, or blanks after the regex, would join the regex
+         * and make a rule that never matches, silently. */
+        while (len > 0 && (line[len - 1] == '\r' || line[len - 1] == ' ' || line[len - 1] == '\t'))
+            len--;
+        line[len] = '\0';
         char *s = line;
         while (*s == ' ' || *s == '\t')
             s++;
@@ -257,7 +261,14 @@ sb_rules *sb_rules_load(const char *path, char *err, size_t errlen)
             memcpy(text + n, buf, got);
             n += got;
         }
+        int read_errno = ferror(f) ? errno : 0;
         fclose(f);
+        if (read_errno) { /* a directory, an I/O error: not an empty rules file */
+            snprintf(err, errlen, "%s: cannot read: %s", path, strerror(read_errno));
+            free(text);
+            sb_rules_free(r);
+            return NULL;
+        }
         text = sb_grow(text, &cap, n + 1, 1);
         text[n] = '\0';
         if (memchr(text, '\0', n)) {

@@ -7,6 +7,7 @@
 
 #include <stdbool.h>
 #include <stdint.h>
+#include "stackblame/goname.h" /* the name helpers, for the callers that read both */
 #include "stackblame/infer.h"
 #include "stackblame/model.h"
 
@@ -133,26 +134,6 @@ bool sb_wait_is_lock(enum sb_wait_kind k);
  * running, runnable, a runtime helper or unknown. */
 bool sb_wait_is_blocked(enum sb_wait_kind k);
 
-/* Whether a frame's first argument is kept per goroutine (model.h): a
- * method's receiver, or the channel of a runtime channel operation. */
-bool sb_func_keeps_arg(const char *func, size_t n);
-
-/* The receiver type of a method name: "pkg/path.(*T).M.func1" -> "pkg/path.(*T)".
- * Returns false for plain functions and closures of plain functions. */
-bool sb_func_type(const char *func, size_t n, size_t *type_len);
-/* A closure: "pkg.F.func1", "pkg.(*T).M.gowrap2". */
-bool sb_func_is_closure(const char *func, size_t n);
-/* The length of the function a closure is defined in: "pkg.F.func2" ->
- * "pkg.F", "pkg.F.func1.1" -> "pkg.F.func1"; 0 when func is no closure. */
-size_t sb_closure_parent_len(const char *func, size_t n);
-/* The length of a closure's base function: "pkg.F.func1.2" -> "pkg.F";
- * n when func is no closure. */
-size_t sb_closure_base_len(const char *func, size_t n);
-/* The length of a function's package: all before the first '.' after
- * the last '/' ("k8s.io/kubelet/pleg" of "k8s.io/kubelet/pleg.(*G).relist"). */
-size_t sb_func_package_len(const char *func, size_t n);
-/* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
-const char *sb_func_short(const char *func, size_t n, size_t *short_len);
 /* sb_arg_word of a ref that is no number: its text's first word. */
 bool sb_arg_word_text(const sb_model *m, uint32_t a, uint64_t *value);
 /* The first argument of argument ref a (model.h) as a number, as

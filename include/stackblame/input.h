@@ -41,8 +41,9 @@ typedef struct sb_input {
 
 /* Opens a file, or stdin for "-". On failure returns false and writes the
  * reason (strerror) to err. A regular file that is not gzip is mapped, not
- * read: if another process cuts it short meanwhile, the process exits
- * with status 2 and says so (SIGBUS, see input.c). */
+ * read (stdin too, when redirected from one that nothing has read from):
+ * if another process cuts it short meanwhile, the process exits with
+ * status 2 and says so (SIGBUS, see input.c). */
 bool sb_input_open(sb_input *in, const char *path, char *err, size_t errlen);
 /* The same, with read() for a regular file too (tests: both ways). */
 bool sb_input_open_read(sb_input *in, const char *path, char *err, size_t errlen);

@@ -1,8 +1,8 @@
 /* scan.h: the byte-class scans of the lexer's per-line path, 16 bytes at a
  * time where SSE2 is there (every x86-64 CPU), a byte at a time elsewhere.
  * Each file line holds about 30 hex digits (fp= sp= pc=) and each frame
- * line a run of arguments; scanned a byte at a time they were a fifth of
- * the instructions of a whole run.
+ * line a run of arguments: most of the bytes the lexer must look at one
+ * by one are these, so they are checked a block at a time.
  *
  * Every scan reads only [lo, end): lo is the start of the line, end the
  * end of the line or of the input's buffer. lo lets a short run just
@@ -33,8 +33,8 @@ static inline bool sb_is_hex_byte(unsigned char c)
  * 256) to the bottom of the signed bytes, -128 up, where one signed
  * compare tells it: '0'-'9' by adding 0x80 - '0', 'a'-'f' by adding
  * 0x80 - 'a' after OR 0x20 folds 'A'-'F' (and nothing else) onto them.
- * Six operations where two compares per range took eight: a file line's
- * template checks its stack addresses with it. */
+ * Six operations, where two compares per range would take eight: a file
+ * line's template checks its stack addresses with it. */
 static inline unsigned sb_hex_mask16(__m128i v)
 {
     __m128i digit = _mm_cmplt_epi8(_mm_add_epi8(v, _mm_set1_epi8(0x80 - '0')),
