@@ -2,9 +2,10 @@
 # Installs the Debian packages stackblame needs to build and test. As root it
 # runs apt-get; otherwise it prints the exact command to run.
 set -euo pipefail
-pkgs=(build-essential cmake pkg-config libpcre2-dev uthash-dev libcmocka-dev zlib1g-dev python3 graphviz groff-base man-db)
-# CI also fuzzes (clang's libFuzzer) and measures memory (GNU time).
-[ -n "${CI:-}" ] && pkgs+=(clang libclang-rt-14-dev time gzip)
+pkgs=(build-essential cmake pkg-config libpcre2-dev uthash-dev libcmocka-dev zlib1g-dev python3 graphviz groff-base man-db cmark-gfm sqlite3)
+# CI also fuzzes (clang's libFuzzer), measures memory (GNU time) and opens
+# the HTML report in headless Chromium.
+[ -n "${CI:-}" ] && pkgs+=(clang libclang-rt-14-dev time gzip chromium fonts-dejavu-core)
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

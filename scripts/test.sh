@@ -12,3 +12,7 @@ fi
 cmake --build "$build" -j2 >/dev/null
 (cd "$build" && ctest --output-on-failure)
 STACKBLAME="$build/stackblame" ./tests/e2e/run.sh
+# The Markdown report as GitHub renders it (cmark-gfm), and the JSON-lines
+# report grouped by fingerprint in sqlite3.
+./tests/markdown/run.sh "$build/stackblame"
+./tests/jsonl/run.sh "$build/stackblame"

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/resource.h>
 #include <time.h>
 #include <unistd.h>
@@ -111,6 +112,34 @@ static bool read_input(sb_parser *p, sb_model *m, const char *name, const char *
     return found;
 }
 
+/* --width, else the terminal's when the text goes to one, else none. */
+static long text_width(const sb_options *opt)
+{
+    struct winsize ws;
+    if (opt->width)
+        return opt->width;
+    if (!opt->output && isatty(1) && ioctl(1, TIOCGWINSZ, &ws) == 0 && ws.ws_col >= 40)
+        return ws.ws_col;
+    return 0;
+}
+
+/* Per goroutine, whether its group is shown under --match and --exclude;
+ * NULL when neither is given. */
+static bool *shown_goroutines(const sb_options *opt, const sb_model *m)
+{
+    char err[256];
+    if (!opt->match && !opt->exclude)
+        return NULL;
+    bool *in = opt->match ? sb_blame_select(m, opt->match, err, sizeof(err)) : NULL;
+    bool *out = opt->exclude ? sb_blame_select(m, opt->exclude, err, sizeof(err)) : NULL;
+    bool *shown = sb_xmalloc(m->ngoroutines + 1);
+    for (size_t i = 0; i < m->ngoroutines; i++)
+        shown[i] = (!in || in[i]) && (!out || !out[i]);
+    free(in);
+    free(out);
+    return shown;
+}
+
 /* Analyses the model and writes the report. Returns the exit status. */
 static int write_report(const sb_options *opt, sb_model *m, sb_rules *rules)
 {
@@ -129,9 +158,15 @@ static int write_report(const sb_options *opt, sb_model *m, sb_rules *rules)
         setvbuf(out, obuf, _IOFBF, sizeof(obuf));
     sb_analysis an;
     sb_analyze(m, rules, opt->from, opt->series, &an);
+    bool *shown = shown_goroutines(opt, m);
     sb_report r = {.m = m,
                    .groups = &an.groups,
-                   .set = {.max_groups = opt->max_groups, .series = opt->series},
+                   .set = {.max_groups = opt->max_groups,
+                           .series = opt->series,
+                           .width = text_width(opt),
+                           .full = opt->full,
+                           .summary = opt->summary,
+                           .shown = shown},
                    .classes = &an.classes,
                    .graph = &an.graph,
                    .blame = &an.blame,
@@ -143,6 +178,7 @@ static int write_report(const sb_options *opt, sb_model *m, sb_rules *rules)
     sb_report_write(out, &r, opt->format);
     int status = sb_analysis_findings(&an, opt->fail_deadlock, opt->fail_blocked, opt->fail_stuck);
     sb_analysis_free(&an);
+    free(shown);
     if (fflush(out) != 0 || (out != stdout && fclose(out) != 0)) {
         fprintf(stderr, "stackblame: %s: write error: %s\n", opt->output ? opt->output : "<stdout>",
                 strerror(errno));
@@ -177,10 +213,14 @@ int main(int argc, char **argv)
         fprintf(stderr, "stackblame: --strip-prefix: %s\n", err);
         return 2;
     }
-    if (opt.from && !sb_blame_check_regex(opt.from, err, sizeof(err))) {
-        fprintf(stderr, "stackblame: --from: %s\n", err);
-        sb_prefix_free(px);
-        return 2;
+    const char *const regex_opts[][2] = {
+        {"--from", opt.from}, {"--match", opt.match}, {"--exclude", opt.exclude}};
+    for (size_t i = 0; i < sizeof(regex_opts) / sizeof(regex_opts[0]); i++) {
+        if (regex_opts[i][1] && !sb_blame_check_regex(regex_opts[i][1], err, sizeof(err))) {
+            fprintf(stderr, "stackblame: %s: %s\n", regex_opts[i][0], err);
+            sb_prefix_free(px);
+            return 2;
+        }
     }
     sb_rules *rules = sb_rules_load(opt.rules, err, sizeof(err));
     if (!rules) {

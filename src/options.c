@@ -56,6 +56,8 @@ void sb_options_usage(FILE *out)
         "                          (default: every goroutine of every dump)\n"
         "      --no-series         treat every dump on its own, never as snapshots of one\n"
         "                          process\n"
+        "      --diff OLD NEW      two dumps as snapshots of one process, whatever their\n"
+        "                          names: what grew, appeared, vanished, and did not move\n"
         "\n"
         "  -h, --help              show this help\n"
         "  -V, --version           show the version\n"
@@ -115,7 +117,8 @@ enum {
     OPT_FULL,
     OPT_SUMMARY,
     OPT_MATCH,
-    OPT_EXCLUDE
+    OPT_EXCLUDE,
+    OPT_DIFF
 };
 
 static const struct option longopts[] = {
@@ -140,6 +143,7 @@ static const struct option longopts[] = {
     {"summary", no_argument, NULL, OPT_SUMMARY},
     {"match", required_argument, NULL, OPT_MATCH},
     {"exclude", required_argument, NULL, OPT_EXCLUDE},
+    {"diff", no_argument, NULL, OPT_DIFF},
     {"help", no_argument, NULL, 'h'},
     {"version", no_argument, NULL, 'V'},
     {NULL, 0, NULL, 0},
@@ -222,6 +226,9 @@ static bool set_option(sb_options *o, int c, const char *arg, char *err, size_t 
     case OPT_FULL:
         o->full = true;
         break;
+    case OPT_DIFF:
+        o->series = SB_SERIES_DIFF;
+        break;
     case OPT_SUMMARY:
         o->summary = true;
         break;
@@ -255,6 +262,10 @@ int sb_options_parse(sb_options *o, int argc, char **argv, char *err, size_t err
         }
         if (!set_option(o, c, optarg, err, errlen))
             return 2;
+    }
+    if (o->series == SB_SERIES_DIFF && argc - optind != 2) {
+        snprintf(err, errlen, "--diff takes two dumps, the older first (OLD NEW)");
+        return 2;
     }
     if (optind < argc) {
         o->files = argv + optind;

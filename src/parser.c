@@ -196,6 +196,10 @@ static void open_dump(sb_parser *p, enum sb_dump_format fmt, uint64_t line_no)
     d->first = (uint32_t)m->ngoroutines;
     d->line_no = p->c.pending_headline ? p->c.pending_line : line_no;
     d->series = SB_NONE;
+    if (p->line_fields == line_no && line_no) { /* the prefix of this very line */
+        d->time = p->line_time.n ? intern_span(p, p->line_time) : 0;
+        d->host = p->line_host.n ? intern_span(p, p->line_host) : 0;
+    }
     p->c.dump = (long)m->ndumps++;
     p->c.pending_origin = SB_ORIGIN_PLAIN;
     p->c.pending_headline = 0;
@@ -988,6 +992,8 @@ void sb_parser_line(sb_parser *p, sb_span line, uint64_t line_no)
     while (stripped && line.n >= 4 && memcmp(line.p, "#011", 4) == 0)
         line = sb_span_make(line.p + 4, line.n - 4);
     if (stripped) {
+        sb_prefix_fields(p->px, &p->line_time, &p->line_host);
+        p->line_fields = line_no;
         p->line_label = label.n ? intern_span(p, label) : 0;
         if (p->line_label)
             use_context(p, p->line_label);

@@ -190,11 +190,13 @@ typedef struct sb_pctx {
 struct sb_parser {
     sb_model *m;
     sb_prefix *px;
-    uint32_t source;        /* string id of the input name */
-    uint32_t default_label; /* string id: --label or the input name */
-    uint32_t line_label;    /* label of the current line's prefix, 0 = none */
-    sb_pctx c;              /* the context of the current line's process */
-    sb_pctx *saved;         /* the other processes' contexts */
+    uint32_t source;              /* string id of the input name */
+    uint32_t default_label;       /* string id: --label or the input name */
+    uint32_t line_label;          /* label of the current line's prefix, 0 = none */
+    sb_span line_time, line_host; /* what the prefix of line line_fields read (journald: both) */
+    uint64_t line_fields;
+    sb_pctx c;      /* the context of the current line's process */
+    sb_pctx *saved; /* the other processes' contexts */
     size_t nsaved, saved_cap;
     /* Scratch for a new stack's argument texts, then its method frames. */
     uint32_t *args_scratch;

@@ -18,14 +18,16 @@ static const struct {
 } sb_prefix_table[] = {
     /* journald / syslog: `Nov 26 23:58:44 host kubelet[6934]: `, also with an
      * ISO timestamp (journalctl -o short-iso). */
-    {"journald", "(?:[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?"
-                 "|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\S*) \\S+ "
+    {"journald", "(?<time>[A-Z][a-z]{2} [ 0-9]\\d \\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?"
+                 "|\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d\\S*) (?<host>\\S+) "
                  "(?<label>[^\\s\\[\\]:]+)(?:\\[\\d+\\])?: "},
     /* containerd / CRI-O log files: `2026-11-26T23:58:44.1Z stderr F ` */
-    {"cri", "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d) "
-            "(?:stdout|stderr) [FP] "},
+    {"cri",
+     "(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)) "
+     "(?:stdout|stderr) [FP] "},
     /* kubectl logs --timestamps: an RFC 3339 timestamp and a space */
-    {"timestamp", "\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d) "},
+    {"timestamp",
+     "(?<time>\\d{4}-\\d\\d-\\d\\dT\\d\\d:\\d\\d:\\d\\d(?:\\.\\d+)?(?:Z|[+-]\\d\\d:?\\d\\d)) "},
     /* klog / glog: `I1221 14:33:55.965939   28009 server.go:411] ` */
     {"klog", "[IWEFD]\\d{4} \\d\\d:\\d\\d:\\d\\d\\.\\d+\\s+\\d+ [^\\]]*\\] "},
     /* a plain tag: `kubelet: ` or `kubelet[6934]: ` */
@@ -38,7 +40,9 @@ static const struct {
 typedef struct sb_regex {
     pcre2_code *code;
     pcre2_match_data *md;
-    int label_group; /* capture group number of the label, 0 when none */
+    int label_group;            /* capture group number of the label, 0 when none */
+    int time_group, host_group; /* of the named groups "time" and "host", 0 none */
+    sb_span time, host;         /* what they matched on the last line stripped */
 } sb_regex;
 
 struct sb_prefix {
@@ -63,9 +67,15 @@ static bool sb_regex_compile(sb_regex *r, const char *pattern, char *err, size_t
     (void)pcre2_jit_compile(r->code, PCRE2_JIT_COMPLETE); /* falls back to the interpreter */
     r->md = pcre2_match_data_create_from_pattern(r->code, NULL);
     int g = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR) "label");
-    uint32_t ncap = 0;
+    uint32_t ncap = 0, nnamed = 0;
     pcre2_pattern_info(r->code, PCRE2_INFO_CAPTURECOUNT, &ncap);
-    r->label_group = g > 0 ? g : (ncap >= 1 ? 1 : 0);
+    pcre2_pattern_info(r->code, PCRE2_INFO_NAMECOUNT, &nnamed);
+    /* Group 1 names the process when no group is named (a user's regex). */
+    r->label_group = g > 0 ? g : (ncap >= 1 && nnamed == 0 ? 1 : 0);
+    int t = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR) "time");
+    int h = pcre2_substring_number_from_name(r->code, (PCRE2_SPTR) "host");
+    r->time_group = t > 0 ? t : 0;
+    r->host_group = h > 0 ? h : 0;
     return true;
 }
 
@@ -117,20 +127,34 @@ const char *sb_prefix_active(const sb_prefix *px)
     return px->active == SB_USER_INDEX ? "user" : sb_prefix_table[px->active].name;
 }
 
+/* What capture group g of the last match of r holds in s (n = 0: none). */
+static sb_span group_span(const sb_regex *r, sb_span s, int g, int rc)
+{
+    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
+    if (g <= 0 || g >= rc || ov[2 * g] == PCRE2_UNSET)
+        return sb_span_make(NULL, 0);
+    return sb_span_make(s.p + ov[2 * g], ov[2 * g + 1] - ov[2 * g]);
+}
+
 /* Matches regex i at the start of s; returns the match length or -1. */
 static long sb_regex_match(sb_regex *r, sb_span s, sb_span *label)
 {
     int rc = pcre2_match(r->code, (PCRE2_SPTR)s.p, s.n, 0, 0, r->md, NULL);
     if (rc < 0)
         return -1;
-    PCRE2_SIZE *ov = pcre2_get_ovector_pointer(r->md);
-    label->p = NULL;
-    label->n = 0;
-    if (r->label_group > 0 && r->label_group < rc && ov[2 * r->label_group] != PCRE2_UNSET) {
-        label->p = s.p + ov[2 * r->label_group];
-        label->n = ov[2 * r->label_group + 1] - ov[2 * r->label_group];
+    *label = group_span(r, s, r->label_group, rc);
+    r->time = group_span(r, s, r->time_group, rc);
+    r->host = group_span(r, s, r->host_group, rc);
+    return (long)pcre2_get_ovector_pointer(r->md)[1];
+}
+
+void sb_prefix_fields(const sb_prefix *px, sb_span *time, sb_span *host)
+{
+    *time = *host = sb_span_make(NULL, 0);
+    if (px->active >= 0 && !px->tag) {
+        *time = px->re[px->active].time;
+        *host = px->re[px->active].host;
     }
-    return (long)ov[1];
 }
 
 bool sb_prefix_strip(sb_prefix *px, sb_span *line, sb_span *label)

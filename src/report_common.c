@@ -1,4 +1,5 @@
 /* report_common.c: what all reporters say the same way. */
+#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 #include "stackblame/report.h"
@@ -46,6 +47,52 @@ size_t sb_dump_role(const sb_report *r, uint32_t di, char *buf, size_t n)
     else if (n)
         buf[0] = '\0';
     return w < 0 ? 0 : (size_t)w < n ? (size_t)w : n - 1;
+}
+
+const char *sb_change_name(const sb_change *c)
+{
+    return c->first == 0        ? "appeared"
+           : c->last == 0       ? "vanished"
+           : c->last > c->first ? "grew"
+                                : "shrank";
+}
+
+bool sb_holder_unmoved(const sb_report *r, uint32_t gi)
+{
+    const sb_goroutine *g = &r->m->goroutines[gi];
+    const sb_dump *d = &r->m->dumps[g->dump];
+    return d->series != SB_NONE && r->series && g->seen >= 2 &&
+           g->seen == r->series->nsnapshots[d->series];
+}
+
+bool sb_func_is_runtime(const char *f, size_t n)
+{
+    return (n > 8 && memcmp(f, "runtime.", 8) == 0) || (n > 9 && memcmp(f, "internal/", 9) == 0) ||
+           memmem(f, n, ".runtime_", 9) != NULL;
+}
+
+int sb_first_user_frame(const sb_model *m, const sb_stack *st)
+{
+    for (uint32_t i = 0; i < st->nframes; i++) {
+        size_t n;
+        const char *f = sb_str(m, sb_frame_get(m, st->frames[i])->func, &n);
+        if (!sb_func_is_runtime(f, n))
+            return (int)i;
+    }
+    return -1;
+}
+
+const char *sb_race_who(const sb_race_access *a, char *buf, size_t n)
+{
+    int w = snprintf(buf, n, "%s%s%s by ", a->previous ? "previous " : "",
+                     a->atomic ? "atomic " : "", a->write ? "write" : "read");
+    if (w >= 0 && (size_t)w < n) {
+        if (a->main)
+            snprintf(buf + w, n - (size_t)w, "the main goroutine");
+        else
+            snprintf(buf + w, n - (size_t)w, "goroutine %llu", (unsigned long long)a->goroutine);
+    }
+    return buf;
 }
 
 const sb_race_frame *sb_race_user_frame(const sb_race_frame *v, size_t n)

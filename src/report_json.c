@@ -5,6 +5,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "stackblame/escape.h"
+#include "stackblame/fingerprint.h"
 #include "stackblame/outbuf.h"
 #include "stackblame/report.h"
 
@@ -79,6 +80,12 @@ static void jstr_or_null(jout *out, const sb_model *m, uint32_t id)
         sb_out_str(&out->b, "null");
 }
 
+static void put_fingerprint(jout *out, uint32_t fp)
+{
+    char buf[SB_FP_TEXT];
+    sb_out_printf(&out->b, ",\"fingerprint\":\"%s\"", sb_fp_text(fp, buf));
+}
+
 static void put_stats(jout *out, const sb_model *m)
 {
     const sb_stats *s = &m->stats;
@@ -106,6 +113,7 @@ static void put_crash(jout *out, const sb_report *r, uint32_t di)
     }
     sb_out_str(&out->b, ",\"crash\":{\"reason\":");
     jstr(out, m, c->reason);
+    put_fingerprint(out, sb_fp_crash(m, c));
     if (c->goroutine != SB_NONE)
         sb_out_printf(&out->b, ",\"goroutine\":%" PRIu64, m->goroutines[c->goroutine].id);
     else
@@ -138,6 +146,10 @@ static void put_dumps(jout *out, const sb_report *r)
                       ",\"line\":%" PRIu64 ",\"format\":\"%s\",\"origin\":\"%s\",\"headline\":",
                       d->line_no, sb_dump_format_name(d->format), sb_dump_origin_name(d->origin));
         jstr_or_null(out, m, d->headline);
+        sb_out_str(&out->b, ",\"host\":");
+        jstr_or_null(out, m, d->host);
+        sb_out_str(&out->b, ",\"time\":");
+        jstr_or_null(out, m, d->time);
         sb_out_printf(&out->b, ",\"goroutines\":%" PRIu64 ",\"records\":%u", d->goroutines,
                       d->ngoroutines);
         if (d->series != SB_NONE)
@@ -278,7 +290,11 @@ static void put_stacks(jout *out, const sb_model *m)
                 sb_out_putc(&out->b, ',');
             put_frame(out, m, st->frames[i], i < nargs ? args[i] : 0);
         }
-        sb_out_str(&out->b, "]}");
+        int f = sb_first_user_frame(m, st);
+        if (f >= 0)
+            sb_out_printf(&out->b, "],\"first_user_frame\":%d}", f);
+        else
+            sb_out_str(&out->b, "],\"first_user_frame\":null}");
     }
     sb_out_putc(&out->b, ']');
 }
@@ -544,6 +560,7 @@ static void put_one_stuck(jout *out, const sb_report *r, const sb_stuck *s)
     sb_out_printf(&out->b, "{\"dump\":%u,\"rule\":\"%s\",\"confidence\":\"%s\",\"count\":%" PRIu64,
                   s->dump, sb_infer((enum sb_rule_id)s->rule)->name,
                   sb_conf_name((enum sb_conf)s->conf), s->count);
+    put_fingerprint(out, sb_fp_stuck(m, s));
     sb_out_str(&out->b, d1 ? ",\"records\":[" : ",\"goroutines\":[");
     for (uint32_t k = 0; k < s->nmembers; k++) {
         uint32_t gi = s->members[k];
@@ -581,6 +598,69 @@ static void put_stuck(jout *out, const sb_report *r)
     sb_out_putc(&out->b, ']');
 }
 
+/* Goroutines grouped by stack and state, per dump, largest first. */
+static void put_groups(jout *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    sb_out_str(&out->b, ",\"groups\":[");
+    for (size_t k = 0; r->groups && k < r->groups->n; k++) {
+        const sb_group *g = &r->groups->v[k];
+        sb_out_printf(&out->b, "%s{\"dump\":%u,\"count\":%" PRIu64 ",\"state\":", k ? "," : "",
+                      g->dump, g->count);
+        jstr_or_null(out, m, g->state);
+        sb_out_printf(&out->b, ",\"min_wait_minutes\":");
+        if (g->min_wait >= 0)
+            sb_out_printf(&out->b, "%d,\"max_wait_minutes\":%d", g->min_wait, g->max_wait);
+        else
+            sb_out_str(&out->b, "null,\"max_wait_minutes\":null");
+        const sb_stack *st = sb_stack_get(m, g->stack);
+        int f = sb_first_user_frame(m, st);
+        sb_out_printf(&out->b, ",\"stack\":%u,\"first_user_frame\":", g->stack);
+        jstr_or_null(out, m, f >= 0 ? sb_frame_get(m, st->frames[f])->func : 0);
+        sb_out_printf(&out->b, ",\"first_goroutine\":");
+        put_member(out, m, g->first);
+        sb_out_putc(&out->b, '}');
+    }
+    sb_out_putc(&out->b, ']');
+}
+
+/* Groups that changed between a series' first and last snapshot, and
+ * the holders that sat unmoved in all of them. A change is an observation,
+ * not a finding: its confidence is low (a finding on it, such as a
+ * growing leak, is in stuck[]). */
+static void put_changes(jout *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    const sb_series *se = r->series;
+    sb_out_str(&out->b, ",\"changes\":[");
+    for (size_t i = 0; se && i < se->nchanges; i++) {
+        const sb_change *c = &se->changes[i];
+        const sb_goroutine *g = &m->goroutines[c->goroutine];
+        sb_out_printf(&out->b,
+                      "%s{\"series\":%u,\"change\":\"%s\",\"confidence\":\"low\",\"first\":%" PRIu64
+                      ",\"last\":%" PRIu64 ",\"dump\":%u,\"stack\":%u,\"state\":",
+                      i ? "," : "", c->series, sb_change_name(c), c->first, c->last, g->dump,
+                      c->stack);
+        jstr_or_null(out, m, g->state);
+        uint32_t f = sb_link_frame(m, r->classes, c->goroutine);
+        sb_out_str(&out->b, ",\"frame\":");
+        jstr_or_null(out, m, f != SB_NONE ? sb_frame_get(m, f)->func : 0);
+        sb_out_putc(&out->b, '}');
+    }
+    sb_out_str(&out->b, "],\"unmoved\":[");
+    bool first = true;
+    for (size_t t = 0; se && se->nseries && t < r->graph->ntargets; t++) {
+        uint32_t h = r->graph->targets[t].holder;
+        if (h == SB_NONE || !sb_holder_unmoved(r, h))
+            continue;
+        sb_out_printf(&out->b, "%s{\"dump\":%u,\"goroutine\":%" PRIu64 ",\"snapshots\":%u}",
+                      first ? "" : ",", m->goroutines[h].dump, m->goroutines[h].id,
+                      m->goroutines[h].seen);
+        first = false;
+    }
+    sb_out_putc(&out->b, ']');
+}
+
 static void put_chains(jout *out, const sb_report *r)
 {
     const sb_blame *b = r->blame;
@@ -595,6 +675,14 @@ static void put_chains(jout *out, const sb_report *r)
                       sb_infer((enum sb_rule_id)ch->rule)->name, ch->transient ? "true" : "false",
                       ch->entries);
         jstr_or_null(out, r->m, ch->entry);
+        put_fingerprint(out, sb_fp_chain(r->m, r->classes, ch));
+        const sb_goroutine *root = &r->m->goroutines[ch->links[ch->nlinks - 1]];
+        sb_out_printf(&out->b, ",\"root\":{\"dump\":%u,", root->dump);
+        if (r->m->dumps[root->dump].format == SB_FMT_DEBUG1)
+            put_record_fields(out, r->m, ch->links[ch->nlinks - 1]);
+        else
+            sb_out_printf(&out->b, "\"goroutine\":%" PRIu64, root->id);
+        sb_out_putc(&out->b, '}');
         sb_out_str(&out->b, ",\"max_wait_minutes\":");
         if (ch->max_wait >= 0)
             sb_out_printf(&out->b, "%d", ch->max_wait);
@@ -611,10 +699,11 @@ static void put_chains(jout *out, const sb_report *r)
     sb_out_str(&out->b, "],\"cycles\":[");
     for (size_t i = 0; b && i < b->ncycles; i++) {
         const sb_cycle *cy = &b->cycles[i];
-        sb_out_printf(&out->b,
-                      "%s{\"dump\":%u,\"confidence\":\"%s\",\"rule\":\"%s\",\"goroutines\":[",
-                      i ? "," : "", cy->dump, sb_conf_name((enum sb_conf)cy->conf),
+        sb_out_printf(&out->b, "%s{\"dump\":%u,\"confidence\":\"%s\",\"rule\":\"%s\"", i ? "," : "",
+                      cy->dump, sb_conf_name((enum sb_conf)cy->conf),
                       sb_infer((enum sb_rule_id)cy->rule)->name);
+        put_fingerprint(out, sb_fp_cycle(r->m, r->classes, cy));
+        sb_out_str(&out->b, ",\"goroutines\":[");
         for (uint32_t k = 0; k < cy->n; k++) {
             if (k)
                 sb_out_putc(&out->b, ',');
@@ -655,6 +744,8 @@ static void put_chains(jout *out, const sb_report *r)
     }
     sb_out_putc(&out->b, ']');
     put_stuck(out, r);
+    put_groups(out, r);
+    put_changes(out, r);
 }
 
 static void put_report(jout *out, const sb_report *r)

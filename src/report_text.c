@@ -1,7 +1,9 @@
 /* report_text.c: the default human report: a summary of the dumps, then
  * per dump the groups of identical goroutines, largest first. */
+#include <stdlib.h>
 #include <string.h>
 #include "stackblame/escape.h"
+#include "stackblame/fingerprint.h"
 #include "stackblame/report.h"
 
 #define C_BOLD   "\033[1m"
@@ -50,12 +52,14 @@ static void put_dump_name(FILE *out, const sb_report *r, uint32_t di)
     put_str(out, r->m, d->label);
 }
 
-#define C_RED            "\033[1;31m"
-#define C_CYAN           "\033[36m"
-#define MAX_CHAINS_SHOWN 3
-#define MAX_WAYS_SHOWN   4
-#define MAX_STUCK_SHOWN  10
-#define MAX_RACES_SHOWN  10
+#define C_RED              "\033[1;31m"
+#define C_CYAN             "\033[36m"
+#define MAX_CHAINS_SHOWN   2 /* the ways in are all named under the root */
+#define MAX_WAYS_SHOWN     4
+#define MAX_STUCK_SHOWN    10
+#define MAX_RACES_SHOWN    10
+#define MAX_EVIDENCE_SHOWN 2
+#define MAX_CHANGES_SHOWN  8
 
 /* "[syscall, 1595 min, locked to thread]" */
 static void put_state(FILE *out, const sb_report *r, const sb_goroutine *g)
@@ -100,25 +104,30 @@ static void put_root_wait(FILE *out, const sb_report *r, const sb_link *l)
     }
 }
 
+/* The evidence of a link: the first MAX_EVIDENCE_SHOWN sentences (the
+ * rule's own and the strongest after it), all of them with --full. */
 static void put_evidence(FILE *out, const sb_report *r, const sb_target *t, const char *indent)
 {
-    for (uint32_t k = 0; k < t->nev; k++) {
+    uint32_t n = r->set.full || t->nev <= MAX_EVIDENCE_SHOWN ? t->nev : MAX_EVIDENCE_SHOWN;
+    for (uint32_t k = 0; k < n; k++) {
         fputs(indent, out);
         put_str(out, r->m, r->graph->evidence[t->ev_first + k]);
         fputc('\n', out);
     }
 }
 
-static void put_link(FILE *out, const sb_report *r, const sb_link *l)
+/* One link. shown: per graph target, whether a link above showed its
+ * evidence already (NULL: show it); a link waiting on the same lock or
+ * call as one above names the holder and leaves the evidence there. */
+static void put_link(FILE *out, const sb_report *r, const sb_link *l, bool *shown)
 {
     const sb_model *m = r->m;
     const sb_goroutine *g = &m->goroutines[l->g];
-    fputs("  ", out);
-    put_dump_name(out, r, g->dump);
+    fprintf(out, "  [%u]", g->dump + 1);
     if (m->dumps[g->dump].format == SB_FMT_DEBUG1)
-        fputs("  record ", out);
+        fputs(" record ", out);
     else
-        fprintf(out, "  g %llu ", (unsigned long long)g->id);
+        fprintf(out, " g %llu ", (unsigned long long)g->id);
     put_state(out, r, g);
     fputs("  ", out);
     if (l->frame != SB_NONE)
@@ -169,7 +178,10 @@ static void put_link(FILE *out, const sb_report *r, const sb_link *l)
         fprintf(out, ": holder not found; the waiters queue behind the oldest one (%s)\n", rule);
     else
         fprintf(out, ": not in the input (%s)\n", rule);
-    put_evidence(out, r, t, "         ");
+    if (!shown || !shown[l->target])
+        put_evidence(out, r, t, "         ");
+    if (shown)
+        shown[l->target] = true;
 }
 
 /* A chain's entry group: a name, the handlers of a method, a function. */
@@ -186,16 +198,26 @@ static void put_entry(FILE *out, const sb_report *r, const sb_chain *ch)
     }
 }
 
-static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t index)
+/* What the verdict showed already, so that it says each thing once. */
+typedef struct sb_shown {
+    uint32_t *chain_of; /* per goroutine: the chain (1-based) that showed it, 0 none */
+    bool *target;       /* per graph target: its evidence was shown */
+} sb_shown;
+
+/* A chain, one link a line. A chain that joins one shown above stops
+ * there and says so, instead of repeating its links. */
+static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t index,
+                      sb_shown *seen)
 {
     fprintf(out, "\nChain %zu: blocks ", index + 1);
     sb_put_count(out, ch->blocked);
     fprintf(out, " goroutine%s", ch->blocked == 1 ? "" : "s");
     if (ch->max_wait >= 0)
         fprintf(out, " for up to %d min", ch->max_wait);
+    char fp[SB_FP_TEXT];
     fprintf(out, ", confidence %s (%s)\n", sb_conf_name((enum sb_conf)ch->conf),
             sb_infer((enum sb_rule_id)ch->rule)->name);
-    fputs("  way in: ", out);
+    fprintf(out, "  fingerprint %s, way in: ", sb_fp_text(sb_fp_chain(r->m, r->classes, ch), fp));
     put_entry(out, r, ch);
     fputs(" (", out);
     sb_put_count(out, ch->entries);
@@ -203,8 +225,16 @@ static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t 
             ch->transient ? "; no wait times printed: may be passing" : "");
     uint32_t prev_dump = SB_NONE;
     for (uint32_t k = 0; k < ch->nlinks; k++) {
+        uint32_t gi = ch->links[k];
+        if (k > 0 && seen->chain_of[gi]) {
+            fprintf(out, "  ... then as chain %u from g %llu\n", seen->chain_of[gi],
+                    (unsigned long long)r->m->goroutines[gi].id);
+            return;
+        }
+        if (!seen->chain_of[gi])
+            seen->chain_of[gi] = (uint32_t)index + 1;
         sb_link l;
-        sb_link_get(r, ch->links[k], k + 1 == ch->nlinks, &l);
+        sb_link_get(r, gi, k + 1 == ch->nlinks, &l);
         uint32_t d = r->m->goroutines[l.g].dump;
         if (prev_dump != SB_NONE && d != prev_dump) {
             fputs("  ======== process boundary: ", out);
@@ -214,7 +244,7 @@ static void put_chain(FILE *out, const sb_report *r, const sb_chain *ch, size_t 
             fputs(" ========\n", out);
         }
         prev_dump = d;
-        put_link(out, r, &l);
+        put_link(out, r, &l, seen->target);
     }
 }
 
@@ -237,13 +267,59 @@ static void put_cycles(FILE *out, const sb_report *r)
         }
         fputs(" in ", out);
         put_dump_name(out, r, cy->dump);
-        fprintf(out, " (confidence %s, %s)\n", sb_conf_name((enum sb_conf)cy->conf),
-                sb_infer((enum sb_rule_id)cy->rule)->name);
+        char fp[SB_FP_TEXT];
+        fprintf(out, " (confidence %s, %s, fingerprint %s)\n", sb_conf_name((enum sb_conf)cy->conf),
+                sb_infer((enum sb_rule_id)cy->rule)->name,
+                sb_fp_text(sb_fp_cycle(m, r->classes, cy), fp));
         for (uint32_t k = 0; k < cy->n; k++) {
             sb_link l;
             sb_link_get(r, cy->members[k], false, &l);
-            put_link(out, r, &l);
+            put_link(out, r, &l, NULL);
         }
+    }
+}
+
+/* The function a change's goroutines show, else their first frame. */
+static void put_change_func(FILE *out, const sb_report *r, uint32_t gi)
+{
+    uint32_t f = sb_link_frame(r->m, r->classes, gi);
+    if (f != SB_NONE)
+        put_func_short(out, r->m, sb_frame_get(r->m, f)->func);
+}
+
+/* What changed from a series' first snapshot to its last: the largest
+ * changes of groups, then the holders that did not move. */
+static void put_changes(FILE *out, const sb_report *r)
+{
+    const sb_series *se = r->series;
+    const sb_model *m = r->m;
+    for (size_t i = 0; se && i < se->nchanges && i < MAX_CHANGES_SHOWN; i++) {
+        const sb_change *c = &se->changes[i];
+        const sb_goroutine *g = &m->goroutines[c->goroutine];
+        if (i == 0)
+            fputs("\nChanges from the first snapshot to the last\n", out);
+        fprintf(out, "  [%u] %-8s %6llu -> %-6llu ", g->dump + 1, sb_change_name(c),
+                (unsigned long long)c->first, (unsigned long long)c->last);
+        put_state(out, r, g);
+        fputs("  ", out);
+        put_change_func(out, r, c->goroutine);
+        fputc('\n', out);
+    }
+    if (se && se->nchanges > MAX_CHANGES_SHOWN)
+        fprintf(out, "  ... %zu more (--format json lists all)\n",
+                se->nchanges - MAX_CHANGES_SHOWN);
+    size_t said = 0;
+    for (size_t t = 0; se && se->nseries && t < r->graph->ntargets; t++) {
+        uint32_t h = r->graph->targets[t].holder;
+        if (h == SB_NONE || !sb_holder_unmoved(r, h) || said >= MAX_CHANGES_SHOWN)
+            continue;
+        fprintf(out, said++ ? "" : "  holders that did not move:\n");
+        fprintf(out, "    [%u] g %llu ", m->goroutines[h].dump + 1,
+                (unsigned long long)m->goroutines[h].id);
+        put_state(out, r, &m->goroutines[h]);
+        fputs("  ", out);
+        put_change_func(out, r, h);
+        fprintf(out, "  (same stack in all %u snapshots)\n", m->goroutines[h].seen);
     }
 }
 
@@ -367,13 +443,13 @@ static void put_headline(FILE *out, const sb_report *r)
 
 /* The top chains, and past them any that starts at a loop the service's
  * health rests on (the PLEG relist). */
-static void put_chains(FILE *out, const sb_report *r)
+static void put_chains(FILE *out, const sb_report *r, sb_shown *seen)
 {
     const sb_blame *b = r->blame;
     size_t hidden = 0;
     for (size_t i = 0; i < b->nchains; i++) {
         if (i < MAX_CHAINS_SHOWN || b->chains[i].critical)
-            put_chain(out, r, &b->chains[i], i);
+            put_chain(out, r, &b->chains[i], i, seen);
         else
             hidden++;
     }
@@ -383,13 +459,21 @@ static void put_chains(FILE *out, const sb_report *r)
 }
 
 /* Goroutines that nothing will wake, a finding a line, then its evidence. */
-static void put_stuck(FILE *out, const sb_report *r)
+/* chain_of: per goroutine, the chain that showed it; a finding about a
+ * goroutine of a chain above (its root, stalled) is not said twice. */
+static void put_stuck(FILE *out, const sb_report *r, const uint32_t *chain_of)
 {
     const sb_model *m = r->m;
+    size_t said = 0;
     for (size_t k = 0; r->stuck && k < r->stuck->n && k < MAX_STUCK_SHOWN; k++) {
         const sb_stuck *s = &r->stuck->v[k];
         const sb_goroutine *g = &m->goroutines[s->members[0]];
-        if (k == 0) {
+        uint32_t on_chain = 0;
+        while (on_chain < s->nmembers && chain_of[s->members[on_chain]])
+            on_chain++;
+        if (on_chain == s->nmembers)
+            continue;
+        if (said++ == 0) {
             color(out, r, C_BOLD);
             fputs("\nStuck: nothing will wake these\n", out);
             color(out, r, C_RESET);
@@ -403,8 +487,9 @@ static void put_stuck(FILE *out, const sb_report *r)
         fputs("  ", out);
         if (s->frame != SB_NONE)
             put_func_short(out, m, sb_frame_get(m, s->frame)->func);
-        fprintf(out, "  (%s, %s)\n", sb_infer((enum sb_rule_id)s->rule)->name,
-                sb_conf_name((enum sb_conf)s->conf));
+        char fp[SB_FP_TEXT];
+        fprintf(out, "  (%s, %s, fingerprint %s)\n", sb_infer((enum sb_rule_id)s->rule)->name,
+                sb_conf_name((enum sb_conf)s->conf), sb_fp_text(sb_fp_stuck(m, s), fp));
         fputs("      ", out);
         put_str(out, m, s->evidence);
         fputc('\n', out);
@@ -427,21 +512,28 @@ static void put_summary(FILE *out, const sb_report *r)
 {
     if (!r->blame)
         return;
+    sb_shown seen = {sb_xcalloc(r->m->ngoroutines + 1, sizeof(uint32_t)),
+                     sb_xcalloc(r->graph->ntargets + 1, sizeof(bool))};
     put_headline(out, r);
-    put_chains(out, r);
+    put_chains(out, r, &seen);
     put_cycles(out, r);
-    put_stuck(out, r);
+    put_stuck(out, r, seen.chain_of);
     put_leaks(out, r);
+    put_changes(out, r);
+    free(seen.chain_of);
+    free(seen.target);
 }
 
+/* A frame line: lead, the function, its arguments when lead is "" (none
+ * when NULL), the file. */
 static void put_frame(FILE *out, const sb_report *r, uint32_t frame_id, uint32_t args,
                       const char *lead)
 {
     const sb_model *m = r->m;
     const sb_frame *f = sb_frame_get(m, frame_id);
-    fprintf(out, "    %s", lead);
+    fprintf(out, "    %s", lead ? lead : "");
     put_str(out, m, f->func);
-    if (!*lead) {
+    if (lead && !*lead) {
         char buf[SB_ARG_TEXT_MAX];
         size_t n;
         const char *a = sb_arg_text(m, args, buf, &n);
@@ -496,9 +588,16 @@ static void put_group(FILE *out, const sb_report *r, const sb_groups *gs, const 
             fprintf(out, " (+%u more)", g->members - shown);
     }
     fputc('\n', out);
+    /* The runtime's own frames and the argument words say little to a
+     * reader of a group; --full shows them. */
     const sb_stack *st = sb_stack_get(m, g->stack);
-    for (uint32_t i = 0; i < st->nframes; i++)
-        put_frame(out, r, st->frames[i], sb_goroutine_arg(m, first, i), "");
+    for (uint32_t i = 0; i < st->nframes; i++) {
+        size_t n;
+        const char *f = sb_str(m, sb_frame_get(m, st->frames[i])->func, &n);
+        if (!r->set.full && sb_func_is_runtime(f, n) && i + 1 < st->nframes)
+            continue;
+        put_frame(out, r, st->frames[i], sb_goroutine_arg(m, first, i), r->set.full ? "" : NULL);
+    }
     if (first->flags & SB_G_ELIDED)
         fputs("    ...frames elided...\n", out);
     if (first->flags & SB_G_OTHER_THREAD)
@@ -539,7 +638,7 @@ static void put_series_note(FILE *out, const sb_report *r)
         fputc(' ', out);
         put_str(out, m, m->dumps[last].label);
         fputs(r->set.series == SB_SERIES_LATEST ? " (the last one analysed: --latest)\n"
-                                                 : " (each analysed; --latest for the last only)\n",
+                                                : " (each analysed; --latest for the last only)\n",
               out);
     }
     for (uint32_t d = 0; d < m->ndumps; d++)
@@ -553,12 +652,8 @@ static void put_series_note(FILE *out, const sb_report *r)
 /* "read by goroutine 9 in main.(*cache).lookup at race/main.go:44" */
 static void put_race_access(FILE *out, const sb_race_access *a)
 {
-    fprintf(out, "%s%s%s by ", a->previous ? "previous " : "", a->atomic ? "atomic " : "",
-            a->write ? "write" : "read");
-    if (a->main)
-        fputs("the main goroutine", out);
-    else
-        fprintf(out, "goroutine %llu", (unsigned long long)a->goroutine);
+    char who[64];
+    fputs(sb_race_who(a, who, sizeof(who)), out);
     if (a->gstate) {
         fputs(" (", out);
         sb_put_text(out, a->gstate, strlen(a->gstate));
@@ -630,34 +725,29 @@ static void put_crashes(FILE *out, const sb_report *r)
                 fprintf(out, ":%u", f->line);
             }
         }
-        if (c->goroutine != SB_NONE)
-            fputc(')', out);
-        fputc('\n', out);
+        char fp[SB_FP_TEXT];
+        fprintf(out, "%sfingerprint %s)\n", c->goroutine != SB_NONE ? ", " : " (",
+                sb_fp_text(sb_fp_crash(m, c), fp));
     }
 }
 
-void sb_report_text(FILE *out, const sb_report *r)
+/* "stackblame: 3 dumps, 146 goroutines ([1] kubelet 60; ...)", then what
+ * the input held besides goroutines. */
+static void put_header(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
-    const sb_groups *gs = r->groups;
-    put_crashes(out, r);
     fputs("stackblame: ", out);
     sb_put_count(out, m->ndumps);
     fputs(m->ndumps == 1 ? " dump, " : " dumps, ", out);
     sb_put_count(out, m->stats.goroutines);
     fputs(m->stats.goroutines == 1 ? " goroutine" : " goroutines", out);
-    if (m->ndumps > 1) {
-        fputs(" (", out);
-        for (size_t i = 0; i < m->ndumps; i++) {
-            if (i)
-                fputs("; ", out);
-            put_str(out, m, m->dumps[i].label);
-            fputc(' ', out);
-            sb_put_count(out, m->dumps[i].goroutines);
-        }
-        fputc(')', out);
+    for (size_t i = 0; m->ndumps > 1 && i < m->ndumps; i++) {
+        fprintf(out, "%s[%zu] ", i ? "; " : " (", i + 1);
+        put_str(out, m, m->dumps[i].label);
+        fputc(' ', out);
+        sb_put_count(out, m->dumps[i].goroutines);
     }
-    fputc('\n', out);
+    fputs(m->ndumps > 1 ? ")\n" : "\n", out);
     put_inputs_note(out, r);
     put_series_note(out, r);
     if (m->stats.truncated) {
@@ -674,39 +764,110 @@ void sb_report_text(FILE *out, const sb_report *r)
                                           : " lines skipped: not part of a goroutine dump\n",
               out);
     }
-    put_races(out, r);
-    put_summary(out, r);
+}
+
+static void put_dump_title(FILE *out, const sb_report *r, uint32_t di)
+{
+    const sb_model *m = r->m;
+    const sb_dump *d = &m->dumps[di];
+    fputc('\n', out);
+    color(out, r, C_BOLD);
+    fputs("== ", out);
+    put_dump_name(out, r, di);
+    fputs(": ", out);
+    sb_put_count(out, d->goroutines);
+    fprintf(out, " goroutine%s, %s", d->goroutines == 1 ? "" : "s",
+            d->format == SB_FMT_DEBUG1 ? "pprof debug=1" : "traceback");
+    if (d->headline) {
+        fputs(", ", out);
+        put_str(out, m, d->headline);
+    }
+    char role[96];
+    if (sb_dump_role(r, di, role, sizeof(role)))
+        fprintf(out, " (%s)", role);
+    color(out, r, C_RESET);
+    fputs("\n\n", out);
+}
+
+/* Whether a group's goroutines are blocked (not idle, not running): they
+ * are shown before the idle ones. */
+static bool group_blocked(const sb_report *r, const sb_group *g)
+{
+    const sb_gclass *gc = &r->classes->g[g->first];
+    return sb_wait_is_blocked((enum sb_wait_kind)gc->kind) && !gc->quiet;
+}
+
+/* One dump's groups: the blocked ones first, then the idle ones, each
+ * part largest first, as far as --groups, --match and --exclude allow. */
+static void put_dump_groups(FILE *out, const sb_report *r, size_t start, size_t end)
+{
+    const sb_groups *gs = r->groups;
+    size_t limit = r->set.max_groups > 0 ? (size_t)r->set.max_groups : (size_t)-1;
+    size_t shown = 0, hidden = 0;
+    for (int blocked = 1; blocked >= 0; blocked--)
+        for (size_t k = start; k < end; k++) {
+            const sb_group *g = &gs->v[k];
+            if (group_blocked(r, g) != (blocked == 1))
+                continue;
+            if (r->set.shown && !r->set.shown[g->first])
+                continue;
+            if (shown < limit) {
+                put_group(out, r, gs, g);
+                shown++;
+            } else {
+                hidden++;
+            }
+        }
+    if (hidden)
+        fprintf(out, "... %zu more groups (--groups=0 shows all)\n", hidden);
+}
+
+static void put_groups(FILE *out, const sb_report *r)
+{
+    const sb_model *m = r->m;
+    const sb_groups *gs = r->groups;
     size_t gi = 0;
     if (m->ndumps)
-        fputs("\nGroups (largest first)\n", out);
+        fputs(r->set.full ? "\nGroups (blocked first, then largest first)\n"
+                          : "\nGroups (blocked first, then largest first; --full shows runtime "
+                            "frames and arguments)\n",
+              out);
     for (uint32_t di = 0; di < m->ndumps; di++) {
-        const sb_dump *d = &m->dumps[di];
-        fputc('\n', out);
-        color(out, r, C_BOLD);
-        fputs("== ", out);
-        put_dump_name(out, r, di);
-        fputs(": ", out);
-        sb_put_count(out, d->goroutines);
-        fprintf(out, " goroutine%s, %s", d->goroutines == 1 ? "" : "s",
-                d->format == SB_FMT_DEBUG1 ? "pprof debug=1" : "traceback");
-        if (d->headline) {
-            fputs(", ", out);
-            put_str(out, m, d->headline);
-        }
-        char role[96];
-        if (sb_dump_role(r, di, role, sizeof(role)))
-            fprintf(out, " (%s)", role);
-        color(out, r, C_RESET);
-        fputs("\n\n", out);
+        put_dump_title(out, r, di);
         size_t start = gi;
         while (gi < gs->n && gs->v[gi].dump == di)
             gi++;
-        size_t n = gi - start, show = n;
-        if (r->set.max_groups > 0 && (size_t)r->set.max_groups < n)
-            show = (size_t)r->set.max_groups;
-        for (size_t k = start; k < start + show; k++)
-            put_group(out, r, gs, &gs->v[k]);
-        if (show < n)
-            fprintf(out, "... %zu more groups (--groups=0 shows all)\n", n - show);
+        put_dump_groups(out, r, start, gi);
     }
+}
+
+static void put_text(FILE *out, const sb_report *r)
+{
+    put_crashes(out, r);
+    put_header(out, r);
+    put_races(out, r);
+    put_summary(out, r);
+    if (!r->set.summary)
+        put_groups(out, r);
+}
+
+void sb_report_text(FILE *out, const sb_report *r)
+{
+    if (r->set.width <= 0) {
+        put_text(out, r);
+        return;
+    }
+    /* Written whole first, then fitted line by line: one place knows the
+     * width, however a line was put together. */
+    char *buf = NULL;
+    size_t n = 0;
+    FILE *mem = open_memstream(&buf, &n);
+    if (!mem) {
+        put_text(out, r);
+        return;
+    }
+    put_text(mem, r);
+    fclose(mem);
+    sb_fit_lines(out, buf, n, (size_t)r->set.width);
+    free(buf);
 }

@@ -33,6 +33,7 @@ typedef struct sb_sctx {
     sb_id_val *vals;
     size_t vcap;
     uint32_t *chain;     /* per dump: the first dump of its chain, SB_NONE = none */
+    bool diff;           /* --diff: one series of every traceback dump, labels aside */
     uint32_t **dumps_of; /* per series: its dumps in order */
 } sb_sctx;
 
@@ -51,7 +52,8 @@ static bool repeats(const sb_sctx *x, const sb_dump *d)
 {
     if (d->format != SB_FMT_TRACEBACK)
         return false;
-    uint32_t k = sb_intern_find(&x->labels, &d->label, sizeof(d->label)) - 1;
+    uint32_t label = x->diff ? 0 : d->label;
+    uint32_t k = sb_intern_find(&x->labels, &label, sizeof(label)) - 1;
     return x->count[k] > 1;
 }
 
@@ -63,7 +65,7 @@ static void index_ids(sb_sctx *x)
     for (uint32_t d = 0; d < m->ndumps; d++) {
         if (m->dumps[d].format != SB_FMT_TRACEBACK)
             continue;
-        uint32_t k = label_index(x, m->dumps[d].label); /* may move x->count */
+        uint32_t k = label_index(x, x->diff ? 0 : m->dumps[d].label); /* may move x->count */
         x->count[k]++;
     }
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
@@ -143,13 +145,14 @@ static void link_chains(sb_sctx *x)
         x->chain[d] = SB_NONE;
         if (!repeats(x, &m->dumps[d]))
             continue;
-        uint32_t k = sb_intern_find(&x->labels, &m->dumps[d].label, sizeof(uint32_t)) - 1;
+        uint32_t label = x->diff ? 0 : m->dumps[d].label;
+        uint32_t k = sb_intern_find(&x->labels, &label, sizeof(label)) - 1;
         uint32_t a = prev[k];
-        if (a != SB_NONE && is_fragment(x, a, d)) {
+        if (a != SB_NONE && !x->diff && is_fragment(x, a, d)) {
             mark_repeats(x, a, d);
             continue;
         }
-        x->chain[d] = a != SB_NONE && same_process(x, a, d) ? x->chain[a] : d;
+        x->chain[d] = a != SB_NONE && (x->diff || same_process(x, a, d)) ? x->chain[a] : d;
         prev[k] = d;
     }
     free(prev);
@@ -219,6 +222,30 @@ static void count_seen(sb_sctx *x)
     }
 }
 
+static void add_change(sb_series *out, uint32_t series, uint32_t stack, uint64_t first,
+                       uint64_t last, uint32_t goroutine)
+{
+    out->changes = sb_grow(out->changes, &out->changes_cap, out->nchanges, sizeof(*out->changes));
+    out->changes[out->nchanges++] = (sb_change){series, stack, first, last, goroutine};
+}
+
+static uint64_t change_size(const sb_change *c)
+{
+    return c->last > c->first ? c->last - c->first : c->first - c->last;
+}
+
+/* The largest change first; then by series and stack, for a stable order. */
+static int by_change(const void *a, const void *b)
+{
+    const sb_change *x = a, *y = b;
+    uint64_t dx = change_size(x), dy = change_size(y);
+    if (dx != dy)
+        return dx > dy ? -1 : 1;
+    if (x->series != y->series)
+        return x->series < y->series ? -1 : 1;
+    return x->stack < y->stack ? -1 : x->stack > y->stack;
+}
+
 /* Step 5, leak suspects: per (series, stack), the count in each snapshot;
  * those that grew from each snapshot to the next and are in the last. */
 static void find_leaks(sb_sctx *x)
@@ -228,8 +255,8 @@ static void find_leaks(sb_sctx *x)
     sb_intern sk;
     sb_intern_init(&sk, &x->arena);
     uint64_t **counts = NULL;
-    uint32_t *member = NULL;
-    size_t kcap = 0, mcap = 0;
+    uint32_t *member = NULL, *any = NULL;
+    size_t kcap = 0, mcap = 0, acap = 0;
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
         const sb_dump *d = &m->dumps[g->dump];
@@ -241,8 +268,10 @@ static void find_leaks(sb_sctx *x)
         if (sb_intern_count(&sk) > before) {
             counts = sb_grow(counts, &kcap, k, sizeof(*counts));
             member = sb_grow(member, &mcap, k, sizeof(*member));
+            any = sb_grow(any, &acap, k, sizeof(*any));
             counts[k] = sb_xcalloc(out->nsnapshots[d->series], sizeof(uint64_t));
             member[k] = SB_NONE;
+            any[k] = i;
         }
         counts[k][d->snapshot] += g->count;
         if (is_last_snapshot(x, d) && member[k] == SB_NONE)
@@ -252,6 +281,9 @@ static void find_leaks(sb_sctx *x)
     for (size_t k = 0; k + 1 < sb_intern_count(&sk); k++) {
         const sb_stack_key *key = sb_intern_data(&sk, (uint32_t)k + 1);
         uint32_t n = out->nsnapshots[key->series];
+        if (counts[k][0] != counts[k][n - 1])
+            add_change(out, key->series, key->stack, counts[k][0], counts[k][n - 1],
+                       member[k] != SB_NONE ? member[k] : any[k]);
         bool growing = member[k] != SB_NONE;
         for (uint32_t s = 1; s < n && growing; s++)
             growing = counts[k][s] > counts[k][s - 1];
@@ -265,7 +297,10 @@ static void find_leaks(sb_sctx *x)
     }
     free(counts);
     free(member);
+    free(any);
     sb_intern_free(&sk);
+    if (out->nchanges > 1)
+        qsort(out->changes, out->nchanges, sizeof(*out->changes), by_change);
 }
 
 void sb_series_build(sb_model *m, enum sb_series_mode mode, sb_series *out)
@@ -280,7 +315,7 @@ void sb_series_build(sb_model *m, enum sb_series_mode mode, sb_series *out)
     }
     if (mode == SB_SERIES_NONE)
         return;
-    sb_sctx x = {.m = m, .out = out};
+    sb_sctx x = {.m = m, .out = out, .diff = mode == SB_SERIES_DIFF};
     sb_arena_init(&x.arena);
     sb_intern_init(&x.labels, &x.arena);
     sb_intern_init(&x.ids, &x.arena);
@@ -305,6 +340,7 @@ void sb_series_free(sb_series *s)
     for (size_t i = 0; i < s->nleaks; i++)
         free(s->leaks[i].counts);
     free(s->leaks);
+    free(s->changes);
     free(s->nsnapshots);
     memset(s, 0, sizeof(*s));
 }

@@ -98,6 +98,8 @@ typedef struct sb_dump {
     enum sb_dump_format format;
     enum sb_dump_origin origin;
     uint32_t headline; /* string id: "panic: ...", "SIGQUIT: quit", "fatal error: ..." or 0 */
+    uint32_t host;     /* string id: the host a log prefix names (journald), 0 = none */
+    uint32_t time;     /* string id: the time a log prefix gives its first line, 0 = none */
     uint32_t first, ngoroutines; /* range of model.goroutines */
     uint64_t goroutines;         /* goroutines counted (sum of debug=1 counts) */
     uint64_t declared_total;     /* debug=1 "total N", 0 when absent */

@@ -30,6 +30,10 @@ bool sb_prefix_detect_preamble(sb_prefix *px, sb_span *line, sb_span *label);
 /* Frames glued onto one line behind a repeated tag: splits the first piece
  * off *rest. Returns false when nothing is left. */
 bool sb_prefix_next_piece(sb_prefix *px, sb_span *rest, sb_span *piece);
+/* The time and host the active prefix read on the last line it stripped
+ * (journald: both; CRI and kubectl --timestamps: the time), n = 0 when
+ * none. They point into that line: valid until the next. */
+void sb_prefix_fields(const sb_prefix *px, sb_span *time, sb_span *host);
 /* Name of the active prefix kind ("journald", "klog", ...), or NULL. */
 const char *sb_prefix_active(const sb_prefix *px);
 

@@ -19,8 +19,13 @@ enum sb_format { SB_OUT_TEXT, SB_OUT_JSON, SB_OUT_MARKDOWN, SB_OUT_DOT, SB_OUT_H
 /* What the reader asked of the report (the CLI fills it from its options;
  * a zeroed struct is the defaults). */
 typedef struct sb_report_settings {
-    long max_groups;              /* text: groups shown per dump, 0 = all */
-    enum sb_series_mode series;   /* how snapshots were taken (--latest ...) */
+    long max_groups;            /* text: groups shown per dump, 0 = all */
+    enum sb_series_mode series; /* how snapshots were taken (--latest ...) */
+    long width;                 /* text: columns a line may take, 0 = unlimited */
+    bool full;                  /* text: groups with runtime frames and arguments */
+    bool summary;               /* text: the verdict only, no groups */
+    const bool *shown;          /* text: per goroutine, whether its group is shown
+                                 * (--match, --exclude); NULL = all */
 } sb_report_settings;
 
 typedef struct sb_report {
@@ -65,9 +70,28 @@ const char *sb_dump_origin_name(enum sb_dump_origin o);
  * "repeats goroutines of [1]: a fragment, analysed beside it", or "" when
  * it stands alone. Returns the length written to buf. */
 size_t sb_dump_role(const sb_report *r, uint32_t di, char *buf, size_t n);
+/* "appeared", "vanished", "grew" or "shrank". */
+const char *sb_change_name(const sb_change *c);
+/* Whether goroutine gi sat with the same stack in every snapshot of its
+ * series (two at least). */
+bool sb_holder_unmoved(const sb_report *r, uint32_t gi);
+/* Whether a function is the runtime's own: runtime.*, Go's internal/
+ * packages, and the runtime_* shims other packages call (sync.runtime_
+ * SemacquireMutex, internal/poll.runtime_pollWait). Reports hide them. */
+bool sb_func_is_runtime(const char *f, size_t n);
+/* The index of a stack's first frame that is not the runtime's: where the
+ * program's own code (or the library it called) waits. -1 when none. */
+int sb_first_user_frame(const sb_model *m, const sb_stack *st);
+/* "previous write by goroutine 9", "read by the main goroutine": an
+ * access and whose, in buf (n bytes; 64 are enough). No input text. */
+const char *sb_race_who(const sb_race_access *a, char *buf, size_t n);
 /* Of a race report's stack, the first frame outside the runtime (the map
  * or channel internals it raced in): where the program touched the memory. */
 const sb_race_frame *sb_race_user_frame(const sb_race_frame *v, size_t n);
+/* Writes the n bytes of text, each line fitted to `width` columns: the
+ * middle of its longest words cut first, with an ellipsis, then its end
+ * (src/fit.c). */
+void sb_fit_lines(FILE *out, const char *text, size_t n, size_t width);
 /* Writes n with thousands separators (1,021). */
 void sb_put_count(FILE *out, uint64_t n);
 

@@ -23,17 +23,29 @@ typedef struct sb_leak {
     uint64_t *counts;         /* one per snapshot */
 } sb_leak;
 
+/* A stack whose goroutine count differs between a series' first and last
+ * snapshot: it appeared (first 0), vanished (last 0), grew or shrank. */
+typedef struct sb_change {
+    uint32_t series;
+    uint32_t stack;
+    uint64_t first, last; /* goroutines with it in the first and the last snapshot */
+    uint32_t goroutine;   /* a member: in the last snapshot, else in the first */
+} sb_change;
+
 typedef struct sb_series {
     uint32_t nseries;
     uint32_t *nsnapshots; /* per series */
     sb_leak *leaks;
     size_t nleaks;
+    sb_change *changes; /* the largest change first */
+    size_t nchanges, changes_cap;
 } sb_series;
 
 enum sb_series_mode {
     SB_SERIES_ALL,    /* series found, every snapshot analysed */
     SB_SERIES_LATEST, /* --latest: earlier snapshots set aside (dump.superseded) */
-    SB_SERIES_NONE    /* --no-series: every dump stands alone */
+    SB_SERIES_NONE,   /* --no-series: every dump stands alone */
+    SB_SERIES_DIFF    /* --diff OLD NEW: the dumps, in order, are one process's snapshots */
 };
 
 /* Sets dump.series/snapshot/superseded/fragment_of and goroutine.seen in m. */

@@ -233,9 +233,9 @@ else bad "a good dump beside an empty, a missing and a race-only file: exit $sta
 # Crash first.
 if [ -f $c/mhub-mqtt-broker-panic-closed-channel-go13.txt ]; then
   first=$("$bin" --color=never $c/mhub-mqtt-broker-panic-closed-channel-go13.txt 2>/dev/null | head -1)
-  case "$first" in "Crash: panic: runtime error: send on closed channel (goroutine 25 in broker.(*incomingConn).submit at broker/session.go:73)") ok ;; *) bad "mhub: first line: $first" ;; esac
+  case "$first" in "Crash: panic: runtime error: send on closed channel (goroutine 25 in broker.(*incomingConn).submit at broker/session.go:73, fingerprint "*")") ok ;; *) bad "mhub: first line: $first" ;; esac
   check "mhub: crash of goroutine 25 in submit" \
-    "d['dumps'][0]['crash'] == {'reason': 'panic: runtime error: send on closed channel', 'goroutine': 25, 'frame': 'github.com/funkygao/mhub/broker.(*incomingConn).submit', 'file': '/Users/gaopeng/gopkg/src/github.com/funkygao/mhub/broker/session.go', 'line': 73, 'log_line': None}" \
+    "{k: v for k, v in d['dumps'][0]['crash'].items() if k != 'fingerprint'} == {'reason': 'panic: runtime error: send on closed channel', 'goroutine': 25, 'frame': 'github.com/funkygao/mhub/broker.(*incomingConn).submit', 'file': '/Users/gaopeng/gopkg/src/github.com/funkygao/mhub/broker/session.go', 'line': 73, 'log_line': None}" \
     $c/mhub-mqtt-broker-panic-closed-channel-go13.txt
   first=$("$bin" --format markdown $c/mhub-mqtt-broker-panic-closed-channel-go13.txt 2>/dev/null | head -1)
   case "$first" in "## stackblame: crash: panic: runtime error: send on closed channel") ok ;; *) bad "mhub markdown: $first" ;; esac
@@ -313,6 +313,10 @@ help=$("$bin" --help)
 case "$help" in "Usage: stackblame"*) ok ;; *) bad "--help" ;; esac
 version=$("$bin" --version)
 if [[ $version =~ ^stackblame\ [0-9]+\.[0-9]+\.[0-9]+$ ]]; then ok; else bad "--version: $version"; fi
+
+# The man page's EXAMPLES, run as written (tests/e2e/man-examples.sh): one check.
+if tests/e2e/man-examples.sh "$bin" >"$tmp/man-examples" 2>&1; then ok; else
+  bad "man page EXAMPLES:"; grep -v '^ok ' "$tmp/man-examples" | head -20; fi
 
 echo "e2e: $pass passed, $fail failed"
 [ "$fail" -eq 0 ]
