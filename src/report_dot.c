@@ -8,6 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include "stackblame/escape.h"
+#include "stackblame/fingerprint.h"
 #include "stackblame/report.h"
 
 /* Inside a DOT "..." string: quotes and backslashes escaped, controls and
@@ -61,7 +62,6 @@ typedef struct sb_dot {
     sb_intern keys; /* (from, to, target) -> edge index + 1 */
     FILE *out;
 } sb_dot;
-
 
 enum { ON_CHAIN = 1, ON_CYCLE = 2 };
 
@@ -178,6 +178,10 @@ static void put_node(sb_dot *x, uint32_t gi)
     fputs("\", tooltip=\"", x->out);
     if (f != SB_NONE)
         dot_id(x->out, m, sb_frame_get(m, f)->func);
+    char fp[SB_FP_TEXT];
+    if (root)
+        fprintf(x->out, "\\nroot of chain 1, fingerprint %s",
+                sb_fp_text(sb_fp_chain(m, x->r->classes, &b->chains[0]), fp));
     fputc('"', x->out);
     if (root)
         fputs(", style=filled, fillcolor=\"#f4cccc\", color=red, penwidth=2", x->out);

@@ -272,6 +272,42 @@ fi
 if grep -rlE '(^|[^0-9,])1 (goroutines|lines|dumps)\b' fixtures --include='*.expected.txt' --include='*.expected.md' >"$tmp/out"; then
   bad "plural after 1 in: $(head -3 "$tmp/out" | tr '\n' ' ')"; else ok; fi
 
+# Reports people read.
+mission="$m/kubelet.sigquit.txt $m/terway.sigquit.txt $m/terwayd.sigquit.txt"
+# shellcheck disable=SC2086
+"$bin" --width 80 $mission >"$tmp/out"
+if python3 -c "import sys; w=max(len(l.rstrip('\n')) for l in open(sys.argv[1], encoding='utf-8')); sys.exit(0 if w <= 80 else 1)" "$tmp/out"; then ok; else bad "--width 80: a line is wider"; fi
+# shellcheck disable=SC2086
+n=$("$bin" --summary --width 80 $mission | wc -l)
+if [ "$n" -le 45 ]; then ok; else bad "the mission verdict takes $n lines at 80 columns, want <= 45"; fi
+"$bin" --color=never --match 'NetlinkSocket' $m/terwayd.sigquit.txt >"$tmp/out"
+if [ "$(sed -n '/^Groups/,$p' "$tmp/out" | grep -c ' x \[')" = 1 ] && grep -q 'NetlinkSocket).Receive' "$tmp/out"; then ok; else bad "--match: one group, the netlink one"; fi
+"$bin" --color=never --exclude 'NetlinkSocket' $m/terwayd.sigquit.txt | sed -n '/^Groups/,$p' >"$tmp/out"
+if ! grep -q 'NetlinkSocket' "$tmp/out"; then ok; else bad "--exclude: the netlink group is still shown"; fi
+if "$bin" --color=never --full $m/terwayd.sigquit.txt | grep -q 'runtime.gopark(' && ! "$bin" --color=never $m/terwayd.sigquit.txt | sed -n '/^Groups/,$p' | grep -q 'runtime.gopark'; then ok; else bad "--full shows runtime frames, the default hides them"; fi
+check "JSON: root per chain, groups covering every goroutine, first_user_frame per stack" \
+  "all(c['root'] == {'dump': c['links'][-1]['dump'], 'goroutine': c['links'][-1]['goroutine']} for c in d['chains']) and sum(g['count'] for g in d['groups']) == d['stats']['goroutines'] and all('first_user_frame' in s for s in d['stacks']) and [x['index'] for x in d['dumps']] == [1, 2, 3]" $mission
+"$bin" -f json $m/terwayd.debug2.1.txt | python3 -c "import json,sys; print(sorted(c['fingerprint'] for c in json.load(sys.stdin)['chains']))" >"$tmp/a"
+"$bin" -f json $m/terwayd.debug2.3.txt | python3 -c "import json,sys; print(sorted(c['fingerprint'] for c in json.load(sys.stdin)['chains']))" >"$tmp/b"
+if cmp -s "$tmp/a" "$tmp/b" && [ "$(cat "$tmp/a")" != "[]" ]; then ok; else bad "fingerprints differ between two snapshots of one bug"; fi
+check "fingerprints: the deadlock's two cycles differ" \
+  "len(set(c['fingerprint'] for c in d['cycles'])) == 2" fixtures/deadlock/deadlock.sigquit.txt
+check "series: changes and the holders that did not move" \
+  "any(c['change'] == 'grew' and c['first'] == 1000 and c['last'] == 3000 for c in d['changes'])" \
+  fixtures/stuck/massleak.debug2.1.txt fixtures/stuck/massleak.debug2.2.txt fixtures/stuck/massleak.debug2.3.txt
+check "series: terwayd's holders sat unmoved in all three snapshots" \
+  "sorted(u['goroutine'] for u in d['unmoved']) == [11, 12] and all(u['snapshots'] == 3 for u in d['unmoved'])" \
+  $m/terwayd.debug2.1.txt $m/terwayd.debug2.2.txt $m/terwayd.debug2.3.txt
+"$bin" -f json --diff $m/terwayd.debug2.1.txt fixtures/stuck/massleak.debug2.1.txt >"$tmp/out"
+if python3 -c "import json,sys; d=json.load(open(sys.argv[1])); c={x['change'] for x in d['changes']}; sys.exit(0 if {'appeared','vanished'} <= c and d['dumps'][1]['snapshot'] == 1 else 1)" "$tmp/out"; then ok; else bad "--diff OLD NEW: changes of two dumps as one process"; fi
+exit_is 2 "$bin" --diff $m/terwayd.debug2.1.txt
+if "$bin" -f dot $c/goroutine-analyzer-sample-mongodb-realm.txt 2>/dev/null | grep -q 'nothing \[shape=plaintext, label="stackblame: no goroutine blocks others'; then ok; else bad "DOT: a node says nothing was found"; fi
+# shellcheck disable=SC2086
+if "$bin" -f dot $mission | python3 -c "
+import re,sys
+labels=re.findall(r'label=\"((?:[^\"\\\\]|\\\\.)*)\"', sys.stdin.read())
+sys.exit(0 if labels and max(len(x) for x in labels) <= 80 else 1)"; then ok; else bad "DOT: labels short, the evidence in tooltips"; fi
+
 exit_is 2 "$bin" --fail-blocked 0 "$f"
 exit_is 2 "$bin" --from '(' "$f"
 printf 'wait bogus ^x$\n' >"$tmp/rules"
