@@ -627,20 +627,35 @@ static void put_inputs_note(FILE *out, const sb_report *r)
 static void put_series_note(FILE *out, const sb_report *r)
 {
     const sb_model *m = r->m;
-    for (uint32_t s = 0; r->series && s < r->series->nseries; s++) {
+    uint32_t ns = r->series ? r->series->nseries : 0;
+    /* One pass: each series' dumps in order through next[], so that many
+     * series cost no more than many dumps. */
+    uint32_t *next = sb_xmalloc((m->ndumps + ns + 1) * sizeof(uint32_t));
+    uint32_t *last = next + m->ndumps;
+    for (uint32_t s = 0; s < ns; s++)
+        last[s] = SB_NONE;
+    for (uint32_t d = m->ndumps; d-- > 0;) {
+        uint32_t s = m->dumps[d].series;
+        next[d] = s != SB_NONE && s < ns ? last[s] : SB_NONE;
+        if (s != SB_NONE && s < ns)
+            last[s] = d;
+    }
+    for (uint32_t d = 0; d < m->ndumps; d++) {
+        if (m->dumps[d].series == SB_NONE || m->dumps[d].snapshot != 0)
+            continue;
         fputs("  snapshots of one process:", out);
-        uint32_t last = 0;
-        for (uint32_t d = 0; d < m->ndumps; d++)
-            if (m->dumps[d].series == s) {
-                fprintf(out, " [%u]", d + 1);
-                last = d;
-            }
+        uint32_t end = d;
+        for (uint32_t k = d; k != SB_NONE; k = next[k]) {
+            fprintf(out, " [%u]", k + 1);
+            end = k;
+        }
         fputc(' ', out);
-        put_str(out, m, m->dumps[last].label);
+        put_str(out, m, m->dumps[end].label);
         fputs(r->set.series == SB_SERIES_LATEST ? " (the last one analysed: --latest)\n"
                                                 : " (each analysed; --latest for the last only)\n",
               out);
     }
+    free(next);
     for (uint32_t d = 0; d < m->ndumps; d++)
         if (m->dumps[d].fragment_of != SB_NONE) {
             char role[96];
