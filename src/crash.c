@@ -3,6 +3,7 @@
 
 #include <stdlib.h>
 #include <string.h>
+#include "stackblame/goname.h"
 
 static bool starts(const char *s, size_t n, const char *prefix)
 {
@@ -31,31 +32,15 @@ static bool crashed(const sb_model *m, const sb_dump *d)
     }
 }
 
-/* The length of a function name's package path: "k8s.io/klog/v2" of
- * "k8s.io/klog/v2.(*loggingT).output". */
-static size_t package_len(const char *f, size_t n)
-{
-    const char *slash = NULL;
-    for (const char *q = f; q < f + n; q++)
-        if (*q == '/')
-            slash = q;
-    const char *from = slash ? slash : f;
-    const char *dot = memchr(from, '.', n - (size_t)(from - f));
-    return dot ? (size_t)(dot - f) : n;
-}
-
 static const char *frame_func(const sb_model *m, uint32_t frame, size_t *n)
 {
     return sb_str(m, sb_frame_get(m, frame)->func, n);
 }
 
-/* The first frame of goroutine g that is not the runtime's own (the
- * panic machinery, the signal handler) nor, after a log-fatal line, the
- * logger's (klog's stack writer): where the program gave up. */
-static uint32_t first_user_frame(const sb_model *m, const sb_goroutine *g, bool logger)
+/* The index of the first frame from `i` on that is not the runtime's own
+ * (the panic machinery, the signal handler). */
+static uint32_t skip_runtime(const sb_model *m, const sb_stack *st, uint32_t i)
 {
-    const sb_stack *st = sb_stack_get(m, g->stack);
-    uint32_t i = 0;
     size_t n;
     for (; i < st->nframes; i++) {
         const char *f = frame_func(m, st->frames[i], &n);
@@ -63,18 +48,35 @@ static uint32_t first_user_frame(const sb_model *m, const sb_goroutine *g, bool 
             !(n == 5 && starts(f, n, "panic")))
             break;
     }
-    if (logger && i + 1 < st->nframes) {
-        const char *first = frame_func(m, st->frames[i], &n);
-        size_t pn = package_len(first, n);
-        uint32_t j = i + 1;
-        for (; j < st->nframes; j++) {
-            const char *f = frame_func(m, st->frames[j], &n);
-            if (package_len(f, n) != pn || memcmp(f, first, pn) != 0)
-                break;
-        }
-        if (j < st->nframes)
-            i = j;
+    return i;
+}
+
+/* Past the frames from `i` on in the package of frame i (klog's stack
+ * writer and its callers), when a frame outside it follows. */
+static uint32_t skip_logger(const sb_model *m, const sb_stack *st, uint32_t i)
+{
+    size_t n;
+    if (i + 1 >= st->nframes)
+        return i;
+    const char *first = frame_func(m, st->frames[i], &n);
+    size_t pn = sb_func_package_len(first, n);
+    uint32_t j = i + 1;
+    for (; j < st->nframes; j++) {
+        const char *f = frame_func(m, st->frames[j], &n);
+        if (sb_func_package_len(f, n) != pn || memcmp(f, first, pn) != 0)
+            break;
     }
+    return j < st->nframes ? j : i;
+}
+
+/* Where the program gave up: the first frame of goroutine g outside the
+ * runtime and, after a log-fatal line, outside the logger. */
+static uint32_t first_user_frame(const sb_model *m, const sb_goroutine *g, bool logger)
+{
+    const sb_stack *st = sb_stack_get(m, g->stack);
+    uint32_t i = skip_runtime(m, st, 0);
+    if (logger)
+        i = skip_logger(m, st, i);
     return i < st->nframes ? st->frames[i] : SB_NONE;
 }
 
