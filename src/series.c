@@ -26,8 +26,9 @@ typedef struct sb_sctx {
     sb_model *m;
     sb_series *out;
     sb_arena arena;
-    sb_intern labels; /* label string id -> dense index + 1 */
-    uint32_t *count;  /* per label: its traceback dumps */
+    sb_intern labels;   /* label string id -> dense index + 1 */
+    uint32_t *count;    /* per label: its traceback dumps */
+    uint32_t *label_of; /* per dump: its label's index, SB_NONE for a debug=1 profile */
     size_t ccap;
     sb_intern ids; /* (dump, id) of the dumps whose label repeats -> index + 1 */
     sb_id_val *vals;
@@ -48,13 +49,10 @@ static uint32_t label_index(sb_sctx *x, uint32_t label)
     return k;
 }
 
-static bool repeats(const sb_sctx *x, const sb_dump *d)
+/* Whether dump d is a traceback whose label another dump shares. */
+static bool repeats(const sb_sctx *x, uint32_t d)
 {
-    if (d->format != SB_FMT_TRACEBACK)
-        return false;
-    uint32_t label = x->diff ? 0 : d->label;
-    uint32_t k = sb_intern_find(&x->labels, &label, sizeof(label)) - 1;
-    return x->count[k] > 1;
+    return x->label_of[d] != SB_NONE && x->count[x->label_of[d]] > 1;
 }
 
 /* Step 1: how many traceback dumps each label has, then the ids of the
@@ -62,15 +60,18 @@ static bool repeats(const sb_sctx *x, const sb_dump *d)
 static void index_ids(sb_sctx *x)
 {
     sb_model *m = x->m;
+    x->label_of = sb_xmalloc((m->ndumps + 1) * sizeof(uint32_t));
     for (uint32_t d = 0; d < m->ndumps; d++) {
+        x->label_of[d] = SB_NONE;
         if (m->dumps[d].format != SB_FMT_TRACEBACK)
             continue;
         uint32_t k = label_index(x, x->diff ? 0 : m->dumps[d].label); /* may move x->count */
         x->count[k]++;
+        x->label_of[d] = k;
     }
     for (uint32_t i = 0; i < m->ngoroutines; i++) {
         const sb_goroutine *g = &m->goroutines[i];
-        if (!repeats(x, &m->dumps[g->dump]) || (g->flags & SB_G_ID_OVERFLOW))
+        if (!repeats(x, g->dump) || (g->flags & SB_G_ID_OVERFLOW))
             continue;
         sb_id_key key = {g->dump, 0, g->id};
         uint32_t v = sb_intern_put(&x->ids, &key, sizeof(key)) - 1;
@@ -143,10 +144,9 @@ static void link_chains(sb_sctx *x)
     x->chain = sb_xmalloc((m->ndumps + 1) * sizeof(uint32_t));
     for (uint32_t d = 0; d < m->ndumps; d++) {
         x->chain[d] = SB_NONE;
-        if (!repeats(x, &m->dumps[d]))
+        if (!repeats(x, d))
             continue;
-        uint32_t label = x->diff ? 0 : m->dumps[d].label;
-        uint32_t k = sb_intern_find(&x->labels, &label, sizeof(label)) - 1;
+        uint32_t k = x->label_of[d];
         uint32_t a = prev[k];
         if (a != SB_NONE && !x->diff && is_fragment(x, a, d)) {
             mark_repeats(x, a, d);
@@ -328,6 +328,7 @@ void sb_series_build(sb_model *m, enum sb_series_mode mode, sb_series *out)
         free(x.dumps_of[s]);
     free(x.dumps_of);
     free(x.chain);
+    free(x.label_of);
     free(x.vals);
     free(x.count);
     sb_intern_free(&x.ids);
