@@ -1,4 +1,5 @@
 /* goname.c: reading Go function names; see goname.h. */
+#define _GNU_SOURCE /* memmem */
 #include "stackblame/goname.h"
 
 #include <ctype.h>
@@ -129,4 +130,10 @@ bool sb_func_keeps_arg(const char *func, size_t n)
 {
     size_t tl;
     return sb_func_type(func, n, &tl) || sb_func_prints_chan(func, n);
+}
+
+bool sb_func_is_runtime(const char *f, size_t n)
+{
+    return (n > 8 && memcmp(f, "runtime.", 8) == 0) || (n > 9 && memcmp(f, "internal/", 9) == 0) ||
+           memmem(f, n, ".runtime_", 9) != NULL;
 }

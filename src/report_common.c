@@ -1,5 +1,4 @@
 /* report_common.c: what all reporters say the same way. */
-#define _GNU_SOURCE /* memmem */
 #include <stdio.h>
 #include <string.h>
 #include "stackblame/report.h"
@@ -65,10 +64,12 @@ bool sb_holder_unmoved(const sb_report *r, uint32_t gi)
            g->seen == r->series->nsnapshots[d->series];
 }
 
-bool sb_func_is_runtime(const char *f, size_t n)
+size_t sb_short_path_start(const char *s, size_t n)
 {
-    return (n > 8 && memcmp(f, "runtime.", 8) == 0) || (n > 9 && memcmp(f, "internal/", 9) == 0) ||
-           memmem(f, n, ".runtime_", 9) != NULL;
+    size_t i = n, slashes = 0;
+    while (i > 0 && !((s[i - 1] == '/' || s[i - 1] == '\\') && ++slashes == 2))
+        i--;
+    return i;
 }
 
 int sb_first_user_frame(const sb_model *m, const sb_stack *st)

@@ -117,12 +117,7 @@ static void h_func(FILE *out, const sb_model *m, uint32_t func, size_t max)
 /* The last two elements of a path (report_text.c's put_short_path). */
 static void h_short_path(FILE *out, const char *s, size_t n)
 {
-    size_t i = n, slashes = 0;
-    while (i > 0) {
-        if ((s[i - 1] == '/' || s[i - 1] == '\\') && ++slashes == 2)
-            break;
-        i--;
-    }
+    size_t i = sb_short_path_start(s, n);
     h_esc(out, s + i, n - i);
 }
 

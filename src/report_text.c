@@ -27,14 +27,7 @@ static void color(FILE *out, const sb_report *r, const char *code)
 /* The last two elements of a path: enough to find the file, short enough to read. */
 static void put_short_path(FILE *out, const char *s, size_t n)
 {
-    size_t i = n, slashes = 0;
-    while (i > 0) {
-        if (s[i - 1] == '/' || s[i - 1] == '\\') {
-            if (++slashes == 2)
-                break;
-        }
-        i--;
-    }
+    size_t i = sb_short_path_start(s, n);
     sb_put_text(out, s + i, n - i);
 }
 

@@ -35,4 +35,9 @@ size_t sb_func_package_len(const char *func, size_t n);
 /* Short form for reports: the last path element, "network.(*PluginManager).SetUpPod". */
 const char *sb_func_short(const char *func, size_t n, size_t *short_len);
 
+/* Whether a function is the runtime's own: runtime.*, Go's internal/
+ * packages, and the runtime_* shims other packages call (sync.runtime_
+ * SemacquireMutex, internal/poll.runtime_pollWait). Reports hide them. */
+bool sb_func_is_runtime(const char *f, size_t n);
+
 #endif

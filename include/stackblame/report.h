@@ -75,10 +75,10 @@ const char *sb_change_name(const sb_change *c);
 /* Whether goroutine gi sat with the same stack in every snapshot of its
  * series (two at least). */
 bool sb_holder_unmoved(const sb_report *r, uint32_t gi);
-/* Whether a function is the runtime's own: runtime.*, Go's internal/
- * packages, and the runtime_* shims other packages call (sync.runtime_
- * SemacquireMutex, internal/poll.runtime_pollWait). Reports hide them. */
-bool sb_func_is_runtime(const char *f, size_t n);
+/* Where "the last two elements" of a path start ("broker/session.go" of
+ * "/src/mhub/broker/session.go"): enough to find the file, short enough
+ * to read. */
+size_t sb_short_path_start(const char *s, size_t n);
 /* The index of a stack's first frame that is not the runtime's: where the
  * program's own code (or the library it called) waits. -1 when none. */
 int sb_first_user_frame(const sb_model *m, const sb_stack *st);
